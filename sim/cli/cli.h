@@ -38,5 +38,7 @@ int cli_parse_int(const char *cmd, const char *opt, const char *text, long long 
 int cmd_graph(int argc, char **argv);
 int cmd_jobspec(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_workload(int argc, char **argv);
+int cmd_run(int argc, char **argv);
 
 #endif /* SCHEDSIM_CLI_H */
