@@ -259,8 +259,7 @@ int rg_vertex_path_set(rg_graph_t *g, rg_vid_t v, rg_sym_t subsystem, const char
 
 /* Write the path of 'v' in 'subsystem' into 'buf' of 'size' bytes.  Returns
  * its length, ENG_ENOENT when 'v' has no path there (or is bad), ENG_ELIMIT
- * when 'size' is too small ('buf' then holds a truncated string if size >
- * 0).  O(depth). */
+ * when 'size' is too small ('buf' then holds "" if size > 0).  O(depth). */
 int rg_vertex_path(const rg_graph_t *g, rg_vid_t v, rg_sym_t subsystem, char *buf,
                    size_t size);
 
@@ -362,9 +361,10 @@ rg_eid_t rg_in_next(const rg_graph_t *g, rg_eid_t e, rg_sym_t subsystem);
  * attributes, properties and paths; each edge of 'frag' is added when at
  * least one endpoint was newly added.  New vertices get ids from the old
  * rg_graph_vid_bound(g) on, in 'frag' order.  Fails with ENG_EEXIST (a new
- * vertex would be a second root of a subsystem) or ENG_ENOMEM, and then
- * leaves 'g' unchanged.  Stores the number of added vertices in '*added'
- * (may be NULL). */
+ * vertex would be a second root of a subsystem), leaving the vertices and
+ * edges of 'g' unchanged (symbols of 'frag' may have been interned), or
+ * with ENG_ENOMEM, after which 'g' may hold part of 'frag'.  Stores the
+ * number of added vertices in '*added' (may be NULL). */
 int rg_graph_attach(rg_graph_t *g, const rg_graph_t *frag, size_t *added,
                     eng_error_t *err);
 
