@@ -1,0 +1,107 @@
+/* jobspec_private.h: internals shared by the jobspec_*.c files.  Never
+ * installed.
+ *
+ * A parse builds everything in one arena owned by the jobspec_t: the
+ * positioned document tree (YAML or JSON, same shape), then the request tree
+ * that points into it.  Error paths release the arena as a whole, so no
+ * failure can leak a piece. */
+#ifndef ENG_JOBSPEC_PRIVATE_H
+#define ENG_JOBSPEC_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "eng_error.h"
+#include "jobspec.h"
+
+/* ---- arena ---------------------------------------------------------------- */
+
+typedef struct jsarena jsarena_t;
+
+jsarena_t *jobspec__arena_create(void);
+void jobspec__arena_destroy(jsarena_t *a); /* NULL is a no-op */
+/* Zeroed block of 'size' bytes, aligned for any type; NULL when out of memory. */
+void *jobspec__arena_alloc(jsarena_t *a, size_t size);
+/* Copy of 'len' bytes of 's' plus a NUL; NULL when out of memory. */
+char *jobspec__arena_strndup(jsarena_t *a, const char *s, size_t len);
+
+/* ---- document tree -------------------------------------------------------- */
+
+enum jsnode_kind { JSN_NULL, JSN_SCALAR, JSN_MAP, JSN_SEQ };
+
+typedef struct jsnode jsnode_t;
+
+/* One YAML/JSON node.  A map's 'items' holds 2 * 'n' entries: key, value,
+ * key, value ... in document order (keys are scalars, unique).  A YAML plain
+ * scalar ~, null, Null, NULL or empty is JSN_NULL, as yaml-cpp reads it. */
+struct jsnode {
+    enum jsnode_kind kind;
+    bool quoted;      /* scalar written quoted (yaml-cpp tag "!") */
+    const char *text; /* scalar text, NUL-terminated; "" otherwise */
+    size_t n;         /* entries of a sequence, pairs of a map */
+    jsnode_t **items;
+    int line, column; /* 1-based */
+};
+
+/* Parse 'text' (YAML, or JSON when it starts with '{' or '[') into a tree in
+ * 'a'.  Returns the root (JSN_NULL for an empty document), or NULL with 'err'
+ * set. */
+jsnode_t *jobspec__doc_parse(jsarena_t *a, const char *text, size_t len,
+                             const char *source, eng_error_t *err);
+
+/* Value of 'key' in the map 'map', or NULL (also when 'map' is not a map). */
+const jsnode_t *jobspec__map_get(const jsnode_t *map, const char *key);
+
+/* "mapping", "sequence", "null", "scalar" */
+const char *jobspec__kind_name(const jsnode_t *n);
+
+/* ---- paths in messages (jobspec.c) ---------------------------------------- */
+
+enum { JOBSPEC_PATH_MAX = 512 };
+
+/* 'out' (JOBSPEC_PATH_MAX bytes) = "path.key", or "key" when 'path' is empty;
+ * cut to fit.  'out' must not overlap the inputs. */
+void jobspec__subpath(char *out, const char *path, const char *key);
+/* 'out' = "path[i]", or "path.key[i]" when 'key' is not NULL. */
+void jobspec__subpath_index(char *out, const char *path, const char *key, size_t i);
+
+/* ---- constraints (jobspec_constraint.c) ----------------------------------- */
+
+/* Context of a parse: where errors go and the budget of built nodes, which
+ * bounds the work YAML aliases could otherwise multiply. */
+typedef struct jsctx {
+    jsarena_t *arena;
+    const char *source;
+    eng_error_t *err;
+    size_t budget; /* nodes still allowed to be built */
+    int depth;     /* current nesting of resources or constraints */
+} jsctx_t;
+
+/* Count one built node against the budget; ENG_ELIMIT at 'n' when spent. */
+int jobspec__spend(jsctx_t *c, const jsnode_t *n);
+
+/* Report an error at node 'n' with 'path' as prefix: "path: text". */
+int jobspec__fail(jsctx_t *c, int code, const jsnode_t *n, const char *path,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+/* Parse the RFC 31 constraint 'n' (path 'path' in errors) into '*out'. */
+int jobspec__constraint_parse(jsctx_t *c, const jsnode_t *n, const char *path,
+                              const jobspec_constraint_t **out);
+
+/* Append the constraint 'c' as YAML flow text to 'buf' (for jobspec_format). */
+struct jsbuf;
+int jobspec__constraint_format(const jobspec_constraint_t *c, struct jsbuf *buf);
+
+/* ---- growable text buffer (jobspec_format) -------------------------------- */
+
+struct jsbuf {
+    char *data;
+    size_t len, cap;
+    bool failed; /* an allocation failed: the text is incomplete */
+};
+
+void jobspec__buf_printf(struct jsbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+#endif /* ENG_JOBSPEC_PRIVATE_H */
