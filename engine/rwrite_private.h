@@ -1,0 +1,55 @@
+/* rwrite_private.h: internals shared by rwrite.c (simple, pretty, JGF, the
+ * rv1 envelopes) and rwrite_rlite.c (the R_lite gatherer).  Never installed. */
+#ifndef ENG_RWRITE_PRIVATE_H
+#define ENG_RWRITE_PRIVATE_H
+
+#include <jansson.h>
+
+#include "rwrite.h"
+
+/* Fluxion's rlite writer state: per node signature ("children" JSON text)
+ * the (rank, host) pairs gathered, per property the ranks, and the core/gpu
+ * ids reduced since the last node. */
+struct rl_host {
+    int64_t rank;
+    char *host;
+};
+
+struct rl_group {
+    char *key; /* children JSON text, or "prop" / "prop=value" */
+    struct rl_host *h;
+    size_t n, cap;
+};
+
+struct rl_map { /* sorted by key (strcmp), as std::map<std::string, ...> */
+    struct rl_group *g;
+    size_t n, cap;
+};
+
+struct rl_ids {
+    int64_t *id;
+    size_t n, cap;
+};
+
+struct rlite {
+    struct rl_ids core, gpu; /* Fluxion's m_reducer: core before gpu */
+    struct rl_map gather;    /* m_gl_gatherer */
+    struct rl_map props;     /* m_gl_prop_gatherer */
+};
+
+void rwrite__rlite_init(struct rlite *r);
+void rwrite__rlite_clear(struct rlite *r);
+bool rwrite__rlite_is_empty(const struct rlite *r);
+
+/* Fluxion's rlite emit_vtx(). */
+int rwrite__rlite_vertex(struct rlite *r, const struct rwrite_vertex *v,
+                         eng_error_t *err);
+
+/* Fluxion's rlite emit_json(): new reference to the R_lite array in '*o'
+ * (NULL when nothing), and when 'aux' is not NULL a new reference to
+ * {"nodelist": [...], "properties"?: {...}}.  Clears the gathered nodes on
+ * success.  0, ENG_EINVAL (nothing gathered, negative id or rank) or
+ * ENG_ENOMEM, with 'err' set. */
+int rwrite__rlite_json(struct rlite *r, json_t **o, json_t **aux, eng_error_t *err);
+
+#endif /* ENG_RWRITE_PRIVATE_H */

@@ -1,0 +1,360 @@
+/* rwrite_rlite.c: the R_lite part of RFC 20 R, as Fluxion's rlite writer
+ * builds it.
+ *
+ * Fluxion reduces core and gpu ids as the post-order traversal emits them,
+ * and when a node (or storage_node) is emitted, turns the ids reduced so far
+ * into that node's "children" signature {"core": "0-3", "gpu": "0"} and
+ * groups nodes by signature text.  R_lite then lists one entry per distinct
+ * signature, in the byte order of the signature text (Fluxion keeps them in a
+ * std::map<std::string, ...>), with the node ranks as an idset.  Nodes that
+ * arrive with no reduced ids are not recorded at all. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostlist.h"
+#include "idset.h"
+#include "rwrite_private.h"
+
+void rwrite__rlite_init(struct rlite *r)
+{
+    memset(r, 0, sizeof *r);
+}
+
+static void map_clear(struct rl_map *m)
+{
+    for (size_t i = 0; i < m->n; i++) {
+        for (size_t j = 0; j < m->g[i].n; j++)
+            free(m->g[i].h[j].host);
+        free(m->g[i].h);
+        free(m->g[i].key);
+    }
+    free(m->g);
+    memset(m, 0, sizeof *m);
+}
+
+void rwrite__rlite_clear(struct rlite *r)
+{
+    free(r->core.id);
+    free(r->gpu.id);
+    map_clear(&r->gather);
+    map_clear(&r->props);
+    rwrite__rlite_init(r);
+}
+
+bool rwrite__rlite_is_empty(const struct rlite *r)
+{
+    return r->gather.n == 0;
+}
+
+static int ids_push(struct rl_ids *ids, int64_t id)
+{
+    if (ids->n == ids->cap) {
+        size_t cap = ids->cap ? ids->cap * 2 : 16;
+        int64_t *p = realloc(ids->id, cap * sizeof *p);
+        if (!p)
+            return ENG_ENOMEM;
+        ids->id = p;
+        ids->cap = cap;
+    }
+    ids->id[ids->n++] = id;
+    return 0;
+}
+
+/* Group of 'key' in 'm', created (in key order) when absent; NULL on ENOMEM. */
+static struct rl_group *map_group(struct rl_map *m, const char *key)
+{
+    size_t lo = 0, hi = m->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(m->g[mid].key, key);
+        if (c == 0)
+            return &m->g[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (m->n == m->cap) {
+        size_t cap = m->cap ? m->cap * 2 : 8;
+        struct rl_group *g = realloc(m->g, cap * sizeof *g);
+        if (!g)
+            return NULL;
+        m->g = g;
+        m->cap = cap;
+    }
+    char *k = strdup(key);
+    if (!k)
+        return NULL;
+    memmove(&m->g[lo + 1], &m->g[lo], (m->n - lo) * sizeof *m->g);
+    m->g[lo] = (struct rl_group){k, NULL, 0, 0};
+    m->n++;
+    return &m->g[lo];
+}
+
+static int group_push(struct rl_group *g, int64_t rank, const char *host)
+{
+    if (g->n == g->cap) {
+        size_t cap = g->cap ? g->cap * 2 : 8;
+        struct rl_host *h = realloc(g->h, cap * sizeof *h);
+        if (!h)
+            return ENG_ENOMEM;
+        g->h = h;
+        g->cap = cap;
+    }
+    char *copy = NULL;
+    if (host && !(copy = strdup(host)))
+        return ENG_ENOMEM;
+    g->h[g->n++] = (struct rl_host){rank, copy};
+    return 0;
+}
+
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Fluxion's compress_ids(): sorted ids as a ranged idset; negative ids are
+ * EINVAL.  Returns a new string or NULL with 'err' set. */
+static char *compress_ids(int64_t *ids, size_t n, eng_error_t *err)
+{
+    idset_t *s = idset_create();
+    if (!s) {
+        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (ids[i] < 0 || ids[i] >= (int64_t)IDSET_MAX_ID ||
+            idset_set(s, (unsigned)ids[i]) < 0) {
+            idset_destroy(s);
+            eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid id %lld in R_lite",
+                       (long long)ids[i]);
+            return NULL;
+        }
+    }
+    char *text = idset_encode(s, IDSET_FLAG_RANGE);
+    idset_destroy(s);
+    if (!text)
+        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    return text;
+}
+
+/* Set 'key' of 'co' to the compressed 'ids' and empty them. */
+static int reduce_into(json_t *co, const char *key, struct rl_ids *ids, eng_error_t *err)
+{
+    if (ids->n == 0)
+        return 0;
+    qsort(ids->id, ids->n, sizeof *ids->id, cmp_i64);
+    char *text = compress_ids(ids->id, ids->n, err);
+    if (!text)
+        return err ? err->code : ENG_EINVAL;
+    int rc = json_object_set_new(co, key, json_string(text));
+    free(text);
+    if (rc < 0)
+        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    ids->n = 0;
+    return 0;
+}
+
+static int gather_props(struct rlite *r, const struct rwrite_vertex *v, eng_error_t *err)
+{
+    /* Fluxion walks a std::map, so properties go in key order; the order
+     * only matters for which group is created first, and the groups are
+     * kept sorted anyway. */
+    for (size_t i = 0; i < v->nproperties; i++) {
+        const struct rwrite_kv *kv = &v->properties[i];
+        size_t kl = strlen(kv->key), vl = kv->value ? strlen(kv->value) : 0;
+        char *prop = malloc(kl + vl + 2);
+        if (!prop)
+            return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+        memcpy(prop, kv->key, kl + 1);
+        if (vl) {
+            prop[kl] = '=';
+            memcpy(prop + kl + 1, kv->value, vl + 1);
+        }
+        struct rl_group *g = map_group(&r->props, prop);
+        free(prop);
+        if (!g || group_push(g, v->rank, NULL) < 0)
+            return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    return 0;
+}
+
+static int gather_node(struct rlite *r, const struct rwrite_vertex *v, eng_error_t *err)
+{
+    if (r->core.n == 0 && r->gpu.n == 0)
+        return 0;
+    json_t *co = json_object();
+    if (!co)
+        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    int rc = reduce_into(co, "core", &r->core, err);
+    if (rc == 0)
+        rc = reduce_into(co, "gpu", &r->gpu, err);
+    char *children = rc == 0 ? json_dumps(co, JSON_INDENT(0)) : NULL;
+    json_decref(co);
+    if (rc < 0)
+        return rc;
+    if (!children)
+        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    struct rl_group *g = map_group(&r->gather, children);
+    free(children);
+    if (!g || group_push(g, v->rank, v->name ? v->name : "") < 0)
+        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    return gather_props(r, v, err);
+}
+
+int rwrite__rlite_vertex(struct rlite *r, const struct rwrite_vertex *v, eng_error_t *err)
+{
+    if (strcmp(v->type, "core") == 0)
+        return ids_push(&r->core, v->id) < 0
+                   ? eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory")
+                   : 0;
+    if (strcmp(v->type, "gpu") == 0)
+        return ids_push(&r->gpu, v->id) < 0
+                   ? eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory")
+                   : 0;
+    if (strcmp(v->type, "node") == 0 || strcmp(v->type, "storage_node") == 0)
+        return gather_node(r, v, err);
+    return 0;
+}
+
+/* Stable sort of hosts by rank (insertion sort within merge sort would do;
+ * a stable qsort key is simpler: rank, then original position). */
+struct rank_pos {
+    int64_t rank;
+    size_t pos;
+    const char *host;
+};
+
+static int cmp_rank_pos(const void *a, const void *b)
+{
+    const struct rank_pos *x = a, *y = b;
+    if (x->rank != y->rank)
+        return x->rank < y->rank ? -1 : 1;
+    return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static char *group_ranks(struct rl_group *g, eng_error_t *err)
+{
+    int64_t *ranks = malloc((g->n ? g->n : 1) * sizeof *ranks);
+    if (!ranks) {
+        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < g->n; i++)
+        ranks[i] = g->h[i].rank;
+    qsort(ranks, g->n, sizeof *ranks, cmp_i64);
+    char *text = compress_ids(ranks, g->n, err);
+    free(ranks);
+    return text;
+}
+
+static json_t *build_rlite(struct rlite *r, eng_error_t *err)
+{
+    json_t *arr = json_array();
+    if (!arr) {
+        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < r->gather.n; i++) {
+        char *ranks = group_ranks(&r->gather.g[i], err);
+        json_t *children = ranks ? json_loads(r->gather.g[i].key, 0, NULL) : NULL;
+        json_t *o =
+            children ? json_pack("{s:s s:o}", "rank", ranks, "children", children) : NULL;
+        free(ranks);
+        if (!o || json_array_append_new(arr, o) < 0) {
+            eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+/* All gathered hosts sorted by rank, as one hostlist string. */
+static json_t *build_nodelist(struct rlite *r, eng_error_t *err)
+{
+    size_t n = 0, k = 0;
+    for (size_t i = 0; i < r->gather.n; i++)
+        n += r->gather.g[i].n;
+    struct rank_pos *rp = malloc((n ? n : 1) * sizeof *rp);
+    hostlist_t *hl = hostlist_create();
+    json_t *arr = json_array();
+    char *text = NULL;
+    if (!rp || !hl || !arr)
+        goto nomem;
+    for (size_t i = 0; i < r->gather.n; i++)
+        for (size_t j = 0; j < r->gather.g[i].n; j++, k++)
+            rp[k] =
+                (struct rank_pos){r->gather.g[i].h[j].rank, k, r->gather.g[i].h[j].host};
+    qsort(rp, n, sizeof *rp, cmp_rank_pos);
+    for (size_t i = 0; i < n; i++)
+        if (hostlist_append(hl, rp[i].host, NULL) < 0)
+            goto nomem;
+    if (!(text = hostlist_encode(hl)) ||
+        json_array_append_new(arr, json_string(text)) < 0)
+        goto nomem;
+    free(text);
+    free(rp);
+    hostlist_destroy(hl);
+    return arr;
+nomem:
+    eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    free(text);
+    free(rp);
+    hostlist_destroy(hl);
+    json_decref(arr);
+    return NULL;
+}
+
+static json_t *build_props(struct rlite *r, eng_error_t *err)
+{
+    json_t *props = json_object();
+    if (!props) {
+        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < r->props.n; i++) {
+        char *ranks = group_ranks(&r->props.g[i], err);
+        if (!ranks ||
+            json_object_set_new(props, r->props.g[i].key, json_string(ranks)) < 0) {
+            free(ranks);
+            json_decref(props);
+            eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+            return NULL;
+        }
+        free(ranks);
+    }
+    return props;
+}
+
+int rwrite__rlite_json(struct rlite *r, json_t **o, json_t **aux, eng_error_t *err)
+{
+    *o = NULL;
+    if (aux)
+        *aux = NULL;
+    if (r->gather.n == 0)
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no resources to write as R_lite");
+    json_t *arr = build_rlite(r, err);
+    json_t *nodelist = arr && aux ? build_nodelist(r, err) : NULL;
+    json_t *props = arr && r->props.n && aux ? build_props(r, err) : NULL;
+    if (!arr || (aux && !nodelist) || (aux && r->props.n && !props)) {
+        json_decref(arr);
+        json_decref(nodelist);
+        json_decref(props);
+        return err && err->code ? err->code : ENG_ENOMEM;
+    }
+    if (aux) {
+        *aux = json_pack("{s:o}", "nodelist", nodelist);
+        if (!*aux || (props && json_object_set_new(*aux, "properties", props) < 0)) {
+            json_decref(*aux);
+            json_decref(arr);
+            *aux = NULL;
+            return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+    }
+    map_clear(&r->gather);
+    map_clear(&r->props);
+    *o = arr;
+    return 0;
+}

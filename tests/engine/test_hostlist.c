@@ -1,0 +1,98 @@
+/* test_hostlist.c: RFC 29 hostlists, checked against flux-core
+ * libhostlist's encodings (merging, zero padding, bracketing). */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "hostlist.h"
+
+static const struct {
+    const char *appends[6]; /* appended in order, NULL-terminated */
+    const char *enc;
+    size_t count;
+} cases[] = {
+    {{"node0", "node1", "node2", "node3", NULL}, "node[0-3]", 4},
+    {{"node3", "node1", "node2", NULL}, "node[3,1-2]", 3}, /* no sorting */
+    {{"node[0-3,5]", NULL}, "node[0-3,5]", 5},
+    {{"node9", "node10", NULL}, "node[9-10]", 2},
+    {{"node01", "node02", "node10", NULL}, "node[01-02,10]", 3},
+    {{"foo", "bar", NULL}, "foo,bar", 2},
+    {{"a1", "b1", "a2", NULL}, "a1,b1,a2", 3},
+    {{"node1", "node1", NULL}, "node[1,1]", 2}, /* no de-duplication */
+    {{"login0 io[01-02]", NULL}, "login0,io[01-02]", 3},
+    {{"foo[1-2]bar", NULL}, "foo1bar,foo2bar", 2},
+    {{"", NULL}, "", 0},
+    {{"12", "13", NULL}, "[12-13]", 2},
+    {{"node5-", NULL}, "node5-", 1},
+    {{"n[5-]", NULL}, "n5", 1}, /* flux-core reads "5-" as 5 */
+};
+
+START_TEST(test_encode)
+{
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        hostlist_t *hl = hostlist_create();
+        for (size_t j = 0; cases[i].appends[j]; j++)
+            ck_assert_int_ge(hostlist_append(hl, cases[i].appends[j], NULL), 0);
+        char *s = hostlist_encode(hl);
+        ck_assert_msg(strcmp(s, cases[i].enc) == 0, "case %zu: got '%s' want '%s'", i, s,
+                      cases[i].enc);
+        ck_assert_uint_eq(hostlist_count(hl), cases[i].count);
+        free(s);
+        hostlist_destroy(hl);
+    }
+}
+END_TEST
+
+START_TEST(test_nth_find)
+{
+    hostlist_t *hl = hostlist_decode("node[08-10],login", NULL, NULL);
+    char buf[64];
+    ck_assert_int_eq(hostlist_nth(hl, 0, buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "node08");
+    ck_assert_int_eq(hostlist_nth(hl, 2, buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "node10");
+    ck_assert_int_eq(hostlist_nth(hl, 3, buf, sizeof buf), 0);
+    ck_assert_str_eq(buf, "login");
+    ck_assert_int_eq(hostlist_nth(hl, 4, buf, sizeof buf), ENG_ENOENT);
+    ck_assert_int_eq(hostlist_nth(hl, 0, buf, 3), ENG_ELIMIT);
+    ck_assert_int_eq(hostlist_find(hl, "node09"), 1);
+    ck_assert_int_eq(hostlist_find(hl, "node9"), -1);
+    ck_assert_int_eq(hostlist_find(hl, "login"), 3);
+    ck_assert_int_eq(hostlist_find(hl, "node11"), -1);
+    hostlist_destroy(hl);
+}
+END_TEST
+
+START_TEST(test_bad)
+{
+    static const char *bad[] = {"node[1-2", "node]1", "node[a]", "node[3-1]", "n[1--2]"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        eng_error_t err = {0};
+        ck_assert_ptr_null(hostlist_decode(bad[i], "<test>", &err));
+        ck_assert_int_eq(err.code, ENG_EPARSE);
+        ck_assert_str_eq(err.source, "<test>");
+    }
+    eng_error_t err = {0};
+    ck_assert_ptr_null(hostlist_decode("n[0-2000000]", NULL, &err));
+    ck_assert_int_eq(err.code, ENG_ELIMIT);
+    hostlist_t *hl = hostlist_decode("a1", NULL, NULL);
+    ck_assert_int_lt(hostlist_append(hl, "b[1", NULL), 0);
+    char *s = hostlist_encode(hl);
+    ck_assert_str_eq(s, "a1"); /* unchanged */
+    free(s);
+    hostlist_destroy(hl);
+    ck_assert_ptr_null(hostlist_decode(NULL, NULL, NULL));
+    hostlist_destroy(NULL);
+}
+END_TEST
+
+Suite *hostlist_suite(void)
+{
+    Suite *s = suite_create("hostlist");
+    TCase *tc = tcase_create("hostlist");
+    tcase_add_test(tc, test_encode);
+    tcase_add_test(tc, test_nth_find);
+    tcase_add_test(tc, test_bad);
+    suite_add_tcase(s, tc);
+    return s;
+}
