@@ -28,7 +28,21 @@ struct rwrite {
     struct rlite rl; /* rlite and rv1 formats */
     int64_t starttime, expiration;
     json_t *attrs; /* rv1: attributes.system.scheduler, key-ordered */
+    char *scratch; /* rwrite__scratch() */
+    size_t scratch_size;
 };
+
+char *rwrite__scratch(rwrite_t *w, size_t size)
+{
+    if (size > w->scratch_size) {
+        char *p = realloc(w->scratch, size);
+        if (!p)
+            return NULL;
+        w->scratch = p;
+        w->scratch_size = size;
+    }
+    return w->scratch;
+}
 
 static const char *const format_names[] = {
     [RWRITE_SIMPLE] = "simple",
@@ -121,6 +135,7 @@ void rwrite_destroy(rwrite_t *w)
     json_decref(w->edges);
     json_decref(w->attrs);
     rwrite__rlite_clear(&w->rl);
+    free(w->scratch);
     free(w);
 }
 

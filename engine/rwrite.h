@@ -34,6 +34,7 @@
 #include <stdint.h>
 
 #include "eng_error.h"
+#include "rg.h"
 
 ENG_BEGIN_DECLS
 
@@ -116,6 +117,23 @@ int rwrite_emit_vertex(rwrite_t *w, const struct rwrite_vertex *v, unsigned leve
                        unsigned needs, bool exclusive, bool excl_parent,
                        const struct rwrite_kv *agfilter, size_t nagfilter,
                        eng_error_t *err);
+
+/* rwrite_emit_vertex() for vertex 'v' of graph 'g': its attributes,
+ * properties (key order) and paths (in rg_vertex_path_subsystems() order) are
+ * read from 'g'; only what the format needs is read (the simple formats read
+ * just the name).  'ephemeral' (may be NULL when 'nephemeral' is 0) is the
+ * vertex's per-match data (jobspec labels), written by the JGF formats.
+ * Returns 0, ENG_EINVAL for a bad vertex, ENG_ENOMEM, with 'err' set. */
+int rwrite_emit_rg_vertex(rwrite_t *w, const rg_graph_t *g, rg_vid_t v, unsigned level,
+                          unsigned needs, bool exclusive, bool excl_parent,
+                          const struct rwrite_kv *ephemeral, size_t nephemeral,
+                          const struct rwrite_kv *agfilter, size_t nagfilter,
+                          eng_error_t *err);
+
+/* rwrite_emit_edge() for edge 'e' of graph 'g' (endpoints' uniq_ids and the
+ * edge's subsystem).  Returns 0, ENG_EINVAL for a bad edge, ENG_ENOMEM. */
+int rwrite_emit_rg_edge(rwrite_t *w, const rg_graph_t *g, rg_eid_t e, bool excl_parent,
+                        eng_error_t *err);
 
 /* Record the edge from the vertex whose uniq_id is 'src' to 'dst' in
  * 'subsystem' (NULL means "containment"), as Fluxion's emit_edg().  Only the

@@ -52,4 +52,8 @@ int rwrite__rlite_vertex(struct rlite *r, const struct rwrite_vertex *v,
  * ENG_ENOMEM, with 'err' set. */
 int rwrite__rlite_json(struct rlite *r, json_t **o, json_t **aux, eng_error_t *err);
 
+/* A scratch buffer of at least 'size' bytes owned by 'w' (kept between
+ * calls, so emitting many vertices allocates once), or NULL (ENOMEM). */
+char *rwrite__scratch(rwrite_t *w, size_t size);
+
 #endif /* ENG_RWRITE_PRIVATE_H */

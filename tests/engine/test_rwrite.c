@@ -294,6 +294,70 @@ START_TEST(test_formats)
 }
 END_TEST
 
+static rg_vid_t add_vertex(rg_graph_t *g, const char *type, int64_t id, int64_t uniq,
+                           int64_t rank, rg_vid_t parent, const char *path)
+{
+    struct rg_vertex_init init;
+    rg_vertex_init_default(&init);
+    init.type = rg_sym_intern(g, type);
+    init.id = id;
+    init.uniq_id = uniq;
+    init.rank = rank;
+    rg_vid_t v = rg_vertex_add(g, &init, NULL);
+    ck_assert_uint_ne(v, RG_VID_NONE);
+    if (parent != RG_VID_NONE)
+        ck_assert_uint_ne(
+            rg_edge_add(g, parent, v, RG_SYM_CONTAINMENT, RG_SYM_CONTAINS, NULL),
+            RG_EID_NONE);
+    ck_assert_int_eq(rg_vertex_path_set(g, v, RG_SYM_CONTAINMENT, path, NULL), 0);
+    return v;
+}
+
+START_TEST(test_rg)
+{
+    rg_graph_t *g = rg_graph_create();
+    rg_vid_t c = add_vertex(g, "cluster", 0, 0, -1, RG_VID_NONE, "/cluster0");
+    rg_vid_t n = add_vertex(g, "node", 7, 1, 3, c, "/cluster0/node7");
+    rg_vid_t k = add_vertex(g, "core", 2, 2, 3, n, "/cluster0/node7/core2");
+    ck_assert_int_eq(rg_vertex_prop_set(g, n, "arch", "x86"), 0);
+    rwrite_t *w = rwrite_create(RWRITE_RV1, NULL);
+    ck_assert_int_eq(
+        rwrite_emit_rg_vertex(w, g, k, 3, 1, true, false, NULL, 0, NULL, 0, NULL), 0);
+    ck_assert_int_eq(
+        rwrite_emit_rg_edge(w, g, rg_in_first(g, k, RG_SYM_CONTAINMENT), false, NULL), 0);
+    ck_assert_int_eq(
+        rwrite_emit_rg_vertex(w, g, n, 2, 1, false, false, NULL, 0, NULL, 0, NULL), 0);
+    ck_assert_int_eq(
+        rwrite_emit_rg_edge(w, g, rg_in_first(g, n, RG_SYM_CONTAINMENT), false, NULL), 0);
+    ck_assert_int_eq(
+        rwrite_emit_rg_vertex(w, g, c, 1, 1, false, false, NULL, 0, NULL, 0, NULL), 0);
+    rwrite_set_times(w, 0, 3600);
+    char *out = emit(w);
+    ck_assert_str_eq(
+        out,
+        "{\"version\": 1, \"execution\": {\"R_lite\": [{\"rank\": \"3\", \"children\": "
+        "{\"core\": \"2\"}}], \"nodelist\": [\"node7\"], \"properties\": {\"arch=x86\": "
+        "\"3\"}, \"starttime\": 0, \"expiration\": 3600}, \"scheduling\": {\"graph\": "
+        "{\"nodes\": [{\"id\": \"2\", \"metadata\": {\"type\": \"core\", \"id\": 2, "
+        "\"rank\": 3, \"exclusive\": true, \"paths\": {\"containment\": "
+        "\"/cluster0/node7/core2\"}}}, {\"id\": \"1\", \"metadata\": {\"type\": "
+        "\"node\", "
+        "\"id\": 7, \"rank\": 3, \"properties\": {\"arch\": \"x86\"}, \"paths\": "
+        "{\"containment\": \"/cluster0/node7\"}}}, {\"id\": \"0\", \"metadata\": "
+        "{\"type\": "
+        "\"cluster\", \"id\": 0, \"rank\": -1, \"paths\": {\"containment\": "
+        "\"/cluster0\"}}}], \"edges\": [{\"source\": \"1\", \"target\": \"2\"}, "
+        "{\"source\": \"0\", \"target\": \"1\"}]}}}\n");
+    free(out);
+    eng_error_t err = {0};
+    ck_assert_int_eq(
+        rwrite_emit_rg_vertex(w, g, 99, 1, 1, false, false, NULL, 0, NULL, 0, &err),
+        ENG_EINVAL);
+    rwrite_destroy(w);
+    rg_graph_destroy(g);
+}
+END_TEST
+
 Suite *rwrite_suite(void)
 {
     Suite *s = suite_create("rwrite");
@@ -306,6 +370,7 @@ Suite *rwrite_suite(void)
     tcase_add_test(tc, test_rlite_rv1);
     tcase_add_test(tc, test_negative_rank);
     tcase_add_test(tc, test_formats);
+    tcase_add_test(tc, test_rg);
     suite_add_tcase(s, tc);
     return s;
 }
