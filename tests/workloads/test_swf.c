@@ -1,0 +1,337 @@
+/* test_swf.c: the SWF reader and writer, on real logs and malformed data. */
+#include <check.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fio.h"
+#include "swf.h"
+
+#define TRACES SCHEDSIM_SHARED_DIR "/traces/"
+#define DATA   SCHEDSIM_SOURCE_DIR "/tests/data/swf/"
+
+static const wjob_map_t by_cores = {WJOB_UNIT_CORE, 1};
+
+static wtrace_t *load_ok(const char *path, const wjob_map_t *map)
+{
+    eng_error_t err;
+    wtrace_t *t = swf_load(path, map, &err);
+    if (!t) {
+        char buf[512];
+        ck_abort_msg("%s", eng_error_format(&err, buf, sizeof buf));
+    }
+    return t;
+}
+
+static const wjob_t *find_id(const wtrace_t *t, int64_t id)
+{
+    for (size_t i = 0; i < wtrace_count(t); i++)
+        if (wtrace_job(t, i)->id == id)
+            return wtrace_job(t, i);
+    return NULL;
+}
+
+static void assert_same_jobs(const wtrace_t *a, const wtrace_t *b)
+{
+    ck_assert_uint_eq(wtrace_count(a), wtrace_count(b));
+    ck_assert_int_eq(wtrace_submit_offset(a), wtrace_submit_offset(b));
+    for (size_t i = 0; i < wtrace_count(a); i++) {
+        const wjob_t *x = wtrace_job(a, i), *y = wtrace_job(b, i);
+        ck_assert_int_eq(x->id, y->id);
+        ck_assert_int_eq(x->submit_s, y->submit_s);
+        ck_assert_int_eq(x->runtime_s, y->runtime_s);
+        ck_assert_int_eq(x->walltime_s, y->walltime_s);
+        ck_assert_int_eq(x->procs, y->procs);
+        ck_assert_int_eq(x->nodes, y->nodes);
+        ck_assert_int_eq(x->cores, y->cores);
+        ck_assert_int_eq(x->reason, y->reason);
+        ck_assert_mem_eq(x->swf, y->swf, sizeof x->swf);
+        ck_assert(x->jobspec == y->jobspec || strcmp(x->jobspec, y->jobspec) == 0);
+    }
+}
+
+static char *write_mem(const wtrace_t *t)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *fp = open_memstream(&buf, &len);
+    ck_assert_ptr_nonnull(fp);
+    eng_error_t err;
+    ck_assert_int_eq(swf_write(t, fp, &err), 0);
+    fclose(fp);
+    return buf;
+}
+
+START_TEST(test_kth)
+{
+    wtrace_t *t = load_ok(TRACES "KTH-SP2-1996-2.1-cln.swf", &by_cores);
+    ck_assert_uint_eq(wtrace_count(t), 28476);
+    ck_assert_int_eq(wtrace_submit_offset(t), 599850);
+    ck_assert_str_eq(wtrace_meta_get(t, "UnixStartTime"), "843480031");
+    ck_assert_str_eq(wtrace_meta_get(t, "TimeZoneString"), "Europe/Stockholm");
+    ck_assert_str_eq(wtrace_meta_get(t, "Note"), "uses the EASY scheduler");
+    int64_t procs = 0;
+    ck_assert_int_eq(wtrace_meta_int(t, "MaxProcs", &procs), 0);
+    ck_assert_int_eq(procs, 100);
+    const wjob_t *j = wtrace_job(t, 0);
+    ck_assert_int_eq(j->id, 15);
+    ck_assert_int_eq(j->submit_s, 0);
+    ck_assert_int_eq(j->runtime_s, 3477);
+    ck_assert_int_eq(j->walltime_s, 53940);
+    ck_assert_int_eq(j->procs, 4);
+    ck_assert_int_eq(j->cores, 4);
+    ck_assert_int_eq(j->user, 12);
+    ck_assert_int_eq(j->swf[WJOB_SWF_WAIT], 192180);
+    ck_assert_str_eq(
+        j->jobspec,
+        "{\"attributes\":{\"system\":{\"duration\":53940}},\"resources\":[{"
+        "\"count\":4,\"label\":\"task\",\"type\":\"slot\",\"with\":[{\"count\":"
+        "1,\"type\":\"core\"}]}],\"tasks\":[{\"command\":[\"app\"],\"count\":{"
+        "\"per_slot\":1},\"slot\":\"task\"}],\"version\":1}");
+    /* requested (field 8) wins over allocated (field 5): 7 of 8 */
+    j = find_id(t, 15395);
+    ck_assert_int_eq(j->procs, 7);
+    ck_assert_int_eq(j->swf[WJOB_SWF_ALLOC_PROCS], 8);
+    ck_assert_int_eq(j->submit_s, 17172337 - 599850);
+    /* no size at all: kept, flagged */
+    j = find_id(t, 27313);
+    ck_assert(!wjob_is_mappable(j));
+    ck_assert_int_eq(j->reason, WJOB_NO_SIZE);
+    ck_assert_ptr_null(j->jobspec);
+    j = wtrace_job(t, wtrace_count(t) - 1);
+    ck_assert_int_eq(j->id, 28490);
+    ck_assert_int_eq(j->status, 1);
+    wtrace_stats_t s;
+    wtrace_stats(t, 100, &s);
+    ck_assert_uint_eq(s.mappable, 28475);
+    ck_assert_uint_eq(s.unmapped[WJOB_NO_SIZE], 1);
+    ck_assert_int_eq(s.span_s, 29363618 - 599850);
+    ck_assert(s.offered_load > 0.69 && s.offered_load < 0.71);
+    wtrace_destroy(t);
+}
+END_TEST
+
+START_TEST(test_nasa_by_nodes)
+{
+    const wjob_map_t by_nodes = {WJOB_UNIT_NODE, 1};
+    wtrace_t *t = load_ok(TRACES "NASA-iPSC-1993-3.1-cln.swf", &by_nodes);
+    ck_assert_uint_eq(wtrace_count(t), 18239);
+    ck_assert_int_eq(wtrace_submit_offset(t), 0);
+    const wjob_t *j = wtrace_job(t, 0);
+    ck_assert_int_eq(j->id, 1);
+    ck_assert_int_eq(j->procs, 128);
+    ck_assert_int_eq(j->nodes, 128);
+    ck_assert_int_eq(j->runtime_s, 1451);
+    ck_assert_int_eq(j->walltime_s, 1451); /* no requested time: the run time */
+    ck_assert_ptr_nonnull(strstr(j->jobspec, "\"count\":128,\"exclusive\":true"));
+    j = wtrace_job(t, wtrace_count(t) - 1);
+    ck_assert_int_eq(j->id, 42264);
+    ck_assert_int_eq(j->submit_s, 7948936);
+    ck_assert_int_eq(j->group, 2);
+    wtrace_stats_t s;
+    wtrace_stats(t, 128, &s);
+    ck_assert_uint_eq(s.mappable, 18239);
+    wtrace_destroy(t);
+}
+END_TEST
+
+START_TEST(test_lublin_256)
+{
+    wtrace_t *t = load_ok(TRACES "lublin_256.swf", NULL);
+    ck_assert_uint_eq(wtrace_count(t), 10000);
+    ck_assert_int_eq(wtrace_submit_offset(t), 5094);
+    ck_assert_str_eq(wtrace_meta_get(t, "MaxNodes"), "256");
+    const wjob_t *j = wtrace_job(t, 2);
+    ck_assert_int_eq(j->id, 3);
+    ck_assert_int_eq(j->submit_s, 6742 - 5094);
+    ck_assert_int_eq(j->runtime_s, 24089);
+    ck_assert_int_eq(j->procs, 1);
+    ck_assert_int_eq(j->queue, 0);
+    wtrace_stats_t s;
+    wtrace_stats(t, 256, &s);
+    ck_assert(s.offered_load > 1.05 && s.offered_load < 1.07);
+    wtrace_destroy(t);
+}
+END_TEST
+
+START_TEST(test_node_mapping)
+{
+    const wjob_map_t by4 = {WJOB_UNIT_NODE, 4};
+    wtrace_t *t = load_ok(TRACES "KTH-SP2-1996-2.1-cln.swf", &by4);
+    const wjob_t *j = find_id(t, 16); /* 25 processors: 7 nodes of 4 */
+    ck_assert_int_eq(j->procs, 25);
+    ck_assert_int_eq(j->nodes, 7);
+    ck_assert_int_eq(j->cores, 28);
+    ck_assert_str_eq(
+        j->jobspec,
+        "{\"attributes\":{\"system\":{\"duration\":3600}},\"resources\":[{"
+        "\"count\":7,\"exclusive\":true,\"type\":\"node\",\"with\":[{\"count\""
+        ":1,\"label\":\"task\",\"type\":\"slot\",\"with\":[{\"count\":4,\"type"
+        "\":\"core\"}]}]}],\"tasks\":[{\"command\":[\"app\"],\"count\":{\"per_"
+        "slot\":1},\"slot\":\"task\"}],\"version\":1}");
+    wtrace_destroy(t);
+}
+END_TEST
+
+START_TEST(test_round_trip_real)
+{
+    const char *names[] = {"KTH-SP2-1996-2.1-cln.swf", "NASA-iPSC-1993-3.1-cln.swf",
+                           "lublin_256.swf"};
+    for (int i = 0; i < 3; i++) {
+        char path[512];
+        snprintf(path, sizeof path, TRACES "%s", names[i]);
+        wtrace_t *a = load_ok(path, &by_cores);
+        char *text = write_mem(a);
+        eng_error_t err;
+        wtrace_t *b = swf_parse(text, "<mem>", &by_cores, &err);
+        ck_assert_ptr_nonnull(b);
+        assert_same_jobs(a, b);
+        ck_assert_uint_eq(wtrace_meta_count(a), wtrace_meta_count(b));
+        for (size_t m = 0; m < wtrace_meta_count(a); m++) {
+            const char *ka, *va, *kb, *vb;
+            wtrace_meta_at(a, m, &ka, &va);
+            wtrace_meta_at(b, m, &kb, &vb);
+            ck_assert_str_eq(ka, kb);
+            ck_assert_str_eq(va, vb);
+        }
+        char *again = write_mem(b); /* and the text is a fixed point */
+        ck_assert_str_eq(text, again);
+        free(again);
+        free(text);
+        wtrace_destroy(a);
+        wtrace_destroy(b);
+    }
+}
+END_TEST
+
+START_TEST(test_unsorted_and_flags)
+{
+    wtrace_t *t = load_ok(DATA "valid/unsorted.swf", NULL);
+    ck_assert_uint_eq(wtrace_count(t), 7);
+    ck_assert_int_eq(wtrace_submit_offset(t), 100);
+    /* stable: the three jobs at 100 keep file order (1, 2, 4), then 3 */
+    const int64_t ids[] = {1, 2, 4, 3, 5, 6, 7};
+    const int64_t submits[] = {0, 0, 0, 400, 600, 700, 800};
+    for (size_t i = 0; i < 7; i++) {
+        ck_assert_int_eq(wtrace_job(t, i)->id, ids[i]);
+        ck_assert_int_eq(wtrace_job(t, i)->submit_s, submits[i]);
+    }
+    ck_assert_int_eq(wtrace_job(t, 1)->swf[WJOB_SWF_AVG_CPU], 13); /* 12.75 rounded */
+    ck_assert_int_eq(wtrace_job(t, 2)->reason, WJOB_NO_RUNTIME);
+    ck_assert_int_eq(wtrace_job(t, 4)->reason, WJOB_NEGATIVE_RUNTIME);
+    ck_assert_int_eq(wtrace_job(t, 5)->reason, WJOB_NO_SIZE);
+    const wjob_t *j = wtrace_job(t, 6); /* requested 3 of 5, zero times */
+    ck_assert(wjob_is_mappable(j));
+    ck_assert_int_eq(j->procs, 3);
+    ck_assert_int_eq(j->runtime_s, 0);
+    ck_assert_int_eq(j->walltime_s, 1);
+    ck_assert_str_eq(wtrace_meta_get(t, "UnixStartTime"), "1000");
+    ck_assert_str_eq(wtrace_meta_get(t, "Note"), "out of order, with ties");
+    ck_assert_str_eq(wtrace_meta_get(t, "continuation"), "text");
+    wtrace_destroy(t);
+}
+END_TEST
+
+START_TEST(test_header_text)
+{
+    const char *text = "; Information: http://a.example/\n;        http://b.example/\n;\n"
+                       ";  free text: not a key? yes it is\n;MaxNodes:8\n";
+    eng_error_t err;
+    wtrace_t *t = swf_parse(text, "<test>", NULL, &err);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(wtrace_count(t), 0);
+    ck_assert_uint_eq(wtrace_meta_count(t), 5);
+    const char *k, *v;
+    wtrace_meta_at(t, 1, &k, &v);
+    ck_assert_str_eq(k, "");
+    ck_assert_str_eq(v, "http://b.example/");
+    wtrace_meta_at(t, 2, &k, &v);
+    ck_assert_str_eq(k, "");
+    ck_assert_str_eq(v, "");
+    wtrace_meta_at(t, 3, &k, &v);
+    ck_assert_str_eq(k, "");
+    ck_assert_str_eq(v, "free text: not a key? yes it is");
+    wtrace_meta_at(t, 4, &k, &v);
+    ck_assert_str_eq(k, "MaxNodes");
+    ck_assert_str_eq(v, "8");
+    wtrace_destroy(t);
+}
+END_TEST
+
+/* Every tests/data/swf/invalid/<case>/ holds input.swf and error ("line
+ * column" then the exact text). */
+START_TEST(test_invalid_cases)
+{
+    DIR *dir = opendir(DATA "invalid");
+    ck_assert_ptr_nonnull(dir);
+    int cases = 0, bad = 0;
+    struct dirent *de;
+    while ((de = readdir(dir))) {
+        if (de->d_name[0] == '.')
+            continue;
+        char in[512], ep[512];
+        snprintf(in, sizeof in, DATA "invalid/%s/input.swf", de->d_name);
+        snprintf(ep, sizeof ep, DATA "invalid/%s/error", de->d_name);
+        char *expect = fio_read_all(ep, 4096, NULL, NULL);
+        ck_assert_msg(expect != NULL, "%s: no error file", de->d_name);
+        int line = 0, col = 0, used = 0;
+        ck_assert_int_eq(sscanf(expect, "%d %d\n%n", &line, &col, &used), 2);
+        char *text = expect + used;
+        text[strcspn(text, "\n")] = '\0';
+        eng_error_t err;
+        wtrace_t *t = swf_load(in, NULL, &err);
+        ck_assert_msg(t == NULL, "%s: accepted", de->d_name);
+        if (err.line != line || err.column != col || strcmp(err.text, text) != 0) {
+            fprintf(stderr, "%s: got %d:%d: %s\n", de->d_name, err.line, err.column,
+                    err.text);
+            bad++;
+        }
+        ck_assert_str_eq(err.source, in);
+        ck_assert(err.code == ENG_EPARSE || err.code == ENG_ELIMIT);
+        free(expect);
+        cases++;
+    }
+    closedir(dir);
+    ck_assert_int_eq(bad, 0);
+    ck_assert_int_ge(cases, 10);
+}
+END_TEST
+
+START_TEST(test_badparam)
+{
+    eng_error_t err;
+    const wjob_map_t bad = {WJOB_UNIT_NODE, 0};
+    ck_assert_ptr_null(swf_parse(NULL, "<x>", NULL, &err));
+    ck_assert_int_eq(err.code, ENG_EINVAL);
+    ck_assert_ptr_null(swf_parse("", "<x>", &bad, &err));
+    ck_assert_int_eq(err.code, ENG_EINVAL);
+    ck_assert_ptr_null(swf_load("/nonexistent/x.swf", NULL, &err));
+    ck_assert_int_eq(err.code, ENG_EIO);
+    ck_assert_int_eq(swf_write(NULL, stdout, &err), ENG_EINVAL);
+    ck_assert_str_eq(swf_field_name(4), "allocated processors");
+    ck_assert_str_eq(swf_field_name(18), "unknown field");
+    wtrace_t *t = swf_parse("", NULL, NULL, NULL); /* err may be NULL */
+    ck_assert_ptr_nonnull(t);
+    ck_assert_uint_eq(wtrace_count(t), 0);
+    wtrace_destroy(t);
+}
+END_TEST
+
+Suite *swf_suite(void)
+{
+    Suite *s = suite_create("swf");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, test_kth);
+    tcase_add_test(tc, test_nasa_by_nodes);
+    tcase_add_test(tc, test_lublin_256);
+    tcase_add_test(tc, test_node_mapping);
+    tcase_add_test(tc, test_round_trip_real);
+    tcase_add_test(tc, test_unsorted_and_flags);
+    tcase_add_test(tc, test_header_text);
+    tcase_add_test(tc, test_invalid_cases);
+    tcase_add_test(tc, test_badparam);
+    suite_add_tcase(s, tc);
+    return s;
+}

@@ -1,0 +1,166 @@
+/* wjob.c: job records and the size-to-jobspec mapping (contract in wjob.h). */
+#include "wjob.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const reason_text[WJOB_NREASONS] = {
+    [WJOB_MAPPABLE] = "mappable",           [WJOB_NO_SIZE] = "no size",
+    [WJOB_NO_RUNTIME] = "unknown run time", [WJOB_NEGATIVE_RUNTIME] = "negative run time",
+    [WJOB_NO_JOBSPEC] = "no jobspec",
+};
+
+bool wjob_is_mappable(const wjob_t *j)
+{
+    return j && j->reason == WJOB_MAPPABLE && j->jobspec != NULL;
+}
+
+const char *wjob_reason_str(enum wjob_reason r)
+{
+    if ((int)r < 0 || r >= WJOB_NREASONS)
+        return "unknown reason";
+    return reason_text[r];
+}
+
+int wjob_reason_parse(const char *text)
+{
+    for (int r = 0; r < WJOB_NREASONS; r++)
+        if (text && strcmp(text, reason_text[r]) == 0)
+            return r;
+    return -1;
+}
+
+void wjob_init(wjob_t *j)
+{
+    memset(j, 0, sizeof *j);
+    j->id = j->submit_s = j->runtime_s = j->walltime_s = -1;
+    j->procs = j->nodes = j->cores = j->gpus = j->mem_kib = -1;
+    j->user = j->group = j->queue = j->status = -1;
+    j->reason = WJOB_MAPPABLE;
+    for (int i = 0; i < WJOB_SWF_NFIELDS; i++)
+        j->swf[i] = -1;
+}
+
+void wjob_clear(wjob_t *j)
+{
+    if (!j)
+        return;
+    free(j->jobspec);
+    wjob_init(j);
+}
+
+/* {type: T, count: N}: a leaf vertex of the request. */
+static json_t *leaf(const char *type, int64_t count)
+{
+    return json_pack("{s:s, s:I}", "type", type, "count", (json_int_t)count);
+}
+
+/* {type: T, count: N, with: [child]}.  Takes the reference to 'child':
+ * json_pack()'s "o" steals it even when packing fails (jansson >= 2.11), and
+ * a NULL child (an earlier allocation failure) makes the pack fail. */
+static json_t *vertex(const char *type, int64_t count, json_t *child)
+{
+    return json_pack("{s:s, s:I, s:[o]}", "type", type, "count", (json_int_t)count,
+                     "with", child);
+}
+
+static json_t *slot(int64_t count, json_t *child)
+{
+    json_t *s = vertex("slot", count, child);
+    if (s && json_object_set_new(s, "label", json_string("task")) != 0) {
+        json_decref(s);
+        return NULL;
+    }
+    return s;
+}
+
+static json_t *resources(int64_t procs, const wjob_map_t *map)
+{
+    if (map->unit == WJOB_UNIT_CORE)
+        return slot(procs, leaf("core", 1));
+    int64_t cpn = map->cores_per_node;
+    int64_t nodes = procs / cpn + (procs % cpn != 0);
+    json_t *node = vertex("node", nodes, slot(1, leaf("core", cpn)));
+    if (node && json_object_set_new(node, "exclusive", json_true()) != 0) {
+        json_decref(node);
+        return NULL;
+    }
+    return node;
+}
+
+char *wjob_jobspec_format(int64_t procs, int64_t walltime_s, const wjob_map_t *map,
+                          eng_error_t *err)
+{
+    if (!map || procs < 1 || walltime_s < 1 ||
+        (map->unit == WJOB_UNIT_NODE && map->cores_per_node < 1) ||
+        (map->unit != WJOB_UNIT_CORE && map->unit != WJOB_UNIT_NODE))
+        return (void)eng_errorf(err, ENG_EINVAL, NULL, 0, 0,
+                                "jobspec needs procs >= 1, walltime >= 1 and a mapping"),
+               NULL;
+    json_t *res = resources(procs, map);
+    /* RFC 25: version 1, one task per slot, duration in seconds */
+    json_t *js =
+        res ? json_pack("{s:i, s:[o], s:[{s:[s], s:s, s:{s:i}}], s:{s:{s:I}}}", "version",
+                        1, "resources", res, "tasks", "command", "app", "slot", "task",
+                        "count", "per_slot", 1, "attributes", "system", "duration",
+                        (json_int_t)walltime_s)
+            : NULL;
+    char *text = js ? json_dumps(js, JSON_SORT_KEYS | JSON_COMPACT) : NULL;
+    json_decref(js);
+    if (!text)
+        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory building a jobspec");
+    return text;
+}
+
+/* Which size and duration SWF gives: requested processors (field 8) when
+ * known, else allocated (field 5); requested time (field 9) when known, else
+ * the run time.  A zero walltime becomes 1 s, because Fluxion reads a zero
+ * duration as "unlimited". */
+static enum wjob_reason swf_size_time(wjob_t *j)
+{
+    const int64_t *f = j->swf;
+    j->procs =
+        f[WJOB_SWF_REQ_PROCS] > 0 ? f[WJOB_SWF_REQ_PROCS] : f[WJOB_SWF_ALLOC_PROCS];
+    if (j->procs <= 0)
+        j->procs = -1;
+    j->runtime_s = f[WJOB_SWF_RUNTIME];
+    j->walltime_s = f[WJOB_SWF_REQ_TIME] > 0 ? f[WJOB_SWF_REQ_TIME] : j->runtime_s;
+    if (j->walltime_s == 0)
+        j->walltime_s = 1;
+    if (j->procs < 1)
+        return WJOB_NO_SIZE;
+    if (j->runtime_s == -1)
+        return WJOB_NO_RUNTIME;
+    if (j->runtime_s < -1)
+        return WJOB_NEGATIVE_RUNTIME;
+    return WJOB_MAPPABLE;
+}
+
+int wjob_from_swf(wjob_t *j, const wjob_map_t *map, eng_error_t *err)
+{
+    free(j->jobspec);
+    j->jobspec = NULL;
+    const int64_t *f = j->swf;
+    j->id = f[WJOB_SWF_ID];
+    j->submit_s = f[WJOB_SWF_SUBMIT];
+    j->mem_kib = f[WJOB_SWF_REQ_MEM];
+    j->status = f[WJOB_SWF_STATUS];
+    j->user = f[WJOB_SWF_USER];
+    j->group = f[WJOB_SWF_GROUP];
+    j->queue = f[WJOB_SWF_QUEUE];
+    j->gpus = 0;
+    j->reason = swf_size_time(j);
+    j->nodes = j->cores = -1;
+    if (j->reason != WJOB_MAPPABLE)
+        return 0;
+    if (map->unit == WJOB_UNIT_NODE) {
+        j->nodes = j->procs / map->cores_per_node + (j->procs % map->cores_per_node != 0);
+        j->cores = j->nodes * map->cores_per_node;
+    } else {
+        j->nodes = 0;
+        j->cores = j->procs;
+    }
+    j->jobspec = wjob_jobspec_format(j->procs, j->walltime_s, map, err);
+    return j->jobspec ? 0 : (err && err->code ? err->code : ENG_ENOMEM);
+}
