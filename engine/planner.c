@@ -1,0 +1,640 @@
+/* planner.c: one resource pool over integer time (see planner.h).
+ *
+ * Scheduled points live in the augmented tree of planner_tree.c.  Spans are
+ * kept in an array sorted by id: ids only grow, so adding is an append,
+ * lookup a binary search, and iteration in id order (Fluxion iterates a
+ * std::map) is a scan.  Removal leaves a tombstone; the array is compacted
+ * when tombstones outnumber live spans, so removal is O(log s) amortised.
+ *
+ * avail_time iteration.  Fluxion takes each candidate point out of its
+ * min-time tree as it examines it and puts them all back on the next
+ * update.  Candidates come out in increasing time, so the examined set is
+ * always "every candidate up to the last one examined": we keep that time
+ * (the cursor) instead of moving points, and skip ahead with one O(log n)
+ * query per blocked window rather than examining each candidate inside it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "planner.h"
+#include "planner_private.h"
+
+struct span {
+    int64_t id; /* < 0: tombstone of id -id */
+    int64_t start, last, planned;
+};
+
+struct planner {
+    int64_t total, base, end;
+    char *type;
+    struct pt_tree pts;
+    struct span *spans; /* sorted by id, tombstones included */
+    size_t nspans, cap_spans, ndead;
+    int64_t span_counter;
+    int64_t span_cursor; /* last id returned by span_first/next */
+    /* avail_time iteration (Fluxion's current request and tracked points) */
+    bool iter_set;  /* a request is stored */
+    bool consumed;  /* some candidate points were examined */
+    int64_t cursor; /* ... all candidates at or before it (INT64_MAX: all) */
+    int64_t req_on_or_after, req_duration, req_count;
+};
+
+/* at + duration > end, without overflow ('duration' >= 1). */
+static bool past_end(int64_t at, int64_t duration, int64_t end)
+{
+    if (at > end)
+        return true;
+    return duration > end - at;
+}
+
+/* at + duration, saturated at INT64_MAX. */
+static int64_t window_end(int64_t at, int64_t duration)
+{
+    return at > 0 && duration > INT64_MAX - at ? INT64_MAX : at + duration;
+}
+
+static planner_t *alloc_planner(const char *type, eng_error_t *err)
+{
+    planner_t *p = calloc(1, sizeof(*p));
+    if (p && (p->type = strdup(type)) && planner__pt_init(&p->pts) == 0)
+        return p;
+    if (p)
+        free(p->type);
+    free(p);
+    eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "planner: out of memory");
+    return NULL;
+}
+
+/* Start over with only the base point (span ids restart at 1). */
+static void restart(planner_t *p, int64_t base, int64_t duration)
+{
+    planner__pt_clear(&p->pts);
+    p->base = base;
+    p->end = base + duration;
+    p->nspans = p->ndead = 0;
+    p->span_counter = 0;
+    p->span_cursor = 0;
+    p->iter_set = p->consumed = false;
+    planner__pt_insert_base(&p->pts, base, p->total);
+}
+
+planner_t *planner_create(int64_t base_time, int64_t duration, int64_t total,
+                          const char *type, eng_error_t *err)
+{
+    eng_error_clear(err);
+    if (base_time < 0 || duration < 1 || total < 0 || !type ||
+        duration > INT64_MAX - base_time) {
+        eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "planner: invalid argument");
+        return NULL;
+    }
+    if (total > PLANNER_TOTAL_MAX) {
+        eng_errorf(err, ENG_ELIMIT, NULL, 0, 0, "planner: total %lld too large",
+                   (long long)total);
+        return NULL;
+    }
+    planner_t *p = alloc_planner(type, err);
+    if (!p)
+        return NULL;
+    p->total = total;
+    restart(p, base_time, duration);
+    return p;
+}
+
+planner_t *planner_create_empty(eng_error_t *err)
+{
+    eng_error_clear(err);
+    return alloc_planner("", err);
+}
+
+void planner_destroy(planner_t *p)
+{
+    if (!p)
+        return;
+    planner__pt_fini(&p->pts);
+    free(p->spans);
+    free(p->type);
+    free(p);
+}
+
+/* Copy 'src' into the fresh parts 'pts', 'spans', 'type', then 'dst'. */
+int planner_assign(planner_t *dst, const planner_t *src)
+{
+    if (!dst || !src)
+        return ENG_EINVAL;
+    if (dst == src)
+        return 0;
+    struct pt_tree pts = {0};
+    struct span *spans = NULL;
+    char *type = strdup(src->type);
+    if (src->cap_spans)
+        spans = malloc(src->cap_spans * sizeof(*spans));
+    if (!type || (src->cap_spans && !spans) || planner__pt_copy(&pts, &src->pts)) {
+        free(type);
+        free(spans);
+        return ENG_ENOMEM;
+    }
+    if (src->nspans)
+        memcpy(spans, src->spans, src->nspans * sizeof(*spans));
+    planner__pt_fini(&dst->pts);
+    free(dst->spans);
+    free(dst->type);
+    *dst = *src;
+    dst->pts = pts;
+    dst->spans = spans;
+    dst->type = type;
+    return 0;
+}
+
+planner_t *planner_copy(const planner_t *p, eng_error_t *err)
+{
+    eng_error_clear(err);
+    if (!p) {
+        eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "planner: invalid argument");
+        return NULL;
+    }
+    planner_t *c = alloc_planner("", err);
+    if (!c)
+        return NULL;
+    if (planner_assign(c, p)) {
+        planner_destroy(c);
+        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "planner: out of memory");
+        return NULL;
+    }
+    return c;
+}
+
+int planner_reset(planner_t *p, int64_t base_time, int64_t duration)
+{
+    if (!p || base_time < 0 || duration < 1 || duration > INT64_MAX - base_time)
+        return ENG_EINVAL;
+    restart(p, base_time, duration);
+    return 0;
+}
+
+int64_t planner_base_time(const planner_t *p)
+{
+    return p ? p->base : ENG_EINVAL;
+}
+
+int64_t planner_duration(const planner_t *p)
+{
+    return p ? p->end - p->base : ENG_EINVAL;
+}
+
+int64_t planner_resource_total(const planner_t *p)
+{
+    return p ? p->total : ENG_EINVAL;
+}
+
+const char *planner_resource_type(const planner_t *p)
+{
+    return p ? p->type : NULL;
+}
+
+/* Put back the points examined by the last avail_time query (Fluxion's
+ * restore_track_points): they re-enter the min-time tree keyed by their
+ * current free count, which matters only for stale keys. */
+static void restore_tracked(planner_t *p)
+{
+    if (p->consumed && p->pts.count && p->pts.n[p->pts.root].n_stale)
+        planner__pt_rekey_consumed(&p->pts, p->cursor, p->req_count);
+    p->consumed = false;
+}
+
+/* Fluxion's avail_at(): examine candidate points (key >= request) in time
+ * order from the cursor; the first at or after on_or_after whose window has
+ * no point with fewer than 'request' free wins. */
+static int64_t avail_at(planner_t *p)
+{
+    const struct pt_tree *t = &p->pts;
+    int64_t req = p->req_count, dur = p->req_duration;
+    int64_t lo = p->req_on_or_after;
+    bool failed = false;
+    if (p->consumed) {
+        if (p->cursor == INT64_MAX)
+            return ENG_ENOMATCH;
+        if (p->cursor + 1 > lo)
+            lo = p->cursor + 1;
+    }
+    for (;;) {
+        int32_t c = planner__pt_first_key_ge(t, lo, req);
+        if (!c)
+            break;
+        int64_t at = t->n[c].at;
+        int32_t f = planner__pt_first_rem_lt(t, at, req);
+        if (f && t->n[f].at < window_end(at, dur)) {
+            /* Every candidate in [at, f] has f inside its window. */
+            failed = true;
+            lo = t->n[f].at + 1;
+            continue;
+        }
+        p->consumed = true;
+        p->cursor = at;
+        return past_end(at, dur, p->end) ? ENG_ENOMATCH : at;
+    }
+    p->consumed = true;
+    p->cursor = INT64_MAX;
+    /* Fluxion returns the last candidate it examined when all of them failed
+     * (its loop leaves 'at' set).  Reachable only with stale keys. */
+    if (failed) {
+        int32_t last = planner__pt_last_key_ge(t, req);
+        return t->n[last].at;
+    }
+    return ENG_ENOMATCH;
+}
+
+int64_t planner_avail_time_first(planner_t *p, int64_t on_or_after, int64_t duration,
+                                 int64_t request)
+{
+    if (!p || on_or_after < p->base || on_or_after >= p->end || duration < 1 ||
+        request < 0)
+        return ENG_EINVAL;
+    if (request > p->total)
+        return ENG_ELIMIT;
+    restore_tracked(p);
+    p->iter_set = true;
+    p->req_on_or_after = on_or_after;
+    p->req_duration = duration;
+    p->req_count = request;
+    return avail_at(p);
+}
+
+int64_t planner_avail_time_next(planner_t *p)
+{
+    if (!p || !p->iter_set)
+        return ENG_EINVAL;
+    if (p->req_count > p->total)
+        return ENG_ELIMIT;
+    return avail_at(p);
+}
+
+int planner_avail_during(const planner_t *p, int64_t at, int64_t duration,
+                         int64_t request)
+{
+    if (!p || duration < 1 || request < 0)
+        return ENG_EINVAL;
+    if (request > p->total || past_end(at, duration, p->end))
+        return ENG_ELIMIT;
+    struct pt_values v;
+    if (!planner__pt_floor(&p->pts, at, &v))
+        return 0; /* before the base point: Fluxion checks nothing */
+    int32_t f = planner__pt_first_rem_lt(&p->pts, v.at, request);
+    if (f && p->pts.n[f].at < window_end(at, duration))
+        return ENG_EBUSY;
+    return 0;
+}
+
+int64_t planner_avail_resources_during(const planner_t *p, int64_t at, int64_t duration)
+{
+    if (!p || at > p->end || duration < 1)
+        return ENG_EINVAL;
+    if (past_end(at, duration, p->end))
+        return ENG_ELIMIT;
+    struct pt_values v;
+    if (!planner__pt_floor(&p->pts, at, &v))
+        return ENG_EINVAL;
+    return planner__pt_min_rem(&p->pts, v.at, window_end(at, duration) - 1);
+}
+
+int64_t planner_avail_resources_at(const planner_t *p, int64_t at)
+{
+    if (!p)
+        return ENG_EINVAL;
+    if (at > p->end || at < p->base)
+        return ENG_ELIMIT;
+    struct pt_values v;
+    if (!planner__pt_floor(&p->pts, at, &v))
+        return ENG_EINVAL;
+    return v.rem;
+}
+
+/* Index of live span 'id' in p->spans, or -1. */
+static ptrdiff_t span_find(const planner_t *p, int64_t id)
+{
+    size_t lo = 0, hi = p->nspans;
+    if (id < 1)
+        return -1;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t mid_id = p->spans[mid].id < 0 ? -p->spans[mid].id : p->spans[mid].id;
+        if (mid_id < id)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo < p->nspans && p->spans[lo].id == id)
+        return (ptrdiff_t)lo;
+    return -1;
+}
+
+static int spans_reserve(planner_t *p)
+{
+    if (p->nspans < p->cap_spans)
+        return 0;
+    size_t cap = p->cap_spans ? p->cap_spans * 2 : 8;
+    struct span *s = realloc(p->spans, cap * sizeof(*s));
+    if (!s)
+        return ENG_ENOMEM;
+    p->spans = s;
+    p->cap_spans = cap;
+    return 0;
+}
+
+int planner__reserve(planner_t *p)
+{
+    int rc = planner__pt_reserve(&p->pts, 2);
+    return rc ? rc : spans_reserve(p);
+}
+
+int64_t planner_span_add(planner_t *p, int64_t start, int64_t duration, int64_t request)
+{
+    if (!p || request < 0)
+        return ENG_EINVAL;
+    int rc = planner_avail_during(p, start, duration, request);
+    if (rc)
+        return rc;
+    if (start < p->base)
+        return ENG_EINVAL;
+    if ((rc = planner__reserve(p)))
+        return rc;
+    int64_t last = start + duration; /* <= end: checked by avail_during */
+    restore_tracked(p);
+    int32_t a = planner__pt_get_or_insert(&p->pts, start);
+    p->pts.n[a].ref++;
+    int32_t b = planner__pt_get_or_insert(&p->pts, last);
+    p->pts.n[b].ref++;
+    planner__pt_plan(&p->pts, start, last, request);
+    planner__pt_rekey_range(&p->pts, start, last);
+    p->iter_set = false;
+    struct span *s = &p->spans[p->nspans++];
+    s->id = ++p->span_counter;
+    s->start = start;
+    s->last = last;
+    s->planned = request;
+    return s->id;
+}
+
+/* Drop tombstones once they outnumber live spans. */
+static void spans_compact(planner_t *p)
+{
+    if (p->ndead < 16 || p->ndead * 2 < p->nspans)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < p->nspans; i++)
+        if (p->spans[i].id > 0)
+            p->spans[k++] = p->spans[i];
+    p->nspans = k;
+    p->ndead = 0;
+}
+
+/* Give back 'amount' of span 's''s units on its interval. */
+static void unplan(planner_t *p, const struct span *s, int64_t amount)
+{
+    restore_tracked(p);
+    planner__pt_plan(&p->pts, s->start, s->last, -amount);
+    planner__pt_rekey_range(&p->pts, s->start, s->last);
+}
+
+static void release_point(planner_t *p, int64_t at)
+{
+    int32_t i = planner__pt_find(&p->pts, at);
+    if (--p->pts.n[i].ref == 0)
+        planner__pt_remove(&p->pts, at);
+}
+
+int planner_span_remove(planner_t *p, int64_t span_id)
+{
+    if (!p)
+        return ENG_EINVAL;
+    ptrdiff_t i = span_find(p, span_id);
+    if (i < 0)
+        return ENG_ENOENT;
+    struct span s = p->spans[i];
+    unplan(p, &s, s.planned);
+    release_point(p, s.start);
+    release_point(p, s.last);
+    p->spans[i].id = -s.id;
+    p->ndead++;
+    p->iter_set = false;
+    spans_compact(p);
+    return 0;
+}
+
+int planner_span_reduce(planner_t *p, int64_t span_id, int64_t to_remove, bool *removed)
+{
+    if (removed)
+        *removed = false;
+    if (!p || to_remove < 0)
+        return ENG_EINVAL;
+    ptrdiff_t i = span_find(p, span_id);
+    if (i < 0)
+        return ENG_ENOENT;
+    struct span *s = &p->spans[i];
+    if (to_remove == s->planned) {
+        if (removed)
+            *removed = true;
+        return planner_span_remove(p, span_id);
+    }
+    if (to_remove == 0)
+        return 0;
+    if (to_remove > s->planned)
+        return ENG_EINVAL;
+    /* Unlike add and remove, Fluxion leaves the iteration set here, so the
+     * next avail_time_next starts again from the first candidate. */
+    s->planned -= to_remove;
+    unplan(p, s, to_remove);
+    return 0;
+}
+
+static int64_t span_from(const planner_t *p, size_t i)
+{
+    while (i < p->nspans && p->spans[i].id < 0)
+        i++;
+    return i < p->nspans ? p->spans[i].id : ENG_ENOENT;
+}
+
+int64_t planner_span_first(planner_t *p)
+{
+    if (!p)
+        return ENG_EINVAL;
+    int64_t id = span_from(p, 0);
+    p->span_cursor = id > 0 ? id : 0;
+    return id;
+}
+
+int64_t planner_span_next(planner_t *p)
+{
+    if (!p)
+        return ENG_EINVAL;
+    /* first index whose id is above the cursor */
+    size_t lo = 0, hi = p->nspans;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int64_t id = p->spans[mid].id < 0 ? -p->spans[mid].id : p->spans[mid].id;
+        if (id <= p->span_cursor)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int64_t id = span_from(p, lo);
+    if (id > 0)
+        p->span_cursor = id;
+    return id;
+}
+
+size_t planner_span_count(const planner_t *p)
+{
+    return p ? p->nspans - p->ndead : 0;
+}
+
+bool planner_span_is_active(const planner_t *p, int64_t span_id)
+{
+    return p && span_find(p, span_id) >= 0;
+}
+
+static const struct span *span_get(const planner_t *p, int64_t span_id, int64_t *rc)
+{
+    ptrdiff_t i = p ? span_find(p, span_id) : -1;
+    *rc = !p ? ENG_EINVAL : ENG_ENOENT;
+    return i < 0 ? NULL : &p->spans[i];
+}
+
+int64_t planner_span_start(const planner_t *p, int64_t span_id)
+{
+    int64_t rc;
+    const struct span *s = span_get(p, span_id, &rc);
+    return s ? s->start : rc;
+}
+
+int64_t planner_span_duration(const planner_t *p, int64_t span_id)
+{
+    int64_t rc;
+    const struct span *s = span_get(p, span_id, &rc);
+    return s ? s->last - s->start : rc;
+}
+
+int64_t planner_span_planned(const planner_t *p, int64_t span_id)
+{
+    int64_t rc;
+    const struct span *s = span_get(p, span_id, &rc);
+    return s ? s->planned : rc;
+}
+
+int planner_update_total(planner_t *p, int64_t total)
+{
+    if (!p || total < 0)
+        return ENG_EINVAL;
+    if (total > PLANNER_TOTAL_MAX)
+        return ENG_ELIMIT;
+    int64_t delta = total - p->total;
+    if (delta == 0)
+        return 0;
+    p->total = total;
+    planner__pt_shift_all(&p->pts, delta);
+    return 0;
+}
+
+size_t planner_point_count(const planner_t *p)
+{
+    return p ? (size_t)p->pts.count : 0;
+}
+
+/* Whether the point 'v' was examined by the current iteration (Fluxion's
+ * tracked points, out of its min-time tree). */
+static bool is_tracked(const planner_t *p, const struct pt_values *v)
+{
+    return p->consumed && v->key >= p->req_count && v->at <= p->cursor;
+}
+
+struct eq_state {
+    const planner_t *a, *b;
+};
+
+static int eq_point(const struct pt_values *va, void *arg)
+{
+    struct eq_state *st = arg;
+    struct pt_values vb;
+    int32_t i = planner__pt_floor(&st->b->pts, va->at, &vb);
+    if (!i || vb.at != va->at || vb.rem != va->rem || vb.sched != va->sched ||
+        vb.key != va->key || vb.ref != va->ref ||
+        is_tracked(st->a, va) != is_tracked(st->b, &vb))
+        return 1;
+    return 0;
+}
+
+static bool spans_equal(const planner_t *a, const planner_t *b)
+{
+    size_t i = 0, j = 0;
+    for (;;) {
+        while (i < a->nspans && a->spans[i].id < 0)
+            i++;
+        while (j < b->nspans && b->spans[j].id < 0)
+            j++;
+        if (i == a->nspans || j == b->nspans)
+            return i == a->nspans && j == b->nspans;
+        const struct span *x = &a->spans[i++], *y = &b->spans[j++];
+        if (x->id != y->id || x->start != y->start || x->last != y->last ||
+            x->planned != y->planned)
+            return false;
+    }
+}
+
+bool planner_is_equal(const planner_t *a, const planner_t *b)
+{
+    if (!a || !b)
+        return false;
+    if (a == b)
+        return true;
+    if (a->total != b->total || strcmp(a->type, b->type) || a->base != b->base ||
+        a->end != b->end || a->iter_set != b->iter_set ||
+        a->span_counter != b->span_counter || a->pts.count != b->pts.count ||
+        !spans_equal(a, b))
+        return false;
+    struct eq_state st = {a, b};
+    return planner__pt_walk(&a->pts, eq_point, &st) == 0;
+}
+
+struct check_state {
+    const planner_t *p;
+    int64_t refs; /* sum of point reference counts */
+    bool first;
+};
+
+static int check_point(const struct pt_values *v, void *arg)
+{
+    struct check_state *st = arg;
+    if (st->first && v->at != st->p->base)
+        return 1;
+    if (v->at > st->p->end)
+        return 1;
+    st->first = false;
+    st->refs += v->ref;
+    return 0;
+}
+
+int planner_check(const planner_t *p)
+{
+    if (!p || planner__pt_check(&p->pts))
+        return ENG_ESTATE;
+    struct check_state st = {p, 0, true};
+    if (planner__pt_walk(&p->pts, check_point, &st))
+        return ENG_ESTATE;
+    size_t dead = 0;
+    for (size_t i = 0; i < p->nspans; i++) {
+        const struct span *s = &p->spans[i];
+        int64_t id = s->id < 0 ? -s->id : s->id;
+        if (id < 1 || id > p->span_counter ||
+            (i &&
+             id <= (p->spans[i - 1].id < 0 ? -p->spans[i - 1].id : p->spans[i - 1].id)))
+            return ENG_ESTATE;
+        if (s->id < 0) {
+            dead++;
+            continue;
+        }
+        if (!planner__pt_find(&p->pts, s->start) || !planner__pt_find(&p->pts, s->last))
+            return ENG_ESTATE;
+    }
+    size_t live = p->nspans - dead;
+    if (dead != p->ndead || (p->pts.count && st.refs != 1 + 2 * (int64_t)live))
+        return ENG_ESTATE;
+    return 0;
+}

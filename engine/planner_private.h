@@ -1,0 +1,117 @@
+/* planner_private.h: internals shared by planner.c, planner_tree.c and
+ * planner_multi.c.  Never installed.
+ *
+ * The scheduled points of one planner live in an AVL tree ordered by time.
+ * Instead of storing each point's free count, a point stores the change from
+ * its predecessor, so a span touches two points (its start and its end) and
+ * not every point it covers:
+ *
+ *   d(p)  = rem(pred p) - rem(p)      (rem(before the first point) = 0)
+ *   rem(p) = -(d(first) + ... + d(p)) = -pref(p)
+ *
+ * and likewise 'ds' for the scheduled count.  Each subtree keeps the sum of
+ * its d and the maximum prefix within it, so "fewest free units in a window"
+ * and "first point at or after t with fewer than n free" are O(log n)
+ * descents.
+ *
+ * Fluxion also keeps every point in a second tree keyed by the free count it
+ * had when last (re)inserted there (its "mt key"), and answers avail_time
+ * from those keys.  The key normally equals rem; planner_update_total()
+ * changes rem but not the key, and Fluxion's results then follow the stale
+ * key.  We keep 'off' = key - rem per point (0 unless stale) and the minimum
+ * of pref - off per subtree, which gives "first point at or after t whose key
+ * is >= n" in O(log n) on the same tree: one tree instead of two, and no
+ * removal/reinsertion of points while iterating. */
+#ifndef ENG_PLANNER_PRIVATE_H
+#define ENG_PLANNER_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "planner.h"
+
+/* Totals above this are ENG_ELIMIT: prefix sums of differences of counts
+ * must not overflow int64_t. */
+#define PLANNER_TOTAL_MAX (INT64_MAX / 4)
+
+struct pt_node {
+    int64_t at;       /* time of the point (unique key) */
+    int64_t d, ds;    /* differences of rem and of scheduled, see above */
+    int64_t off;      /* mt key - rem; nonzero only after update_total */
+    int64_t sum;      /* subtree: sum of d */
+    int64_t sum_s;    /* subtree: sum of ds */
+    int64_t max_pref; /* subtree: max over nodes of the prefix of d within it */
+    int64_t min_po;   /* subtree: min over nodes of (prefix of d) - off */
+    int32_t left, right;
+    int32_t height;
+    int32_t ref;     /* spans starting or ending here (+1 for the base point) */
+    int32_t n_stale; /* subtree: nodes with off != 0 */
+    int32_t pad_;
+};
+
+/* Pool of nodes addressed by index; index 0 is the nil sentinel, so the
+ * pool can grow by realloc without invalidating links. */
+struct pt_tree {
+    struct pt_node *n;
+    int32_t cap;  /* allocated nodes, sentinel included */
+    int32_t used; /* high-water mark */
+    int32_t root;
+    int32_t free_head; /* free list linked through 'left' */
+    int32_t count;     /* live points */
+};
+
+/* Values of one point, as the API sees them. */
+struct pt_values {
+    int64_t at, rem, sched, key;
+    int32_t ref;
+};
+
+int planner__pt_init(struct pt_tree *t);
+void planner__pt_fini(struct pt_tree *t);
+void planner__pt_clear(struct pt_tree *t);
+int planner__pt_copy(struct pt_tree *dst, const struct pt_tree *src);
+/* Make room for 'extra' more points; ENG_ENOMEM leaves 't' unchanged. */
+int planner__pt_reserve(struct pt_tree *t, int32_t extra);
+
+/* Insert the first point at 'at' with 'rem' free units ('t' empty). */
+void planner__pt_insert_base(struct pt_tree *t, int64_t at, int64_t rem);
+/* Find the point at 'at', or insert one that copies the state of its
+ * predecessor (which must exist).  Room must have been reserved. */
+int32_t planner__pt_get_or_insert(struct pt_tree *t, int64_t at);
+/* Index of the point at exactly 'at', or 0. */
+int32_t planner__pt_find(const struct pt_tree *t, int64_t at);
+/* The last point at or before 'at' (the state at 'at') into '*v'; 0 if none. */
+int32_t planner__pt_floor(const struct pt_tree *t, int64_t at, struct pt_values *v);
+/* Remove the point at 'at', keeping the state of its successors. */
+void planner__pt_remove(struct pt_tree *t, int64_t at);
+/* rem -= 'used' and scheduled += 'used' on [from, to): two point updates.
+ * Points at 'from' and 'to' must exist. */
+void planner__pt_plan(struct pt_tree *t, int64_t from, int64_t to, int64_t used);
+/* Re-key (off = 0) every stale point in [from, to). */
+void planner__pt_rekey_range(struct pt_tree *t, int64_t from, int64_t to);
+/* Re-key every stale point at or before 'upto' whose key is >= 'req'. */
+void planner__pt_rekey_consumed(struct pt_tree *t, int64_t upto, int64_t req);
+/* First point at or after 'lo' whose key is >= 'req'; 0 if none. */
+int32_t planner__pt_first_key_ge(const struct pt_tree *t, int64_t lo, int64_t req);
+/* Last point whose key is >= 'req'; 0 if none. */
+int32_t planner__pt_last_key_ge(const struct pt_tree *t, int64_t req);
+/* First point at or after 'lo' with rem < 'req'; 0 if none. */
+int32_t planner__pt_first_rem_lt(const struct pt_tree *t, int64_t lo, int64_t req);
+/* Fewest free units over the points in [lo, hi]; INT64_MAX if none. */
+int64_t planner__pt_min_rem(const struct pt_tree *t, int64_t lo, int64_t hi);
+/* rem = max(0, rem + delta) at every point, keys unchanged.  O(n). */
+void planner__pt_shift_all(struct pt_tree *t, int64_t delta);
+/* In-order walk: calls 'fn' with each point's values until it returns
+ * nonzero, which is returned. */
+int planner__pt_walk(const struct pt_tree *t, int (*fn)(const struct pt_values *, void *),
+                     void *arg);
+/* 0 if every invariant holds, else ENG_ESTATE. */
+int planner__pt_check(const struct pt_tree *t);
+
+/* For planner_multi.c: make room for one more span and two points, so that a
+ * following planner_span_add() that passed planner_avail_during() cannot
+ * fail. */
+int planner__reserve(planner_t *p);
+
+#endif /* ENG_PLANNER_PRIVATE_H */
