@@ -219,6 +219,7 @@ static void shrink(void *p, size_t *cap, size_t n, size_t esize)
 
 void rg_graph_compact(rg_graph_t *g)
 {
+    rg__paths_rederive(g);
     shrink(&g->v, &g->cap_v, g->nv, sizeof *g->v);
     shrink(&g->e, &g->cap_e, g->ne, sizeof *g->e);
     shrink(&g->syms, &g->cap_syms, g->nsyms, sizeof *g->syms);

@@ -142,7 +142,10 @@ void rg_graph_destroy(rg_graph_t *g);
  * adding them allocates no more vertex/edge storage.  0 or ENG_ENOMEM. */
 int rg_graph_reserve(rg_graph_t *g, size_t nvertices, size_t nedges);
 
-/* Release spare capacity (readers call it after a load).  Never fails. */
+/* Release spare capacity, and stop storing containment paths that the
+ * edges have made derivable ("<parent's path>/<name>"): readers call it
+ * after a load.  O(V).  Never fails (on allocation failure less memory is
+ * released). */
 void rg_graph_compact(rg_graph_t *g);
 
 /* One past the largest vertex id ever created (removed ones included): the

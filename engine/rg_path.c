@@ -274,3 +274,60 @@ int rg_vertex_path_set(rg_graph_t *g, rg_vid_t v, rg_sym_t subsystem, const char
         g->roots[slot] = v;
     return rg__ptab_add(g, v, subsystem, path); /* cannot fail: reserved */
 }
+
+/* ---- re-derivation --------------------------------------------------------- */
+
+/* Drop the stored containment path of every vertex whose path is derivable,
+ * then repack the path pool.  Readers set paths before the edges that make
+ * them derivable are known; this gives the memory back in one O(V) pass.
+ * Allocation failure only means the pool is not repacked. */
+void rg__paths_rederive(rg_graph_t *g)
+{
+    size_t dropped = 0;
+    for (rg_vid_t v = 0; v < g->nv; v++) {
+        uint32_t *link = &g->v[v].xpaths;
+        while (*link && g->xp[*link].subsys != RG_SYM_CONTAINMENT)
+            link = &g->xp[*link].next;
+        if (!*link || is_derived(g, v))
+            continue;
+        const char *path = g->pstr + g->xp[*link].off;
+        if (!derivable(g, v, path, strlen(path)))
+            continue;
+        g->v[v].flags |= RG__VF_DERIVED;
+        *link = g->xp[*link].next;
+        dropped++;
+    }
+    if (dropped == 0)
+        return;
+    size_t nxp = 1, plen = 0;
+    for (rg_vid_t v = 0; v < g->nv; v++)
+        for (uint32_t x = g->v[v].xpaths; x; x = g->xp[x].next, nxp++)
+            plen += strlen(g->pstr + g->xp[x].off) + 1;
+    struct rg__xpath *xp = malloc(nxp * sizeof *xp);
+    char *pstr = malloc(plen ? plen : 1);
+    if (!xp || !pstr) {
+        free(xp);
+        free(pstr);
+        return;
+    }
+    size_t n = 1, off = 0;
+    for (rg_vid_t v = 0; v < g->nv; v++) {
+        uint32_t *link = &g->v[v].xpaths;
+        for (uint32_t x = *link; x; x = g->xp[x].next) {
+            size_t len = strlen(g->pstr + g->xp[x].off) + 1;
+            memcpy(pstr + off, g->pstr + g->xp[x].off, len);
+            xp[n] = (struct rg__xpath){.subsys = g->xp[x].subsys, .off = (uint32_t)off};
+            *link = (uint32_t)n;
+            link = &xp[n].next;
+            off += len;
+            n++;
+        }
+        *link = 0;
+    }
+    free(g->xp);
+    free(g->pstr);
+    g->xp = xp;
+    g->nxp = g->cap_xp = nxp;
+    g->pstr = pstr;
+    g->plen = g->cap_pstr = plen;
+}

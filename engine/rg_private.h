@@ -95,4 +95,7 @@ int rg__ptab_add(rg_graph_t *g, rg_vid_t v, rg_sym_t subsys, const char *path);
 
 uint32_t rg__hash(const char *s, size_t len);
 
+/* Stop storing containment paths that the edges now make derivable. */
+void rg__paths_rederive(rg_graph_t *g);
+
 #endif /* ENG_RG_PRIVATE_H */
