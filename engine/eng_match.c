@@ -1,0 +1,316 @@
+/* eng_match.c: the match operations (Fluxion's dfu_traverser_t::run,
+ * schedule, is_satisfiable and request_feasible, resource/traversers/dfu.cpp
+ * at fd257f71) and cancel.
+ *
+ * Fluxion reports through errno: EBUSY "not now", ENODEV "never", and keeps
+ * going in the reserve loop until its planner runs out of candidate times
+ * (ENOENT / ERANGE), then checks satisfiability at the end of time.  Here the
+ * same decisions are taken on return codes (ENG_EBUSY / ENG_ENOMATCH). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eng_private.h"
+
+double eng__clock(void);
+
+static rg_vid_t dom_root(const eng_t *e)
+{
+    return rg_graph_root(e->g, e->dom);
+}
+
+/* jobmeta_t::build: duration defaults to the graph's, is rounded up, and must
+ * fit in the graph's time. */
+static int meta_build(eng_t *e, const jobspec_t *js, uint64_t jobid, struct jobmeta *m)
+{
+    memset(m, 0, sizeof *m);
+    m->at = m->now = e->now;
+    m->jobid = jobid;
+    m->alloc_type = AT_ALLOC;
+    int64_t gdur = e->graph_end;
+    double d = js->system.duration;
+    if (!(d >= 0) || d > (double)gdur)
+        return ENG_EINVAL;
+    m->duration = d == 0 ? gdur : (int64_t)ceil(d);
+    m->constraint = js->system.constraint;
+    m->queue = js->system.queue && js->system.queue[0] ? js->system.queue : NULL;
+    return 0;
+}
+
+static bool op_allocates_now(enum eng_match_op op)
+{
+    return op == ENG_MATCH_ALLOCATE_ORELSE_RESERVE || op == ENG_MATCH_ALLOCATE ||
+           op == ENG_MATCH_WITHOUT_ALLOCATING ||
+           op == ENG_MATCH_WITHOUT_ALLOCATING_FUTURE;
+}
+
+bool eng__constraint_match(const eng_t *e, const jobspec_constraint_t *c, rg_vid_t v);
+
+static int request_feasible(eng_t *e, const struct jobmeta *m, enum eng_match_op op,
+                            const int64_t *dfv)
+{
+    int ni = prune__index(e, e->sym_node);
+    int64_t target = ni >= 0 ? dfv[ni] : 0;
+    bool sat =
+        op == ENG_MATCH_ALLOCATE_W_SATISFIABILITY || op == ENG_MATCH_SATISFIABILITY;
+    int fail = op_allocates_now(op) ? ENG_EBUSY : sat ? ENG_ENOMATCH : 0;
+    if (!m->constraint && target <= e->nodes_up)
+        return 0;
+    if (target > e->nodes_up && fail)
+        return fail;
+    if (rg_vertex_first_of_type(e->g, e->sym_node) == RG_VID_NONE)
+        return 0;
+    int64_t when = op == ENG_MATCH_ALLOCATE || op == ENG_MATCH_WITHOUT_ALLOCATING
+                       ? m->at
+                       : e->graph_end - 1;
+    int64_t feasible = 0;
+    for (rg_vid_t v = rg_vertex_first_of_type(e->g, e->sym_node); v != RG_VID_NONE;
+         v = rg_vertex_next_of_type(e->g, v)) {
+        if (m->constraint && !eng__constraint_match(e, m->constraint, v))
+            continue;
+        if (!sat && rg_vertex_status(e->g, v) != RG_STATUS_UP)
+            continue;
+        int64_t avail =
+            e->plans[v] ? planner_avail_resources_during(e->plans[v], when, m->duration)
+                        : rg_vertex_get(e->g, v)->size;
+        if (avail == 1 && ++feasible >= target)
+            break;
+    }
+    return feasible < target ? fail : 0;
+}
+
+static void add_visits(eng_t *e)
+{
+    e->tot_pre += e->preorder;
+    e->tot_post += e->postorder;
+}
+
+/* The latest start the planners allow: Fluxion's satisfiability point. */
+static int64_t sat_time(const struct jobmeta *m)
+{
+    return INT64_MAX - m->duration - 1;
+}
+
+static int sat_check(eng_t *e, const jobspec_t *js, rg_vid_t root, struct jobmeta *m,
+                     bool x)
+{
+    m->alloc_type = AT_SATISFIABILITY;
+    m->at = sat_time(m);
+    int rc = trav__select(e, js->resources, js->nresources, root, m, x);
+    if (rc == ENG_EBUSY || rc == ENG_ELIMIT)
+        rc = ENG_ENOMATCH;
+    return rc;
+}
+
+static int reserve_loop(eng_t *e, const jobspec_t *js, rg_vid_t root, struct jobmeta *m,
+                        bool x, const int64_t *dfv)
+{
+    planner_multi_t *p = e->subplan[root];
+    if (!p || !e->sp_idx[root])
+        return ENG_EINVAL;
+    size_t len = prune__relevant(e, root, dfv);
+    int64_t agg[ENG_PRUNE_TYPES_MAX];
+    memcpy(agg, e->agg_buf, len * sizeof *agg);
+    int rc = ENG_EBUSY;
+    int64_t t;
+    for (t = planner_multi_avail_time_first(p, m->at + 1, m->duration, agg, len);
+         t >= 0 && rc; t = planner_multi_avail_time_next(p)) {
+        m->at = t;
+        rc = trav__select(e, js->resources, js->nresources, root, m, x);
+        add_visits(e);
+    }
+    if (rc == 0)
+        return 0;
+    if (t == ENG_ENOMATCH || t == ENG_ELIMIT) {
+        int src = sat_check(e, js, root, m, x);
+        return src == 0 ? ENG_EBUSY : src;
+    }
+    return (int)t;
+}
+
+static int schedule(eng_t *e, const jobspec_t *js, struct jobmeta *m, bool x,
+                    enum eng_match_op op, rg_vid_t root, const int64_t *dfv)
+{
+    int rc = request_feasible(e, m, op, dfv);
+    if (rc < 0)
+        return rc;
+    rc = trav__select(e, js->resources, js->nresources, root, m, x);
+    add_visits(e);
+    if (rc == 0)
+        return 0;
+    switch (op) {
+    case ENG_MATCH_ALLOCATE_W_SATISFIABILITY: {
+        int src = sat_check(e, js, root, m, x);
+        add_visits(e);
+        return src == 0 ? ENG_EBUSY : src;
+    }
+    case ENG_MATCH_ALLOCATE_ORELSE_RESERVE:
+        m->alloc_type = AT_ALLOC_ORELSE_RESERVE;
+        return reserve_loop(e, js, root, m, x, dfv);
+    case ENG_MATCH_WITHOUT_ALLOCATING_FUTURE:
+        return reserve_loop(e, js, root, m, x, dfv);
+    default:
+        return ENG_EBUSY;
+    }
+}
+
+static int check_args(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobid,
+                      eng_error_t *err)
+{
+    if (!e || !js)
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
+    if (op <= ENG_MATCH_UNKNOWN || op > ENG_MATCH_WITHOUT_ALLOCATING_FUTURE)
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid match op %d", (int)op);
+    if (!e->g || dom_root(e) == RG_VID_NONE || js->nresources == 0)
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no graph or empty request");
+    if (jobid > (uint64_t)INT64_MAX)
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "jobid out of range");
+    const struct eng_job *j = eng__job_find(e, jobid);
+    bool allocating = op != ENG_MATCH_SATISFIABILITY &&
+                      op != ENG_MATCH_WITHOUT_ALLOCATING &&
+                      op != ENG_MATCH_WITHOUT_ALLOCATING_FUTURE;
+    if (allocating && j &&
+        (j->info.state == ENG_JOB_ALLOCATED || j->info.state == ENG_JOB_RESERVED))
+        return eng_errorf(err, ENG_EEXIST, NULL, 0, 0, "existing jobid %llu",
+                          (unsigned long long)jobid);
+    return 0;
+}
+
+static int prepare(eng_t *e, const jobspec_t *js)
+{
+    if (js->nresources_total > e->capjr) {
+        struct jres *n = realloc(e->jr, js->nresources_total * sizeof *n);
+        if (!n)
+            return ENG_ENOMEM;
+        e->jr = n;
+        e->capjr = js->nresources_total;
+    }
+    e->js = js;
+    return 0;
+}
+
+/* dfu_traverser_t::run for a jobspec. */
+static int run(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobid,
+               rwrite_t *w, struct jobmeta *m, eng_error_t *err)
+{
+    rg_vid_t root = dom_root(e);
+    int64_t dfv[ENG_PRUNE_TYPES_MAX] = {0};
+    rg_sym_t saved[ENG_PRUNE_TYPES_MAX];
+    unsigned nsaved = e->nxtypes;
+    memcpy(saved, e->xtypes, sizeof saved);
+    trav__prime_jobspec(e, js->resources, js->nresources, dfv);
+    bool x = trav__exclusivity(e, js->resources, js->nresources, root);
+    int rc = meta_build(e, js, jobid, m);
+    if (rc < 0) {
+        rc = eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid duration");
+        goto out;
+    }
+    if (op == ENG_MATCH_WITHOUT_ALLOCATING || op == ENG_MATCH_WITHOUT_ALLOCATING_FUTURE)
+        m->alloc_type = AT_NO_ALLOC;
+    if (op == ENG_MATCH_SATISFIABILITY) {
+        rc = sat_check(e, js, root, m, x);
+        e->tot_pre = e->preorder;
+        e->tot_post = e->postorder;
+        goto out;
+    }
+    rc = schedule(e, js, m, x, op, root, dfv);
+    if (rc < 0)
+        goto out;
+    if (m->at == e->graph_end) {
+        rc = ENG_EBUSY;
+        goto out;
+    }
+    if (m->at < 0 || m->at > e->graph_end) {
+        rc = eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "start time out of range");
+        goto out;
+    }
+    if (m->at + m->duration > e->graph_end)
+        m->duration = e->graph_end - m->at;
+    rc = trav__update(e, root, w, m, true, err);
+out:
+    memcpy(e->xtypes, saved, sizeof saved);
+    e->nxtypes = nsaved;
+    return rc;
+}
+
+int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobid,
+              rwrite_t *w, struct eng_match_result *res, eng_error_t *err)
+{
+    eng_error_clear(err);
+    struct eng_match_result dummy;
+    if (!res)
+        res = &dummy;
+    memset(res, 0, sizeof *res);
+    res->satisfiable = true;
+    int rc = check_args(e, op, js, jobid, err);
+    if (rc < 0)
+        return rc;
+    eng__msg_clear(e);
+    if ((rc = prepare(e, js)) < 0)
+        return eng_errorf(err, rc, NULL, 0, 0, "out of memory");
+    double t0 = eng__clock();
+    e->tot_pre = e->tot_post = 0;
+    struct jobmeta m;
+    rc = run(e, op, js, jobid, w, &m, err);
+    e->js = NULL;
+    res->overhead_s = eng__clock() - t0;
+    res->preorder = e->tot_pre;
+    res->postorder = e->tot_post;
+    if (rc == ENG_ENOMATCH)
+        res->satisfiable = false;
+    if (rc < 0) {
+        if (rc == ENG_EBUSY || rc == ENG_ENOMATCH)
+            eng_errorf(err, rc, NULL, 0, 0, "%s",
+                       rc == ENG_EBUSY ? "no matching resources found"
+                                       : "unsatisfiable request");
+        else
+            eng_errorf(err, rc, NULL, 0, 0, "match failed");
+        return rc;
+    }
+    res->at = m.at;
+    res->duration = m.duration;
+    if (op == ENG_MATCH_SATISFIABILITY || op == ENG_MATCH_WITHOUT_ALLOCATING ||
+        op == ENG_MATCH_WITHOUT_ALLOCATING_FUTURE)
+        return 0;
+    res->reserved = m.at != e->now;
+    struct eng_job_info info = {
+        .jobid = jobid,
+        .state = res->reserved ? ENG_JOB_RESERVED : ENG_JOB_ALLOCATED,
+        .at = m.at,
+        .duration = m.duration,
+        .overhead_s = res->overhead_s,
+    };
+    e->nmatch++;
+    e->macc += res->overhead_s;
+    if (res->overhead_s < e->mmin)
+        e->mmin = res->overhead_s;
+    if (res->overhead_s > e->mmax)
+        e->mmax = res->overhead_s;
+    if (eng__job_put(e, &info) < 0)
+        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    return 0;
+}
+
+int eng_cancel(eng_t *e, uint64_t jobid, bool noent_ok, eng_error_t *err)
+{
+    eng_error_clear(err);
+    if (!e)
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
+    eng__msg_clear(e);
+    struct eng_job *j = eng__job_find(e, jobid);
+    if (!j || (j->info.state != ENG_JOB_ALLOCATED && j->info.state != ENG_JOB_RESERVED)) {
+        if (noent_ok)
+            return 0;
+        return eng_errorf(err, ENG_ENOENT, NULL, 0, 0, "nonexistent job %llu",
+                          (unsigned long long)jobid);
+    }
+    int rc = trav__remove(e, dom_root(e), jobid);
+    e->tot_pre = e->preorder;
+    e->tot_post = e->postorder;
+    if (rc < 0)
+        return eng_errorf(err, rc, NULL, 0, 0,
+                          "error encountered while removing job %llu",
+                          (unsigned long long)jobid);
+    j->info.state = ENG_JOB_CANCELED;
+    return 0;
+}

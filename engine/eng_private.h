@@ -1,0 +1,302 @@
+/* eng_private.h: internals shared by the engine's traversal files (eng*.c,
+ * trav*.c, match_policy.c, prune.c, find.c).  Never installed.
+ *
+ * Layout: everything per vertex or per edge lives in parallel arrays indexed
+ * by rg_vid_t / rg_eid_t, grown when the graph grows, so the traversal does
+ * no per-vertex allocation.  Per (vertex, job) records (Fluxion's
+ * allocations, reservations, x_spans, job2span and tags maps) live in one
+ * open-addressing hash table keyed by (vertex, jobid): O(1) for every lookup
+ * the traversal does, where per-vertex sorted vectors would cost O(jobs) at
+ * the root of a busy system. */
+#ifndef ENG_PRIVATE_H
+#define ENG_PRIVATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "eng.h"
+#include "jobspec.h"
+#include "planner.h"
+#include "planner_multi.h"
+#include "rg.h"
+#include "rwrite.h"
+
+/* Fluxion constants (resource/schema/data_std.hpp, config/system_defaults.hpp). */
+#define ENG_X_CHECKER_NJOBS INT64_C(0x40000000)
+#define ENG_SYSTEM_MAX_DUR  INT64_C(3153600000) /* 100 years: the graph's end */
+#define ENG_PLAN_DURATION   INT64_MAX
+#define ENG_MATCH_UNMET     0
+#define ENG_MATCH_MET       1
+#define ENG_PRUNE_TYPES_MAX 16
+#define ENG_MSG_MAX         4096
+
+/* ---- match policy (match_policy.c) --------------------------------------- */
+
+enum match_kind { MATCH_POL_MULTILEVEL, MATCH_POL_LOCALITY, MATCH_POL_VARIATION };
+
+struct match_policy {
+    enum match_kind kind;
+    bool high;           /* multilevel: greater score first */
+    bool node_centric;   /* score factor on nodes (add 1, multiply by 10000) */
+    bool node_exclusive; /* node is an exclusive type for every job */
+    unsigned stop_on_k;  /* 0 or 1: explore out-edges dynamically */
+};
+
+/* Parse Fluxion's policy name or custom form into '*p'.  0 or ENG_EINVAL
+ * with a message naming the problem. */
+int match__policy_parse(const char *name, struct match_policy *p, eng_error_t *err);
+
+/* ---- pruning filters (prune.c) --------------------------------------------- */
+
+/* Fluxion's matcher_util_api_t pruning tables for the dominant subsystem:
+ * m_pruning_types[anchor] -> set of types, and the union m_total_set.  Types
+ * are graph symbols; sets are kept sorted by Fluxion's interned-type order. */
+struct prune_anchor {
+    rg_sym_t anchor; /* RG_SYM_NONE = "ALL" */
+    rg_sym_t types[ENG_PRUNE_TYPES_MAX];
+    unsigned ntypes;
+};
+
+struct prune_tab {
+    struct prune_anchor anchors[ENG_PRUNE_TYPES_MAX];
+    unsigned nanchors;
+    rg_sym_t total[ENG_PRUNE_TYPES_MAX]; /* union, index = "prune index" */
+    unsigned ntotal;
+};
+
+/* ---- scoring (trav_score.c): Fluxion's scoring_api_t for one subsystem ---- */
+
+struct eval_edge {
+    uint32_t count, needs, exclusive;
+    rg_eid_t edge; /* RG_EID_NONE for the root pseudo-edge */
+};
+
+struct egroup {
+    int64_t score;
+    uint32_t count, needs, exclusive;
+    bool root;
+    uint32_t ed_off, ned; /* edges in the owning evals' 'ed' array */
+};
+
+struct evals {
+    rg_sym_t type;
+    uint32_t rank; /* Fluxion's interned order of 'type' */
+    uint32_t qual_count, total_count, best_k, best_i;
+    uint32_t iter;
+    bool iter_reset;
+    struct egroup *eg;
+    uint32_t neg, capeg;
+    struct eval_edge *ed;
+    uint32_t ned, caped;
+};
+
+struct scoring {
+    struct evals *ev; /* sorted by rank (a std::map keyed by interned type) */
+    uint32_t nev, capev;
+    bool hier;
+    int64_t overall;
+    uint32_t avail;
+};
+
+/* ---- per-(vertex, job) records ------------------------------------------- */
+
+enum vjob_flag {
+    VJ_TAG = 1u << 0,   /* idata.tags */
+    VJ_ALLOC = 1u << 1, /* schedule.allocations: 'span' */
+    VJ_RESV = 1u << 2,  /* schedule.reservations: 'span' */
+    VJ_X = 1u << 3,     /* idata.x_spans: 'xspan' */
+    VJ_AG = 1u << 4,    /* idata.job2span: 'agspan' */
+};
+
+struct vjob {
+    uint64_t jobid;
+    rg_vid_t v;
+    uint32_t flags; /* 0 = free slot; VJ_DEAD = tombstone */
+    int64_t span, xspan, agspan;
+};
+#define VJ_DEAD (1u << 31)
+
+struct vjob_tab {
+    struct vjob *slot;
+    size_t cap, used, live; /* cap is a power of two; used counts tombstones */
+};
+
+/* ---- jobs ------------------------------------------------------------------ */
+
+struct eng_job {
+    struct eng_job_info info;
+};
+
+/* ---- the engine ---------------------------------------------------------- */
+
+enum alloc_type { AT_ALLOC, AT_ALLOC_ORELSE_RESERVE, AT_SATISFIABILITY, AT_NO_ALLOC };
+
+struct jobmeta {
+    int64_t at, now;
+    int64_t duration;
+    uint64_t jobid;
+    enum alloc_type alloc_type;
+    const jobspec_constraint_t *constraint;
+    const char *queue; /* NULL when unset */
+};
+
+/* Side table of a request tree: per resource index. */
+struct jres {
+    rg_sym_t type;                   /* RG_SYM_NONE when the graph has no such type */
+    bool has_ud;                     /* Fluxion's user_data non-empty */
+    int64_t ud[ENG_PRUNE_TYPES_MAX]; /* aggregate per prune index */
+};
+
+struct eng {
+    /* options */
+    struct match_policy pol;
+    char *prune_spec;
+    char *subsys_name;
+    bool flexible;
+    rg_sym_t dom; /* dominant subsystem symbol */
+
+    rg_graph_t *g;
+    size_t vcap, ecap;
+    /* per vertex */
+    planner_t **plans;
+    planner_t **xchk;
+    planner_multi_t **subplan;
+    const int32_t **sp_idx; /* subplan type i -> prune index (per vertex) */
+    uint64_t *color;
+    uint32_t *nalloc, *nresv, *ntag;
+    uint64_t *label_seq;
+    const char **label;
+    rg_eid_t **oe; /* by_outedges: sorted out-edges */
+    uint32_t *noe;
+    /* per edge */
+    uint64_t *e_needs, *e_seq, *e_weight;
+    uint8_t *e_excl;
+    /* root pseudo-edge (Fluxion's v_rt_edges[dom]) */
+    uint64_t rt_needs, rt_seq;
+    int rt_excl;
+
+    /* Fluxion interned order of types */
+    uint32_t *type_rank;
+    size_t ntype_rank;
+
+    struct prune_tab prune;
+    /* subplan index tables, one per anchor type: owned here */
+    int32_t **sp_tabs;
+    rg_sym_t *sp_tab_type;
+    size_t nsp_tabs;
+
+    /* exclusive types (matcher's m_x_resource_types) */
+    rg_sym_t xtypes[ENG_PRUNE_TYPES_MAX];
+    unsigned nxtypes;
+
+    struct vjob_tab vj;
+
+    /* graph metadata */
+    int64_t nodes_up;
+    int64_t graph_end;
+    rg_sym_t sym_node, sym_cluster, sym_slot, sym_storage_node;
+
+    /* traversal state */
+    uint64_t seq;        /* Fluxion's m_sequence_number */
+    uint64_t color_base; /* colors: base+1 gray, base+2 black */
+    unsigned trav_level; /* emit prefix depth */
+    uint32_t preorder, postorder;
+    uint32_t tot_pre, tot_post;
+    struct scoring *sstack;
+    size_t nsstack, capsstack;
+    int64_t ml_scores; /* multilevel policy running factor sum */
+    struct jres *jr;
+    size_t capjr;
+    const jobspec_t *js;
+    int64_t *agg_buf;
+    char msg[ENG_MSG_MAX];
+
+    /* jobs */
+    struct eng_job *jobs;
+    size_t njobs, capjobs;
+    int64_t now;
+
+    /* stats */
+    double load_s, mmin, mmax, macc;
+    uint64_t nmatch;
+};
+
+/* Messages (Fluxion's m_err_msg). */
+void eng__msg_clear(eng_t *e);
+void eng__msg_add(eng_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Fluxion's interned order of 'type'. */
+uint32_t eng__type_rank(eng_t *e, rg_sym_t type);
+/* Grow per-vertex/edge arrays to the graph's bounds.  0 or ENG_ENOMEM. */
+int eng__grow(eng_t *e);
+
+/* vjob table */
+struct vjob *eng__vj_get(const eng_t *e, rg_vid_t v, uint64_t jobid);
+struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid); /* NULL: ENOMEM */
+void eng__vj_drop_if_empty(eng_t *e, struct vjob *r);
+
+/* exclusive types */
+bool eng__xtype_has(const eng_t *e, rg_sym_t t);
+void eng__xtype_add(eng_t *e, rg_sym_t t);
+
+/* jobs */
+struct eng_job *eng__job_find(const eng_t *e, uint64_t jobid);
+int eng__job_put(eng_t *e, const struct eng_job_info *info);
+
+/* prune.c */
+int prune__spec_parse(eng_t *e, const char *spec, eng_error_t *err);
+bool prune__is_type(const eng_t *e, rg_sym_t t);
+int prune__index(const eng_t *e, rg_sym_t t); /* -1 if not a pruning type */
+int prune__prime(eng_t *e, eng_error_t *err);
+/* Fill e->agg_buf from 'counts' (per prune index) for the subplan of 'v';
+ * returns its length. */
+size_t prune__relevant(eng_t *e, rg_vid_t v, const int64_t *counts);
+
+/* trav_score.c */
+struct scoring *score__push(eng_t *e);
+void score__pop(eng_t *e);
+struct evals *score__evals(eng_t *e, struct scoring *s, rg_sym_t type);
+struct evals *score__find(struct scoring *s, rg_sym_t type);
+int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *eg,
+               const struct eval_edge *edges, uint32_t ned);
+int score__merge(eng_t *e, struct scoring *dst, const struct scoring *src);
+uint32_t score__qual(struct scoring *s, rg_sym_t type);
+uint32_t score__total(struct scoring *s, rg_sym_t type);
+/* comparator kinds for choose_best_k */
+enum score_cmp { CMP_GREATER, CMP_LESS, CMP_IV_GREATER };
+int score__choose_best_k(struct evals *ev, uint32_t k, enum score_cmp cmp);
+void score__choose_accum_best_k(struct scoring *s, struct evals *ev, uint32_t k,
+                                enum score_cmp cmp);
+void score__choose_accum_all(struct scoring *s, struct evals *ev, enum score_cmp cmp);
+void score__sort(struct egroup *a, size_t n, enum score_cmp cmp);
+
+/* match_policy.c: hooks */
+unsigned match__calc_count(const struct jobspec_count *c, unsigned qc);
+unsigned match__effective_max(const struct jobspec_count *c);
+int match__dom_finish_graph(eng_t *e, const jobspec_resource_t *rs, size_t n,
+                            struct scoring *dfu);
+int match__dom_finish_slot(eng_t *e, struct scoring *dfu);
+int match__dom_discover_vtx(eng_t *e, rg_vid_t u);
+int match__dom_finish_vtx(eng_t *e, rg_vid_t u, const jobspec_resource_t *rs, size_t n,
+                          struct scoring *dfu);
+
+/* trav.c */
+void trav__tick(eng_t *e);
+int trav__select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root,
+                 struct jobmeta *meta, bool excl);
+bool trav__exclusivity(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t u);
+void trav__prime_jobspec(eng_t *e, const jobspec_resource_t *rs, size_t n,
+                         int64_t *to_parent);
+bool trav__in_dom(const eng_t *e, rg_eid_t ed);
+
+/* trav_update.c */
+int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *meta,
+                 bool full, eng_error_t *err);
+int trav__remove(eng_t *e, rg_vid_t root, uint64_t jobid);
+int trav__emit_vertex(eng_t *e, rwrite_t *w, rg_vid_t u, unsigned needs, bool excl,
+                      bool excl_parent, const struct rwrite_kv *ag, size_t nag,
+                      eng_error_t *err);
+int trav__emit_edge(eng_t *e, rwrite_t *w, rg_eid_t ed, bool excl_parent,
+                    eng_error_t *err);
+
+#endif /* ENG_PRIVATE_H */

@@ -1,0 +1,715 @@
+/* trav.c: the matching half of Fluxion's depth-first-and-up traversal
+ * (dfu_impl_t::select and everything below it, resource/traversers at
+ * fd257f71): visit the dominant subsystem depth first, prune subtrees that
+ * cannot help (status, RFC 31 constraint, availability, exclusivity, subtree
+ * aggregates), score what the request tree needs bottom-up through the match
+ * policy, and mark the chosen edges with (needs, exclusive, sequence number)
+ * for the update walk in trav_update.c.
+ *
+ * Functions return 0 or a negative code that plays the part of Fluxion's
+ * errno: ENG_EBUSY (not here / not now), ENG_ENOMATCH (ENODEV: the request
+ * cannot be resolved at the root), ENG_EINVAL (inconsistent request, with a
+ * message), ENG_ENOMEM. */
+#include <string.h>
+
+#include "eng_private.h"
+
+enum match_spec { SPEC_NONE, SPEC_PRISTINE_NONE, SPEC_RESOURCE, SPEC_SLOT };
+
+struct req {
+    const jobspec_resource_t *rs;
+    size_t n;
+};
+
+static int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
+                   bool pristine, bool *excl, struct scoring *to_parent);
+
+static rg_sym_t rtype(const eng_t *e, const jobspec_resource_t *r)
+{
+    return e->jr[r->index].type;
+}
+
+static const struct rg_vertex *V(const eng_t *e, rg_vid_t u)
+{
+    return rg_vertex_get(e->g, u);
+}
+
+bool trav__in_dom(const eng_t *e, rg_eid_t ed)
+{
+    return rg_edge_get(e->g, ed)->subsystem == e->dom;
+}
+
+static bool stop_explore(const eng_t *e, rg_eid_t ed)
+{
+    return e->color[rg_edge_get(e->g, ed)->dst] > e->color_base;
+}
+
+void trav__tick(eng_t *e)
+{
+    e->seq++;
+    e->color_base += 3;
+}
+
+bool trav__exclusivity(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t u)
+{
+    bool x = false;
+    for (size_t i = 0; i < n; i++)
+        if (rtype(e, &rs[i]) == V(e, u)->type && rs[i].exclusive == JOBSPEC_EXCL_TRUE)
+            x = true;
+    return x;
+}
+
+static const char *errtext(int code)
+{
+    switch (code) {
+    case ENG_EINVAL:
+        return "Invalid argument";
+    case ENG_ELIMIT:
+        return "Numerical result out of range";
+    case ENG_ENOENT:
+    case ENG_ENOMATCH:
+        return "No such file or directory";
+    case ENG_EBUSY:
+        return "Device or resource busy";
+    case ENG_ENOMEM:
+        return "Cannot allocate memory";
+    default:
+        return "Unknown error";
+    }
+}
+
+/* ---- planner access: vertex planners are created on first use -------------- */
+
+static int64_t plan_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
+{
+    if (!e->plans[u])
+        return V(e, u)->size;
+    return planner_avail_resources_during(e->plans[u], at, d);
+}
+
+static int64_t xchk_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
+{
+    if (!e->xchk[u])
+        return ENG_X_CHECKER_NJOBS;
+    return planner_avail_resources_during(e->xchk[u], at, d);
+}
+
+/* ---- pruning ------------------------------------------------------------------ */
+
+static int by_avail(eng_t *e, const struct jobmeta *m, rg_vid_t u)
+{
+    int64_t avail = plan_avail(e, u, m->at, m->duration);
+    if (avail == 0)
+        return ENG_EBUSY;
+    if (avail < 0) {
+        eng__msg_add(e, "by_avail: planner_avail_resources_during returned -1.\n%s.\n",
+                     errtext((int)avail));
+        return ENG_EBUSY;
+    }
+    return 0;
+}
+
+static int by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
+                   const jobspec_resource_t *r)
+{
+    if (x_in && r->exclusive == JOBSPEC_EXCL_FALSE) {
+        eng__msg_add(e, "by_excl: exclusivity conflicts at jobspec=%s : vertex=%s",
+                     r->label, rg_sym_str(e->g, V(e, u)->name));
+        return ENG_EINVAL;
+    }
+    if (!x_in && r->exclusive != JOBSPEC_EXCL_TRUE)
+        return 0;
+    /* an overrunning allocation still holds the vertex "now" */
+    if (m->at == m->now && (m->alloc_type == AT_ALLOC || m->alloc_type == AT_NO_ALLOC) &&
+        e->nalloc[u] > 0)
+        return ENG_EBUSY;
+    int64_t njobs = xchk_avail(e, u, m->at, m->duration);
+    if (njobs < 0) {
+        eng__msg_add(e, "by_excl: planner_avail_resources_during.\n%s.\n",
+                     errtext((int)njobs));
+        return (int)njobs;
+    }
+    return njobs < ENG_X_CHECKER_NJOBS ? ENG_EBUSY : 0;
+}
+
+static int by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                      const jobspec_resource_t *r)
+{
+    if (!e->subplan[u] || !e->sp_idx[u])
+        return 0;
+    const struct jres *j = &e->jr[r->index];
+    if (!j->has_ud)
+        return 0;
+    size_t len = prune__relevant(e, u, j->ud);
+    int rc =
+        planner_multi_avail_during(e->subplan[u], m->at, m->duration, e->agg_buf, len);
+    if (rc < 0 && rc != ENG_ELIMIT && rc != ENG_EBUSY)
+        eng__msg_add(e, "by_subplan: planner_multi_avail_during returned -1.\n%s.\n",
+                     errtext(rc));
+    return rc < 0 ? ENG_EBUSY : 0;
+}
+
+struct vctx {
+    const eng_t *e;
+    rg_vid_t v;
+};
+
+static bool c_has_prop(const void *ctx, const char *name)
+{
+    const struct vctx *c = ctx;
+    return rg_vertex_prop_get(c->e->g, c->v, name) != NULL;
+}
+
+static const char *c_name(const void *ctx)
+{
+    const struct vctx *c = ctx;
+    return rg_sym_str(c->e->g, V(c->e, c->v)->name);
+}
+
+static int64_t c_rank(const void *ctx)
+{
+    const struct vctx *c = ctx;
+    return V(c->e, c->v)->rank;
+}
+
+static const struct jobspec_vertex_ops vops = {c_has_prop, c_name, c_rank};
+
+bool eng__constraint_match(const eng_t *e, const jobspec_constraint_t *c, rg_vid_t v);
+bool eng__constraint_match(const eng_t *e, const jobspec_constraint_t *c, rg_vid_t v)
+{
+    struct vctx ctx = {e, v};
+    return jobspec_constraint_match(c, &vops, &ctx);
+}
+
+static int prune(eng_t *e, const struct jobmeta *m, bool x, rg_vid_t u, struct req r)
+{
+    const struct rg_vertex *v = V(e, u);
+    if (m->alloc_type != AT_SATISFIABILITY && (v->flags & RG_VF_DOWN))
+        return ENG_EBUSY;
+    if (m->constraint && (v->type == e->sym_node || v->type == e->sym_storage_node) &&
+        !eng__constraint_match(e, m->constraint, u))
+        return ENG_EBUSY;
+    int rc = by_avail(e, m, u);
+    if (rc < 0)
+        return rc;
+    for (size_t i = 0; i < r.n; i++) {
+        const jobspec_resource_t *res = &r.rs[i];
+        if (v->type != rtype(e, res) && !res->is_slot)
+            continue;
+        if (!res->is_slot && (rc = by_excl(e, m, u, x, res)) < 0)
+            return rc == ENG_ELIMIT ? ENG_EBUSY : rc;
+        if ((rc = by_subplan(e, m, u, res)) < 0)
+            return ENG_EBUSY;
+    }
+    return 0;
+}
+
+/* ---- test: what the visiting vertex is to the request ------------------------ */
+
+static int match_res(eng_t *e, rg_vid_t u, struct req r, const jobspec_resource_t **slot,
+                     unsigned *nslots, const jobspec_resource_t **mres)
+{
+    bool matched = false;
+    for (size_t i = 0; i < r.n; i++) {
+        const jobspec_resource_t *res = &r.rs[i];
+        if (V(e, u)->type == rtype(e, res) && !res->is_slot) {
+            if (matched)
+                return -1;
+            *mres = res;
+            for (size_t c = 0; c < res->nwith; c++) {
+                if (res->with[c].is_slot) {
+                    *slot = &res->with[c];
+                    *nslots = match__effective_max(&res->with[c].count);
+                }
+            }
+            matched = true;
+        } else if (res->is_slot) {
+            if (matched)
+                return -1;
+            *slot = res;
+            *nslots = match__effective_max(&res->count);
+            matched = true;
+        }
+    }
+    return 0;
+}
+
+static bool slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
+{
+    if (!slot)
+        return false;
+    for (size_t c = 0; c < slot->nwith; c++) {
+        rg_sym_t t = rtype(e, &slot->with[c]);
+        rg_eid_t ed;
+        for (ed = rg_out_first(e->g, u, RG_SYM_NONE); ed != RG_EID_NONE;
+             ed = rg_out_next(e->g, ed, RG_SYM_NONE))
+            if (V(e, rg_edge_get(e->g, ed)->dst)->type == t)
+                break;
+        if (ed == RG_EID_NONE)
+            return false;
+    }
+    return true;
+}
+
+static struct req test(eng_t *e, rg_vid_t u, struct req r, bool *pristine,
+                       unsigned *nslots, enum match_spec *spec)
+{
+    const jobspec_resource_t *slot = NULL, *mres = NULL;
+    if (match_res(e, u, r, &slot, nslots, &mres) < 0) {
+        eng__msg_add(e, "test: siblings in jobspec request same resource type : %s.\n",
+                     rg_sym_str(e->g, V(e, u)->type));
+        *spec = SPEC_NONE;
+        return r;
+    }
+    if (slot_match(e, u, slot)) {
+        *spec = SPEC_SLOT;
+        *pristine = false;
+        return (struct req){slot->with, slot->nwith};
+    }
+    if (mres) {
+        *spec = SPEC_RESOURCE;
+        *pristine = false;
+        return (struct req){mres->with, mres->nwith};
+    }
+    *spec = *pristine ? SPEC_PRISTINE_NONE : SPEC_NONE;
+    return r;
+}
+
+/* ---- exploring children ------------------------------------------------------ */
+
+static int add_child(eng_t *e, struct scoring *dfu, rg_eid_t ed, bool x)
+{
+    uint32_t count = dfu->avail;
+    struct eval_edge ev = {count, count, x, ed};
+    struct egroup g = {.score = dfu->overall, .count = dfu->avail, .exclusive = x};
+    return score__add(e, dfu, V(e, rg_edge_get(e->g, ed)->dst)->type, &g, &ev, 1);
+}
+
+static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
+                              bool pristine, bool *excl, struct scoring *dfu)
+{
+    int rc2 = ENG_EBUSY;
+    for (rg_eid_t ed = rg_out_first(e->g, u, e->dom); ed != RG_EID_NONE;
+         ed = rg_out_next(e->g, ed, e->dom)) {
+        if (stop_explore(e, ed))
+            continue;
+        bool x = *excl;
+        if (dom_dfv(e, m, rg_edge_get(e->g, ed)->dst, r, pristine, &x, dfu) == 0) {
+            if (add_child(e, dfu, ed, x) < 0)
+                return ENG_ENOMEM;
+            rc2 = 0;
+        }
+    }
+    return rc2;
+}
+
+/* share_tally_t: progress toward 'multiplier' whole shares of a type. */
+struct tally {
+    rg_sym_t type;
+    unsigned per_share, prev_total, accum, shares;
+};
+
+static bool tally_ok(const struct tally *t, unsigned mult)
+{
+    return t->per_share == 0 || t->shares >= mult;
+}
+
+static struct tally *tally_of(struct tally *t, size_t nt, rg_sym_t type)
+{
+    for (size_t i = 0; i < nt; i++)
+        if (t[i].type == type)
+            return &t[i];
+    return NULL;
+}
+
+static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                               struct req r, bool pristine, bool *excl,
+                               struct scoring *dfu, unsigned mult)
+{
+    if (e->noe[u] == 0)
+        return ENG_EBUSY;
+    struct tally tl[32];
+    size_t nt = 0;
+    for (size_t i = 0; i < r.n && nt < 32; i++) {
+        struct tally *t = tally_of(tl, nt, rtype(e, &r.rs[i]));
+        if (!t) {
+            t = &tl[nt++];
+            memset(t, 0, sizeof *t);
+            t->type = rtype(e, &r.rs[i]);
+        }
+        t->per_share = match__effective_max(&r.rs[i].count);
+    }
+    rg_sym_t sat[32];
+    size_t nsat = 0;
+    int rc2 = ENG_EBUSY;
+    for (uint32_t k = 0; k < e->noe[u]; k++) {
+        rg_eid_t ed = e->oe[u][k];
+        if (!rg_vertex_is_live(e->g, rg_edge_get(e->g, ed)->dst))
+            continue;
+        if (stop_explore(e, ed) || !trav__in_dom(e, ed))
+            continue;
+        rg_vid_t tgt = rg_edge_get(e->g, ed)->dst;
+        bool skip = false;
+        for (size_t i = 0; i < nsat; i++)
+            skip = skip || sat[i] == V(e, tgt)->type;
+        if (skip)
+            continue;
+        bool x = *excl;
+        if (dom_dfv(e, m, tgt, r, pristine, &x, dfu) != 0)
+            continue;
+        if (add_child(e, dfu, ed, x) < 0)
+            return ENG_ENOMEM;
+        for (size_t i = 0; i < nt; i++) {
+            unsigned total = score__total(dfu, tl[i].type);
+            if (total <= tl[i].prev_total)
+                continue;
+            tl[i].accum += total - tl[i].prev_total;
+            tl[i].prev_total = total;
+            if (tl[i].per_share > 0 && tl[i].accum >= tl[i].per_share) {
+                tl[i].shares++;
+                tl[i].accum = 0;
+            }
+        }
+        bool enough = true;
+        for (size_t i = 0; i < r.n; i++) {
+            struct tally *t = tally_of(tl, nt, rtype(e, &r.rs[i]));
+            if (t && tally_ok(t, mult)) {
+                bool have = false;
+                for (size_t s = 0; s < nsat; s++)
+                    have = have || sat[s] == t->type;
+                if (!have && nsat < 32)
+                    sat[nsat++] = t->type;
+            } else {
+                enough = false;
+            }
+        }
+        rc2 = 0;
+        if (enough)
+            break;
+    }
+    return rc2;
+}
+
+static int explore(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
+                   bool pristine, bool *excl, struct scoring *dfu, unsigned mult)
+{
+    if (e->pol.stop_on_k == 0)
+        return explore_statically(e, m, u, r, pristine, excl, dfu);
+    return explore_dynamically(e, m, u, r, pristine, excl, dfu, mult);
+}
+
+/* ---- slots --------------------------------------------------------------------- */
+
+static struct egroup *iter_next(struct evals *ev)
+{
+    if (ev->iter_reset) {
+        ev->iter = 0;
+        ev->iter_reset = false;
+    } else if (ev->iter < ev->neg) {
+        ev->iter++;
+    }
+    return ev->iter < ev->neg ? &ev->eg[ev->iter] : NULL;
+}
+
+/* cnt_slot: how many disjoint whole-egroup bundles give one slot each. */
+static unsigned cnt_slot(eng_t *e, struct req shape, struct scoring *ds)
+{
+    unsigned qual = UINT32_MAX;
+    for (size_t i = 0; i < shape.n; i++) {
+        struct evals *ev = score__evals(e, ds, rtype(e, &shape.rs[i]));
+        unsigned qc = ev ? ev->qual_count : 0;
+        unsigned count = match__calc_count(&shape.rs[i].count, qc);
+        unsigned accum = 0, shares = 0;
+        if (count != 0 && ev) {
+            for (uint32_t k = 0; k < ev->neg; k++) {
+                accum += ev->ed[ev->eg[k].ed_off].count;
+                if (accum >= count) {
+                    shares++;
+                    accum = 0;
+                }
+            }
+        }
+        unsigned fit = count == 0 ? 0 : shares;
+        qual = qual > fit ? fit : qual;
+        if (ev)
+            ev->iter_reset = true;
+    }
+    return qual;
+}
+
+/* Build the 'qual' slot groups from the sorted candidates in 'ds' into 'out'
+ * (a scratch scoring): each slot takes whole egroups of every shape type
+ * until its count is covered, and scores their sum. */
+static int slot_groups(eng_t *e, struct req shape, struct scoring *ds, unsigned qual,
+                       struct scoring *out)
+{
+    struct eval_edge edges[1024];
+    for (unsigned i = 0; i < qual; i++) {
+        uint32_t ned = 0;
+        int64_t score = ENG_MATCH_MET;
+        for (size_t s = 0; s < shape.n; s++) {
+            struct evals *ev = score__evals(e, ds, rtype(e, &shape.rs[s]));
+            unsigned count =
+                match__calc_count(&shape.rs[s].count, ev ? ev->qual_count : 0);
+            for (unsigned j = 0; j < count;) {
+                struct egroup *g = ev ? iter_next(ev) : NULL;
+                if (!g || ned >= 1024) {
+                    eng__msg_add(e, "dom_slot: not enough slots.\n");
+                    return ENG_EBUSY;
+                }
+                struct eval_edge ee = ev->ed[g->ed_off];
+                edges[ned++] = (struct eval_edge){ee.count, ee.count, 1, ee.edge};
+                score += g->score;
+                j += ee.count;
+            }
+        }
+        struct egroup grp = {.score = score, .count = 1, .exclusive = 1};
+        if (score__add(e, out, e->sym_slot, &grp, edges, ned) < 0)
+            return ENG_ENOMEM;
+    }
+    return 0;
+}
+
+static int dom_slot(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req shape,
+                    unsigned nslots, bool pristine, struct scoring *dfu)
+{
+    bool x = true;
+    struct scoring *ds = score__push(e);
+    struct scoring *groups = ds ? score__push(e) : NULL;
+    if (!groups)
+        return ENG_ENOMEM;
+    int rc = explore(e, m, u, shape, pristine, &x, ds, nslots);
+    if (rc == 0) {
+        match__dom_finish_slot(e, ds);
+        unsigned qual = cnt_slot(e, shape, ds);
+        rc = qual ? slot_groups(e, shape, ds, qual, groups) : ENG_EBUSY;
+        /* all groups or none, as Fluxion adds them only once all are built */
+        if (rc == 0)
+            rc = score__merge(e, dfu, groups);
+    }
+    score__pop(e);
+    score__pop(e);
+    return rc;
+}
+
+/* ---- resolving -------------------------------------------------------------------- */
+
+static void set_edge(eng_t *e, rg_eid_t ed, uint64_t needs, int x)
+{
+    e->e_needs[ed] = needs;
+    e->e_excl[ed] = (uint8_t)(x != 0);
+    e->e_seq[ed] = e->seq;
+}
+
+static rg_eid_t parent_edge(const eng_t *e, rg_vid_t v)
+{
+    return rg_in_first(e->g, v, e->dom);
+}
+
+static void enforce_up(eng_t *e, struct scoring *dfu, rg_eid_t ed)
+{
+    rg_vid_t pv = rg_edge_get(e->g, ed)->src;
+    rg_eid_t pe;
+    while ((pe = parent_edge(e, pv)) != RG_EID_NONE) {
+        if (e->e_seq[pe] == e->seq)
+            break;
+        pv = rg_edge_get(e->g, pe)->src;
+        rg_vid_t tgt = rg_edge_get(e->g, pe)->dst;
+        struct evals *ev = score__find(dfu, V(e, tgt)->type);
+        if (!ev || ev->best_k)
+            continue;
+        set_edge(e, pe, (uint64_t)V(e, tgt)->size, 0);
+    }
+}
+
+static int enforce(eng_t *e, struct scoring *dfu, bool unconstrained)
+{
+    for (uint32_t t = 0; t < dfu->nev; t++) {
+        struct evals *ev = &dfu->ev[t];
+        if (!ev->best_k)
+            continue;
+        for (uint32_t i = 0; i < ev->best_i; i++) {
+            if (ev->eg[i].root)
+                continue;
+            for (uint32_t k = 0; k < ev->eg[i].ned; k++) {
+                struct eval_edge *ee = &ev->ed[ev->eg[i].ed_off + k];
+                set_edge(e, ee->edge, ee->needs, (int)ee->exclusive);
+                if (unconstrained)
+                    enforce_up(e, dfu, ee->edge);
+            }
+        }
+    }
+    return 0;
+}
+
+static int resolve(eng_t *e, struct scoring *dfu, struct scoring *to_parent)
+{
+    if (dfu->overall <= ENG_MATCH_UNMET)
+        return 0;
+    if (dfu->hier)
+        return enforce(e, dfu, false);
+    return score__merge(e, to_parent, dfu);
+}
+
+static int set_label(eng_t *e, rg_vid_t u, struct req r)
+{
+    for (size_t i = 0; i < r.n; i++) {
+        if (rtype(e, &r.rs[i]) != V(e, u)->type || !r.rs[i].label[0])
+            continue;
+        if (e->label_seq[u] < e->seq)
+            e->label[u] = NULL;
+        if (e->label[u]) {
+            eng__msg_add(
+                e, "dom_dfv: inserting label into ephemeral failed.\nFile exists.\n");
+            return ENG_EEXIST;
+        }
+        e->label_seq[u] = e->seq;
+        e->label[u] = r.rs[i].label;
+    }
+    return 0;
+}
+
+static int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
+                   bool pristine, bool *excl, struct scoring *to_parent)
+{
+    bool x_in = *excl || trav__exclusivity(e, r.rs, r.n, u);
+    bool x_inout = x_in, check_pres = pristine;
+    unsigned nslots = 0;
+    enum match_spec sm;
+    struct req next = test(e, u, r, &check_pres, &nslots, &sm);
+    e->preorder++;
+    if (sm == SPEC_NONE)
+        return ENG_EBUSY;
+    int rc = prune(e, m, x_in, u, r);
+    if (rc < 0)
+        return rc;
+    if (match__dom_discover_vtx(e, u) != 0)
+        return ENG_EBUSY;
+    struct scoring *dfu = score__push(e);
+    if (!dfu)
+        return ENG_ENOMEM;
+    e->color[u] = e->color_base + 1;
+    if (sm == SPEC_SLOT)
+        rc = dom_slot(e, m, u, next, nslots, check_pres, dfu);
+    else
+        rc = explore(e, m, u, next, check_pres, &x_inout, dfu, 1);
+    if (rc == ENG_ENOMEM)
+        goto done;
+    *excl = x_in;
+    e->color[u] = e->color_base + 2;
+    int64_t avail = plan_avail(e, u, m->at, m->duration);
+    if (avail <= 0) {
+        if (avail < 0)
+            eng__msg_add(e, "dom_dfv: planner_avail_resources_during returned -1.\n%s.\n",
+                         errtext((int)avail));
+        rc = ENG_EBUSY;
+        goto done;
+    }
+    if ((rc = match__dom_finish_vtx(e, u, r.rs, r.n, dfu)) != 0) {
+        rc = ENG_EBUSY;
+        goto done;
+    }
+    if ((rc = resolve(e, dfu, to_parent)) != 0)
+        goto done;
+    to_parent->avail = (uint32_t)avail;
+    to_parent->overall = dfu->overall;
+    if ((rc = set_label(e, u, r)) != 0)
+        goto done;
+    e->postorder++;
+done:
+    score__pop(e);
+    return rc;
+}
+
+/* ---- the root ------------------------------------------------------------------- */
+
+static int resolve_graph(eng_t *e, rg_vid_t root, struct req r, struct scoring *dfu,
+                         unsigned *needs)
+{
+    if (match__dom_finish_graph(e, r.rs, r.n, dfu) != 0)
+        return ENG_ENOMATCH;
+    *needs = 1;
+    for (size_t i = 0; i < r.n; i++) {
+        if (rtype(e, &r.rs[i]) != V(e, root)->type)
+            continue;
+        unsigned count = match__calc_count(&r.rs[i].count, dfu->avail);
+        if (count == 0)
+            return ENG_ENOMATCH;
+        *needs = count;
+    }
+    for (uint32_t t = 0; t < dfu->nev; t++)
+        if (dfu->ev[t].qual_count == 0)
+            return ENG_ENOMATCH;
+    enforce(e, dfu, true);
+    return 0;
+}
+
+int trav__select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root,
+                 struct jobmeta *meta, bool excl)
+{
+    struct req r = {rs, n};
+    bool x_in = excl;
+    trav__tick(e);
+    e->preorder = e->postorder = 0;
+    e->nsstack = 0;
+    struct scoring *dfu = score__push(e);
+    if (!dfu)
+        return ENG_ENOMEM;
+    int rc = dom_dfv(e, meta, root, r, true, &x_in, dfu);
+    if (rc == 0) {
+        unsigned needs = 0;
+        struct eval_edge ev = {dfu->avail, dfu->avail, excl, RG_EID_NONE};
+        struct egroup g = {
+            .score = dfu->overall, .count = dfu->avail, .exclusive = excl, .root = true};
+        rc = score__add(e, dfu, V(e, root)->type, &g, &ev, 1);
+        if (rc == 0)
+            rc = resolve_graph(e, root, r, dfu, &needs);
+        e->rt_needs = needs;
+        e->rt_excl = x_in;
+        e->rt_seq = e->seq;
+    }
+    score__pop(e);
+    return rc;
+}
+
+/* ---- request priming (prime_jobspec) -------------------------------------------- */
+
+static void accum_if(const eng_t *e, rg_sym_t t, int64_t c, int64_t *acc, uint32_t *mask)
+{
+    int i = t == RG_SYM_NONE ? -1 : prune__index(e, t);
+    if (i < 0)
+        return;
+    if (*mask & (1u << i))
+        acc[i] += (unsigned)c;
+    else
+        acc[i] = (unsigned)c;
+    *mask |= 1u << i;
+}
+
+static void prime_rec(eng_t *e, const jobspec_resource_t *rs, size_t n,
+                      int64_t *to_parent, uint32_t *mask)
+{
+    for (size_t i = 0; i < n; i++) {
+        const jobspec_resource_t *r = &rs[i];
+        struct jres *j = &e->jr[r->index];
+        j->type = r->is_slot ? e->sym_slot : rg_sym_find(e->g, r->type);
+        if (r->exclusive == JOBSPEC_EXCL_TRUE && j->type != RG_SYM_NONE)
+            eng__xtype_add(e, j->type);
+        accum_if(e, j->type, r->count.min, to_parent, mask);
+        uint32_t umask = 0;
+        memset(j->ud, 0, sizeof j->ud);
+        prime_rec(e, r->with, r->nwith, j->ud, &umask);
+        j->has_ud = umask != 0;
+        for (unsigned k = 0; k < e->prune.ntotal; k++)
+            if (umask & (1u << k))
+                accum_if(e, e->prune.total[k], (int64_t)r->count.min * j->ud[k],
+                         to_parent, mask);
+    }
+}
+
+void trav__prime_jobspec(eng_t *e, const jobspec_resource_t *rs, size_t n,
+                         int64_t *to_parent)
+{
+    uint32_t mask = 0;
+    prime_rec(e, rs, n, to_parent, &mask);
+}

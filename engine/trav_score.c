@@ -1,0 +1,446 @@
+/* trav_score.c: Fluxion's scoring_api_t / evals_t (resource/evaluators) for
+ * the dominant subsystem, and the sort Fluxion's choice of "best k" relies on.
+ *
+ * Scoring objects live on a stack owned by the engine: each DFU visit pushes
+ * one and pops it on return, and popped objects keep their arrays, so a
+ * traversal in steady state allocates nothing.
+ *
+ * Tie-breaks are part of the product: Fluxion sorts candidate edge groups
+ * with std::sort, which is not stable, so equal scores come out in the order
+ * libstdc++'s introsort leaves them.  score__sort() performs the same steps
+ * (median-of-three pivot moved to the front, unguarded Hoare partition,
+ * depth limit 2*floor(log2 n) with a heap-sort fallback, final insertion sort
+ * with threshold 16), so equal scores end up where Fluxion puts them. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "eng_private.h"
+
+enum { SORT_THRESHOLD = 16 };
+
+/* ---- the stack of scoring objects ------------------------------------------ */
+
+static void scoring_clear(struct scoring *s)
+{
+    for (uint32_t i = 0; i < s->nev; i++) {
+        s->ev[i].neg = s->ev[i].ned = 0;
+        s->ev[i].qual_count = s->ev[i].total_count = 0;
+        s->ev[i].best_k = s->ev[i].best_i = 0;
+        s->ev[i].iter = 0;
+        s->ev[i].iter_reset = true;
+    }
+    s->nev = 0;
+    s->hier = false;
+    s->overall = -1;
+    s->avail = 0;
+}
+
+/* The stack is allocated once at its full size (eng_create): callers keep
+ * pointers into it across deeper pushes, so it must never move. */
+struct scoring *score__push(eng_t *e)
+{
+    if (e->nsstack == e->capsstack)
+        return NULL;
+    struct scoring *s = &e->sstack[e->nsstack++];
+    scoring_clear(s);
+    return s;
+}
+
+void score__pop(eng_t *e)
+{
+    e->nsstack--;
+}
+
+/* ---- evals ------------------------------------------------------------------ */
+
+struct evals *score__find(struct scoring *s, rg_sym_t type)
+{
+    for (uint32_t i = 0; i < s->nev; i++)
+        if (s->ev[i].type == type)
+            return &s->ev[i];
+    return NULL;
+}
+
+/* The evals of 'type' in 's', created (in interned-type order, as a std::map
+ * would hold it) when missing.  NULL when out of memory. */
+struct evals *score__evals(eng_t *e, struct scoring *s, rg_sym_t type)
+{
+    struct evals *ev = score__find(s, type);
+    if (ev)
+        return ev;
+    if (s->nev == s->capev) {
+        uint32_t cap = s->capev ? 2 * s->capev : 4;
+        struct evals *n = realloc(s->ev, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        memset(n + s->capev, 0, (cap - s->capev) * sizeof *n);
+        s->ev = n;
+        s->capev = cap;
+    }
+    uint32_t rank = eng__type_rank(e, type);
+    uint32_t pos = s->nev;
+    while (pos > 0 && s->ev[pos - 1].rank > rank)
+        pos--;
+    /* keep the arrays of the slot we overwrite: rotate it into place */
+    struct evals spare = s->ev[s->nev];
+    memmove(&s->ev[pos + 1], &s->ev[pos], (s->nev - pos) * sizeof *s->ev);
+    s->ev[pos] = spare;
+    s->nev++;
+    ev = &s->ev[pos];
+    ev->type = type;
+    ev->rank = rank;
+    ev->neg = ev->ned = 0;
+    ev->qual_count = ev->total_count = ev->best_k = ev->best_i = 0;
+    ev->iter = 0;
+    ev->iter_reset = true;
+    return ev;
+}
+
+static int reserve_eg(struct evals *ev, uint32_t more)
+{
+    if (ev->neg + more <= ev->capeg)
+        return 0;
+    uint32_t cap = ev->capeg ? ev->capeg : 4;
+    while (cap < ev->neg + more)
+        cap *= 2;
+    struct egroup *n = realloc(ev->eg, cap * sizeof *n);
+    if (!n)
+        return ENG_ENOMEM;
+    ev->eg = n;
+    ev->capeg = cap;
+    return 0;
+}
+
+static int reserve_ed(struct evals *ev, uint32_t more)
+{
+    if (ev->ned + more <= ev->caped)
+        return 0;
+    uint32_t cap = ev->caped ? ev->caped : 4;
+    while (cap < ev->ned + more)
+        cap *= 2;
+    struct eval_edge *n = realloc(ev->ed, cap * sizeof *n);
+    if (!n)
+        return ENG_ENOMEM;
+    ev->ed = n;
+    ev->caped = cap;
+    return 0;
+}
+
+/* evals_t::add: count toward the totals (qualified when above the cutline,
+ * which Fluxion never moves from 0) and append. */
+int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *eg,
+               const struct eval_edge *edges, uint32_t ned)
+{
+    struct evals *ev = score__evals(e, s, type);
+    if (!ev || reserve_eg(ev, 1) < 0 || reserve_ed(ev, ned) < 0)
+        return ENG_ENOMEM;
+    struct egroup *g = &ev->eg[ev->neg++];
+    *g = *eg;
+    g->ed_off = ev->ned;
+    g->ned = ned;
+    memcpy(&ev->ed[ev->ned], edges, ned * sizeof *edges);
+    ev->ned += ned;
+    ev->total_count += eg->count;
+    if (eg->score > 0)
+        ev->qual_count += eg->count;
+    return 0;
+}
+
+/* scoring_api_t::merge: append every evals of 'src' to 'dst'. */
+int score__merge(eng_t *e, struct scoring *dst, const struct scoring *src)
+{
+    for (uint32_t i = 0; i < src->nev; i++) {
+        const struct evals *o = &src->ev[i];
+        struct evals *ev = score__evals(e, dst, o->type);
+        if (!ev || reserve_eg(ev, o->neg) < 0 || reserve_ed(ev, o->ned) < 0)
+            return ENG_ENOMEM;
+        for (uint32_t j = 0; j < o->neg; j++) {
+            struct egroup g = o->eg[j];
+            g.ed_off += ev->ned;
+            ev->eg[ev->neg++] = g;
+        }
+        memcpy(&ev->ed[ev->ned], o->ed, o->ned * sizeof *o->ed);
+        ev->ned += o->ned;
+        ev->qual_count += o->qual_count;
+        ev->total_count += o->total_count;
+    }
+    return 0;
+}
+
+uint32_t score__qual(struct scoring *s, rg_sym_t type)
+{
+    struct evals *ev = score__find(s, type);
+    return ev ? ev->qual_count : 0;
+}
+
+uint32_t score__total(struct scoring *s, rg_sym_t type)
+{
+    struct evals *ev = score__find(s, type);
+    return ev ? ev->total_count : 0;
+}
+
+/* ---- libstdc++ std::sort, step for step ------------------------------------ */
+
+/* The egroups are compared by 'score' (CMP_GREATER / CMP_LESS); locality's
+ * interval comparison is reduced to a key computed beforehand, stored in
+ * 'needs' scratch-free form: see sort_keys below. */
+struct sctx {
+    struct egroup *a;
+    const int64_t *key; /* parallel to 'a' while sorting: moved with it */
+    int64_t *k;
+    bool greater;
+};
+
+static bool lt(const struct sctx *c, int64_t x, int64_t y)
+{
+    return c->greater ? x > y : x < y;
+}
+
+static void swap_at(struct sctx *c, size_t i, size_t j)
+{
+    struct egroup t = c->a[i];
+    c->a[i] = c->a[j];
+    c->a[j] = t;
+    int64_t k = c->k[i];
+    c->k[i] = c->k[j];
+    c->k[j] = k;
+}
+
+static void move_median_to_first(struct sctx *c, size_t res, size_t a, size_t b, size_t d)
+{
+    int64_t *k = c->k;
+    if (lt(c, k[a], k[b])) {
+        if (lt(c, k[b], k[d]))
+            swap_at(c, res, b);
+        else if (lt(c, k[a], k[d]))
+            swap_at(c, res, d);
+        else
+            swap_at(c, res, a);
+    } else if (lt(c, k[a], k[d]))
+        swap_at(c, res, a);
+    else if (lt(c, k[b], k[d]))
+        swap_at(c, res, d);
+    else
+        swap_at(c, res, b);
+}
+
+static size_t unguarded_partition(struct sctx *c, size_t first, size_t last, size_t pivot)
+{
+    for (;;) {
+        while (lt(c, c->k[first], c->k[pivot]))
+            first++;
+        last--;
+        while (lt(c, c->k[pivot], c->k[last]))
+            last--;
+        if (!(first < last))
+            return first;
+        swap_at(c, first, last);
+        first++;
+    }
+}
+
+static void adjust_heap(struct sctx *c, size_t base, size_t hole, size_t len,
+                        struct egroup val, int64_t vkey)
+{
+    struct egroup *a = c->a + base;
+    int64_t *k = c->k + base;
+    size_t top = hole, child = hole;
+    while (len > 2 && child < (len - 1) / 2) {
+        child = 2 * (child + 1);
+        if (lt(c, k[child], k[child - 1]))
+            child--;
+        a[hole] = a[child];
+        k[hole] = k[child];
+        hole = child;
+    }
+    if ((len & 1) == 0 && child == (len - 2) / 2) {
+        child = 2 * (child + 1);
+        a[hole] = a[child - 1];
+        k[hole] = k[child - 1];
+        hole = child - 1;
+    }
+    /* __push_heap */
+    while (hole > top) {
+        size_t parent = (hole - 1) / 2;
+        if (!lt(c, k[parent], vkey))
+            break;
+        a[hole] = a[parent];
+        k[hole] = k[parent];
+        hole = parent;
+    }
+    a[hole] = val;
+    k[hole] = vkey;
+}
+
+static void heap_sort(struct sctx *c, size_t first, size_t last)
+{
+    size_t len = last - first;
+    if (len >= 2) {
+        for (size_t parent = (len - 2) / 2;; parent--) {
+            adjust_heap(c, first, parent, len, c->a[first + parent],
+                        c->k[first + parent]);
+            if (parent == 0)
+                break;
+        }
+    }
+    while (last - first > 1) {
+        last--;
+        struct egroup v = c->a[last];
+        int64_t vk = c->k[last];
+        c->a[last] = c->a[first];
+        c->k[last] = c->k[first];
+        adjust_heap(c, first, 0, last - first, v, vk);
+    }
+}
+
+static void introsort_loop(struct sctx *c, size_t first, size_t last, int depth)
+{
+    while (last - first > SORT_THRESHOLD) {
+        if (depth == 0) {
+            heap_sort(c, first, last);
+            return;
+        }
+        depth--;
+        size_t mid = first + (last - first) / 2;
+        move_median_to_first(c, first, first + 1, mid, last - 1);
+        size_t cut = unguarded_partition(c, first + 1, last, first);
+        introsort_loop(c, cut, last, depth);
+        last = cut;
+    }
+}
+
+static void linear_insert(struct sctx *c, size_t i)
+{
+    struct egroup v = c->a[i];
+    int64_t vk = c->k[i];
+    size_t j = i;
+    while (lt(c, vk, c->k[j - 1])) {
+        c->a[j] = c->a[j - 1];
+        c->k[j] = c->k[j - 1];
+        j--;
+    }
+    c->a[j] = v;
+    c->k[j] = vk;
+}
+
+static void insertion_sort(struct sctx *c, size_t first, size_t last)
+{
+    if (first == last)
+        return;
+    for (size_t i = first + 1; i != last; i++) {
+        if (lt(c, c->k[i], c->k[first])) {
+            struct egroup v = c->a[i];
+            int64_t vk = c->k[i];
+            memmove(&c->a[first + 1], &c->a[first], (i - first) * sizeof *c->a);
+            memmove(&c->k[first + 1], &c->k[first], (i - first) * sizeof *c->k);
+            c->a[first] = v;
+            c->k[first] = vk;
+        } else {
+            linear_insert(c, i);
+        }
+    }
+}
+
+static int lg(size_t n)
+{
+    int r = 0;
+    while (n >>= 1)
+        r++;
+    return r;
+}
+
+static void std_sort(struct sctx *c, size_t n)
+{
+    if (n == 0)
+        return;
+    introsort_loop(c, 0, n, 2 * lg(n));
+    if (n > SORT_THRESHOLD) {
+        insertion_sort(c, 0, SORT_THRESHOLD);
+        for (size_t i = SORT_THRESHOLD; i < n; i++)
+            linear_insert(c, i);
+    } else {
+        insertion_sort(c, 0, n);
+    }
+}
+
+/* Locality's comparator looks each score up in the interval set of all
+ * scores, where adjacent integers merge into one interval: equal intervals
+ * compare equal.  The key of a score is the low end of its interval. */
+static int cmp_i64(const void *x, const void *y)
+{
+    int64_t a = *(const int64_t *)x, b = *(const int64_t *)y;
+    return (a > b) - (a < b);
+}
+
+static void interval_keys(int64_t *k, size_t n)
+{
+    int64_t *s = malloc(n * sizeof *s);
+    if (!s)
+        return; /* keys stay the scores: the order of a plain greater */
+    memcpy(s, k, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_i64);
+    for (size_t i = 0; i < n; i++) {
+        /* binary search k[i], then walk down while contiguous */
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (s[mid] < k[i])
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        while (lo > 0 && (s[lo - 1] == s[lo] || s[lo - 1] + 1 == s[lo]))
+            lo--;
+        k[i] = s[lo];
+    }
+    free(s);
+}
+
+void score__sort(struct egroup *a, size_t n, enum score_cmp cmp)
+{
+    int64_t stack_keys[64];
+    int64_t *k = n <= 64 ? stack_keys : malloc(n * sizeof *k);
+    if (!k)
+        return;
+    for (size_t i = 0; i < n; i++)
+        k[i] = a[i].score;
+    if (cmp == CMP_IV_GREATER)
+        interval_keys(k, n);
+    struct sctx c = {.a = a, .k = k, .greater = cmp != CMP_LESS};
+    std_sort(&c, n);
+    if (k != stack_keys)
+        free(k);
+}
+
+/* evals_t::choose_best_k: sort, then give the first groups their needs until
+ * 'k' units are covered.  -1 when 'k' is 0 or above the qualified count. */
+int score__choose_best_k(struct evals *ev, uint32_t k, enum score_cmp cmp)
+{
+    if (k == 0 || k > ev->qual_count)
+        return -1;
+    score__sort(ev->eg, ev->neg, cmp);
+    int64_t left = k;
+    uint32_t i = 0;
+    while (left > 0) {
+        struct egroup *g = &ev->eg[i];
+        g->needs = left <= (int64_t)g->count ? (uint32_t)left : g->count;
+        left -= g->count;
+        i++;
+    }
+    ev->best_k = k;
+    ev->best_i = i;
+    return 0;
+}
+
+void score__choose_accum_best_k(struct scoring *s, struct evals *ev, uint32_t k,
+                                enum score_cmp cmp)
+{
+    if (ev && score__choose_best_k(ev, k, cmp) == 0)
+        s->hier = true;
+}
+
+void score__choose_accum_all(struct scoring *s, struct evals *ev, enum score_cmp cmp)
+{
+    if (ev && score__choose_best_k(ev, ev->qual_count, cmp) == 0)
+        s->hier = true;
+}

@@ -1,0 +1,392 @@
+/* trav_update.c: the update half of Fluxion's DFU traversal
+ * (dfu_impl_update.cpp at fd257f71): walk the edges the match marked with the
+ * current sequence number, plan the job's spans on the exclusively used
+ * vertices, tag every ancestor, add the subtree aggregates to the pruning
+ * filters, and emit vertices and edges to the R writer in post-order; and the
+ * reverse walk that cancels a job.
+ *
+ * Fluxion quirks kept on purpose (outputs depend on them): a failing span
+ * addition skips the vertex's emit and leaves the emit depth one deeper;
+ * out-edge weights for the stop-on-first policies are refreshed only on
+ * allocation; a cancel that cannot start from a tagged root scans every
+ * vertex and releases only planner spans. */
+#include <string.h>
+
+#include "eng_private.h"
+
+static const struct rg_vertex *V(const eng_t *e, rg_vid_t u)
+{
+    return rg_vertex_get(e->g, u);
+}
+
+static planner_t *plan_get(eng_t *e, rg_vid_t u)
+{
+    if (!e->plans[u])
+        e->plans[u] = planner_create(0, ENG_PLAN_DURATION, V(e, u)->size,
+                                     rg_sym_str(e->g, V(e, u)->type), NULL);
+    return e->plans[u];
+}
+
+static planner_t *xchk_get(eng_t *e, rg_vid_t u)
+{
+    if (!e->xchk[u])
+        e->xchk[u] = planner_create(0, ENG_PLAN_DURATION, ENG_X_CHECKER_NJOBS,
+                                    "X_CHECKER_JOBS", NULL);
+    return e->xchk[u];
+}
+
+/* ---- emitting ------------------------------------------------------------------ */
+
+int trav__emit_vertex(eng_t *e, rwrite_t *w, rg_vid_t u, unsigned needs, bool excl,
+                      bool excl_parent, const struct rwrite_kv *ag, size_t nag,
+                      eng_error_t *err)
+{
+    if (!w)
+        return 0;
+    /* Fluxion writes the vertex's ephemeral map as it stands, stale or not */
+    struct rwrite_kv eph[1] = {{"label", e->label[u]}};
+    return rwrite_emit_rg_vertex(w, e->g, u, e->trav_level, needs, excl, excl_parent, eph,
+                                 e->label[u] ? 1 : 0, ag, nag, err);
+}
+
+int trav__emit_edge(eng_t *e, rwrite_t *w, rg_eid_t ed, bool excl_parent,
+                    eng_error_t *err)
+{
+    if (!w)
+        return 0;
+    return rwrite_emit_rg_edge(w, e->g, ed, excl_parent, err);
+}
+
+/* ---- by_outedges ---------------------------------------------------------------- */
+
+static bool oe_before(const eng_t *e, uint64_t w1, int64_t u1, uint64_t w2, int64_t u2)
+{
+    (void)e;
+    return w1 > w2 || (w1 == w2 && u1 > u2);
+}
+
+/* Move edge 'ed' of 'u' to its place for weight 'wt' (Fluxion re-inserts the
+ * edge into a std::map ordered by (weight, uniq id), descending). */
+static void oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt)
+{
+    rg_eid_t *a = e->oe[u];
+    uint32_t n = e->noe[u], pos = n;
+    for (uint32_t i = 0; i < n; i++)
+        if (a[i] == ed) {
+            pos = i;
+            break;
+        }
+    if (pos == n)
+        return;
+    memmove(&a[pos], &a[pos + 1], (n - pos - 1) * sizeof *a);
+    e->e_weight[ed] = wt;
+    int64_t uq = V(e, rg_edge_get(e->g, ed)->dst)->uniq_id;
+    uint32_t lo = 0, hi = n - 1;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        rg_eid_t m = a[mid];
+        if (oe_before(e, e->e_weight[m], V(e, rg_edge_get(e->g, m)->dst)->uniq_id, wt,
+                      uq))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    memmove(&a[lo + 1], &a[lo], (n - 1 - lo) * sizeof *a);
+    a[lo] = ed;
+}
+
+static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid_t ed)
+{
+    rg_vid_t tgt = rg_edge_get(e->g, ed)->dst;
+    planner_multi_t *p = e->subplan[tgt];
+    if (!p)
+        return 0;
+    size_t len = planner_multi_resources_len(p);
+    if (len == 0)
+        return -1;
+    int64_t avail = planner_multi_avail_resources_at(p, m->now, len - 1);
+    if (avail == 0 && planner_multi_span_count(p) == 0)
+        return 0;
+    oe_reweight(e, u, ed, avail < 0 ? 0 : (uint64_t)avail);
+    return 0;
+}
+
+/* ---- updating ------------------------------------------------------------------ */
+
+struct agg {
+    int64_t c[ENG_PRUNE_TYPES_MAX];
+    uint32_t mask;
+};
+
+static void accum_if(const eng_t *e, rg_sym_t t, int64_t c, struct agg *a)
+{
+    int i = prune__index(e, t);
+    if (i < 0)
+        return;
+    if (a->mask & (1u << i))
+        a->c[i] += (unsigned)c;
+    else
+        a->c[i] = (unsigned)c;
+    a->mask |= 1u << i;
+}
+
+static int upd_plan(eng_t *e, rg_vid_t u, unsigned needs, bool excl,
+                    const struct jobmeta *m, bool full, int *n)
+{
+    if (!excl)
+        return 0;
+    (*n)++;
+    if (!full)
+        return 0;
+    planner_t *p = plan_get(e, u);
+    int64_t span = p ? planner_span_add(p, m->at, m->duration, needs) : ENG_ENOMEM;
+    if (span < 0) {
+        eng__msg_add(e, "upd_plan: planner_add_span returned -1.\n");
+        return -1;
+    }
+    if (m->alloc_type == AT_SATISFIABILITY)
+        return 0;
+    struct vjob *r = eng__vj_put(e, u, m->jobid);
+    if (!r)
+        return -1;
+    if (m->alloc_type == AT_ALLOC) {
+        if (!(r->flags & VJ_ALLOC))
+            e->nalloc[u]++;
+        r->flags |= VJ_ALLOC;
+    } else {
+        if (!(r->flags & VJ_RESV))
+            e->nresv[u]++;
+        r->flags |= VJ_RESV;
+    }
+    r->span = span;
+    return 0;
+}
+
+static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
+                    const struct jobmeta *m, const struct agg *dfu, struct agg *to_parent)
+{
+    if (n == 0)
+        return 0;
+    struct vjob *r = eng__vj_put(e, u, m->jobid);
+    planner_t *x = xchk_get(e, u);
+    if (!r || !x) {
+        eng__msg_add(e, "upd_txfilter: x_checker not installed.\n");
+        return -1;
+    }
+    if (!(r->flags & VJ_TAG))
+        e->ntag[u]++;
+    r->flags |= VJ_TAG;
+    int64_t span = planner_span_add(x, m->at, m->duration, 1);
+    if (span < 0) {
+        eng__msg_add(e, "upd_txfilter: planner_add_span returned -1.\n");
+        return -1;
+    }
+    r->xspan = span;
+    r->flags |= VJ_X;
+    if (e->subplan[u] && e->sp_idx[u] && dfu->mask) {
+        size_t len = prune__relevant(e, u, dfu->c);
+        for (size_t i = 0; i < len; i++) {
+            int k = e->sp_idx[u][i + 1];
+            if (k < 0 || !(dfu->mask & (1u << k)))
+                e->agg_buf[i] = 0;
+        }
+        int64_t s =
+            planner_multi_span_add(e->subplan[u], m->at, m->duration, e->agg_buf, len);
+        if (s < 0) {
+            eng__msg_add(e, "upd_agfilter: planner_multi_add_span returned -1.\n");
+            return -1;
+        }
+        r->agspan = s;
+        r->flags |= VJ_AG;
+    }
+    const struct rg_vertex *v = V(e, u);
+    accum_if(e, v->type, excl ? v->size : v->size - (int64_t)needs, to_parent);
+    for (unsigned k = 0; k < e->prune.ntotal; k++)
+        if (dfu->mask & (1u << k))
+            accum_if(e, e->prune.total[k], dfu->c[k], to_parent);
+    return 0;
+}
+
+struct upd {
+    rwrite_t *w;
+    const struct jobmeta *m;
+    bool full;
+    eng_error_t *err;
+};
+
+static int upd_sched(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool excl,
+                     int n, const struct agg *dfu, struct agg *to_parent,
+                     bool excl_parent)
+{
+    if (c->m->alloc_type == AT_NO_ALLOC) {
+        if (excl)
+            n++;
+    } else {
+        if (upd_plan(e, u, needs, excl, c->m, c->full, &n) < 0)
+            return n; /* Fluxion leaves the depth as is here */
+        if (upd_meta(e, u, needs, excl, n, c->m, dfu, to_parent) < 0)
+            return n;
+    }
+    if (n > 0 &&
+        trav__emit_vertex(e, c->w, u, needs, excl, excl_parent, NULL, 0, c->err) < 0)
+        eng__msg_add(e, "upd_sched: emit_vtx returned -1.\n");
+    e->trav_level--;
+    return n;
+}
+
+static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool excl,
+                   struct agg *to_parent, bool emit_shadow, bool excl_parent)
+{
+    int n_plans = 0;
+    struct agg dfu = {{0}, 0};
+    bool mod = emit_shadow || eng__xtype_has(e, V(e, u)->type);
+    excl = excl || mod;
+    e->trav_level++;
+    e->color[u] = e->color_base + 1;
+    for (rg_eid_t ed = rg_out_first(e->g, u, e->dom); ed != RG_EID_NONE;
+         ed = rg_out_next(e->g, ed, e->dom)) {
+        rg_vid_t tgt = rg_edge_get(e->g, ed)->dst;
+        if (e->color[tgt] > e->color_base)
+            continue;
+        if (e->e_seq[ed] != e->seq && !mod)
+            continue;
+        bool x = e->e_excl[ed] || mod;
+        unsigned cn = mod ? (unsigned)V(e, tgt)->size : (unsigned)e->e_needs[ed];
+        int sub = upd_dfv(e, c, tgt, cn, x, &dfu, mod, excl);
+        if (sub > 0) {
+            if (e->pol.stop_on_k > 0 && upd_by_outedges(e, c->m, u, ed) < 0)
+                eng__msg_add(e, "upd_dfv: upd_by_outedges returned -1.\n");
+            if (trav__emit_edge(e, c->w, ed, excl, c->err) < 0)
+                eng__msg_add(e, "upd_dfv: emit_edg returned -1.\n");
+            n_plans += sub;
+        }
+    }
+    e->color[u] = e->color_base + 2;
+    return upd_sched(e, c, u, needs, excl, n_plans, &dfu, to_parent, excl_parent);
+}
+
+/* Fluxion's dfu_impl_t::update(root, writers, meta) ('full') and the variant
+ * used after a reader placed the spans ('full' false).  0 when something was
+ * emitted, ENG_EINVAL otherwise. */
+int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *meta,
+                 bool full, eng_error_t *err)
+{
+    if (e->rt_seq != e->seq) {
+        eng__msg_add(e, "update: resource state wasn't properly set up for update.\n");
+        return ENG_EINVAL;
+    }
+    struct upd c = {w, meta, full, err};
+    struct agg top = {{0}, 0};
+    e->color_base += 3;
+    e->trav_level = 0;
+    bool shadow = eng__xtype_has(e, V(e, root)->type);
+    int n =
+        upd_dfv(e, &c, root, (unsigned)e->rt_needs, e->rt_excl != 0, &top, shadow, false);
+    if (n <= 0)
+        return ENG_EINVAL;
+    if (w) {
+        rwrite_set_times(w, meta->at, meta->at + meta->duration);
+        if (meta->queue && rwrite_set_attr(w, "queue", meta->queue, err) < 0)
+            eng__msg_add(e, "update: emit_attrs returned -1.\n");
+    }
+    return 0;
+}
+
+/* ---- cancel ---------------------------------------------------------------------- */
+
+static void drop_tag(eng_t *e, struct vjob *r)
+{
+    if (r->flags & VJ_TAG) {
+        r->flags &= ~(uint32_t)VJ_TAG;
+        e->ntag[r->v]--;
+    }
+}
+
+/* mod_idata + mod_plan for a full cancel.  Returns 1 to stop descending. */
+static int cancel_vertex_full(eng_t *e, rg_vid_t u, uint64_t jobid, int *rc)
+{
+    struct vjob *r = eng__vj_get(e, u, jobid);
+    if (!r || !(r->flags & VJ_TAG))
+        return 1;
+    drop_tag(e, r);
+    if (r->flags & VJ_X) {
+        if (planner_span_remove(e->xchk[u], r->xspan) < 0) {
+            eng__msg_add(e, "rem_exclusive_filter: planner_rem_span returned -1.\n");
+            *rc = -1;
+        }
+        r->flags &= ~(uint32_t)VJ_X;
+    }
+    if (e->subplan[u] && (r->flags & VJ_AG)) {
+        if (planner_multi_span_remove(e->subplan[u], r->agspan) < 0) {
+            eng__msg_add(e, "mod_agfilter: planner_multi_rem_span returned -1.\n");
+            *rc = -1;
+            eng__vj_drop_if_empty(e, r);
+            return 1;
+        }
+        r->flags &= ~(uint32_t)VJ_AG;
+    }
+    if (r->flags & (VJ_ALLOC | VJ_RESV)) {
+        if (r->flags & VJ_ALLOC)
+            e->nalloc[u]--;
+        else
+            e->nresv[u]--;
+        r->flags &= ~(uint32_t)(VJ_ALLOC | VJ_RESV);
+        if (planner_span_remove(e->plans[u], r->span) < 0) {
+            eng__msg_add(e, "mod_plan: planner_rem_span returned -1.\n");
+            *rc = -1;
+        }
+    }
+    eng__vj_drop_if_empty(e, r);
+    return 0;
+}
+
+static int mod_dfv(eng_t *e, rg_vid_t u, uint64_t jobid)
+{
+    int rc = 0;
+    e->preorder++;
+    e->color[u] = e->color_base + 1;
+    if (cancel_vertex_full(e, u, jobid, &rc) || rc)
+        return rc;
+    for (rg_eid_t ed = rg_out_first(e->g, u, e->dom); ed != RG_EID_NONE;
+         ed = rg_out_next(e->g, ed, e->dom)) {
+        rg_vid_t tgt = rg_edge_get(e->g, ed)->dst;
+        if (e->color[tgt] > e->color_base)
+            continue;
+        rc += mod_dfv(e, tgt, jobid);
+    }
+    e->color[u] = e->color_base + 2;
+    e->postorder++;
+    return rc;
+}
+
+static int mod_exv(eng_t *e, uint64_t jobid)
+{
+    int rc = 0;
+    size_t bound = rg_graph_vid_bound(e->g);
+    for (rg_vid_t v = 0; v < bound; v++) {
+        struct vjob *r = eng__vj_get(e, v, jobid);
+        if (!r || !(r->flags & (VJ_ALLOC | VJ_RESV)))
+            continue;
+        if (r->flags & VJ_ALLOC)
+            e->nalloc[v]--;
+        else
+            e->nresv[v]--;
+        r->flags &= ~(uint32_t)(VJ_ALLOC | VJ_RESV);
+        if (planner_span_remove(e->plans[v], r->span) < 0) {
+            eng__msg_add(e, "mod_exv: planner_rem_span returned -1.\n");
+            rc = -1;
+        }
+        eng__vj_drop_if_empty(e, r);
+    }
+    return rc;
+}
+
+int trav__remove(eng_t *e, rg_vid_t root, uint64_t jobid)
+{
+    e->preorder = e->postorder = 0;
+    struct vjob *r = eng__vj_get(e, root, jobid);
+    e->color_base += 3;
+    if (r && (r->flags & VJ_TAG))
+        return mod_dfv(e, root, jobid) == 0 ? 0 : ENG_EINVAL;
+    return mod_exv(e, jobid) == 0 ? 0 : ENG_EINVAL;
+}
