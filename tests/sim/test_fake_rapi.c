@@ -107,6 +107,12 @@ static char *format_rlite(const fake_rapi_t *f, const int *pick, int k, char **n
     return strdup(buf);
 }
 
+static int time_cmp(const void *a, const void *b)
+{
+    sim_time_t x = *(const sim_time_t *)a, y = *(const sim_time_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static int fake_set_time(void *ctx, sim_time_t now, eng_error_t *err)
 {
     fake_rapi_t *f = ctx;
@@ -133,15 +139,24 @@ static int fake_match(void *ctx, enum sim_match_op op, uint64_t jobid,
     if (!pick_nodes(f, k, at, at + w, pick)) {
         if (op == SIM_MATCH_ALLOCATE)
             return ENG_EBUSY;
+        /* candidate starts: the ends of bookings, earliest first */
+        sim_time_t *ends = malloc(((size_t)f->nb + 1) * sizeof *ends);
+        int ne = 0;
+        for (int i = 0; i < f->nb; i++)
+            if (f->b[i].end > f->now)
+                ends[ne++] = f->b[i].end;
+        qsort(ends, (size_t)ne, sizeof *ends, time_cmp);
         bool found = false;
         sim_time_t best = 0;
-        for (int i = 0; i < f->nb; i++) {
-            sim_time_t t = f->b[i].end;
-            if (t > f->now && (!found || t < best) && pick_nodes(f, k, t, t + w, pick)) {
-                best = t;
+        for (int i = 0; i < ne && !found; i++) {
+            if (i > 0 && ends[i] == ends[i - 1])
+                continue;
+            if (pick_nodes(f, k, ends[i], ends[i] + w, pick)) {
+                best = ends[i];
                 found = true;
             }
         }
+        free(ends);
         if (!found)
             return ENG_EBUSY;
         at = best;
