@@ -681,8 +681,8 @@ static jobspec_t *parse_in(jsarena_t *a, const char *text, size_t len, const cha
     return js;
 }
 
-jobspec_t *jobspec_parse(const char *text, size_t len, const char *source,
-                         eng_error_t *err)
+static jobspec_t *parse_with(const char *text, size_t len, const char *source,
+                             bool limited, size_t n, eng_error_t *err)
 {
     eng_error_clear(err);
     if (!source)
@@ -701,10 +701,24 @@ jobspec_t *jobspec_parse(const char *text, size_t len, const char *source,
         eng_errorf(err, ENG_ENOMEM, source, 0, 0, "out of memory");
         return NULL;
     }
+    if (limited)
+        jobspec__arena_fail_after(a, n);
     jobspec_t *js = parse_in(a, text, len, source, err);
     if (!js)
         jobspec__arena_destroy(a);
     return js;
+}
+
+jobspec_t *jobspec_parse(const char *text, size_t len, const char *source,
+                         eng_error_t *err)
+{
+    return parse_with(text, len, source, false, 0, err);
+}
+
+jobspec_t *jobspec__parse_failing(const char *text, size_t len, size_t n,
+                                  eng_error_t *err)
+{
+    return parse_with(text, len, "<test>", true, n, err);
 }
 
 jobspec_t *jobspec_load(const char *path, eng_error_t *err)

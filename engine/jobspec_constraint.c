@@ -10,10 +10,11 @@
  *
  * Hostlists and idsets are decoded here into sorted ranges rather than linked
  * from flux-core: matching a node is then a scan of a few ranges with no
- * allocation.  Hostlist matching compares the vertex name with each range's
- * prefix and reads the rest as the number, honouring zero padding: a padded
- * range (node[01-10]) needs exactly its width of digits, an unpadded one
- * (node[1-10]) refuses leading zeros.  A bracket-less entry is one name. */
+ * allocation and no expansion (node[0-999999] costs one range).  A name is in
+ * a range when it reads prefix, number, suffix with the number written as
+ * flux-core writes the range's hosts ("%0*lu", the width of 'lo' as given):
+ * node[01-10] holds node07, node[1-10] holds node7 but not node07.  A
+ * bracket-less token is one name. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,14 +23,16 @@
 
 enum cop { COP_TRUE, COP_PROPERTIES, COP_HOSTLIST, COP_RANKS, COP_AND, COP_OR, COP_NOT };
 
+/* prefix[lo-hi]suffix, or one name when 'single' (then 'prefix' is it). */
 struct hrange {
-    const char *prefix; /* whole name when 'single' */
-    size_t plen;
+    const char *prefix, *suffix;
+    size_t plen, slen;
     uint64_t lo, hi;
-    int width;   /* digits of 'lo' as written */
-    bool padded; /* 'lo' written with leading zeros */
+    int width; /* digits of 'lo' as written: numbers print as %0*lu */
     bool single;
 };
+
+enum { HOSTRANGE_MAX = 1 << 20 }; /* hosts per range, as flux-core */
 
 struct irange {
     uint64_t lo, hi;
@@ -83,57 +86,49 @@ static bool read_range(const char *s, size_t n, uint64_t *lo, uint64_t *hi, int 
     return read_uint(dash + 1, n - l1 - 1, hi) && *hi >= *lo;
 }
 
-/* Count the comma-separated pieces of 's' at bracket depth 0. */
-static size_t count_pieces(const char *s)
+static bool is_host_sep(char c)
 {
-    size_t n = 1;
-    int depth = 0;
-    for (; *s; s++) {
-        depth += (*s == '[') - (*s == ']');
-        n += *s == ',' && depth == 0;
-    }
-    return n;
+    return c == ',' || c == ' ' || c == '\t';
 }
 
-/* One hostlist entry 's' of 'n' bytes, appended to 'out' (grown by the
- * caller to fit).  Returns the number of ranges added, or -1 when invalid. */
+/* One hostlist token 's' of 'n' bytes (RFC 29: name, or prefix[ranges]suffix)
+ * appended to 'out'.  Returns the number of ranges added, or -1 when invalid. */
 static int host_entry(const char *s, size_t n, struct hrange *out)
 {
-    if (n == 0)
-        return 0;
     const char *open = memchr(s, '[', n);
-    for (size_t i = 0; i < n; i++)
-        if (s[i] == ' ' || s[i] == '\t' || (s[i] == ']' && (!open || i != n - 1)) ||
-            (s[i] == '[' && s + i != open))
-            return -1;
-    if (!open) {
+    const char *close = memchr(s, ']', n);
+    if (!open && !close) {
         *out = (struct hrange){.prefix = s, .plen = n, .single = true};
         return 1;
     }
-    if (s[n - 1] != ']')
+    if (!open || !close || close < open ||
+        memchr(close + 1, '[', (size_t)(s + n - close - 1)) ||
+        memchr(close + 1, ']', (size_t)(s + n - close - 1)))
         return -1;
-    size_t plen = (size_t)(open - s);
-    const char *p = open + 1, *end = s + n - 1;
+    struct hrange r = {.prefix = s,
+                       .plen = (size_t)(open - s),
+                       .suffix = close + 1,
+                       .slen = (size_t)(s + n - close - 1)};
     int k = 0;
-    while (p <= end) {
-        const char *comma = memchr(p, ',', (size_t)(end - p));
-        const char *stop = comma ? comma : end;
-        struct hrange r = {.prefix = s, .plen = plen};
-        if (!read_range(p, (size_t)(stop - p), &r.lo, &r.hi, &r.width))
+    for (const char *p = open + 1; p <= close; k++) {
+        const char *comma = memchr(p, ',', (size_t)(close - p));
+        const char *stop = comma ? comma : close;
+        if (!read_range(p, (size_t)(stop - p), &r.lo, &r.hi, &r.width) ||
+            r.hi - r.lo >= HOSTRANGE_MAX)
             return -1;
-        r.padded = r.width > 1 && p[0] == '0';
-        out[k++] = r;
+        out[k] = r;
         p = stop + 1;
     }
     return k;
 }
 
+/* Split 'text' into tokens at commas, spaces and tabs outside brackets (as
+ * flux-core's hostlist_decode) and add their ranges to 'con'. */
 static int decode_hostlist(jsctx_t *c, const jsnode_t *n, const char *text,
                            jobspec_constraint_t *con, size_t *cap)
 {
-    size_t pieces = count_pieces(text), len = strlen(text);
-    /* each range needs at least two bytes of text, so len + pieces bounds it */
-    size_t need = con->n + len + pieces;
+    /* a range takes at least two bytes of text, so this bounds the count */
+    size_t need = con->n + strlen(text) / 2 + 1;
     if (need > *cap) {
         struct hrange *h = jobspec__arena_alloc(c->arena, need * 2 * sizeof *h);
         if (!h)
@@ -144,18 +139,19 @@ static int decode_hostlist(jsctx_t *c, const jsnode_t *n, const char *text,
         *cap = need * 2;
     }
     const char *p = text;
-    int depth = 0;
-    for (const char *q = text;; q++) {
-        if (*q == '\0' || (*q == ',' && depth == 0)) {
-            int k = host_entry(p, (size_t)(q - p), con->hosts + con->n);
-            if (k < 0 || depth != 0)
-                return -1;
-            con->n += (size_t)k;
-            p = q + 1;
-            if (*q == '\0')
-                break;
-        }
-        depth += (*q == '[') - (*q == ']');
+    while (*p) {
+        while (*p && is_host_sep(*p))
+            p++;
+        const char *tok = p;
+        int depth = 0;
+        for (; *p && (depth || !is_host_sep(*p)); p++)
+            depth += (*p == '[') - (*p == ']');
+        if (p == tok)
+            break;
+        int k = host_entry(tok, (size_t)(p - tok), con->hosts + con->n);
+        if (k < 0)
+            return -1;
+        con->n += (size_t)k;
     }
     return 0;
 }
@@ -274,7 +270,7 @@ static int parse_children(jsctx_t *c, const jsnode_t *seq, const char *path,
 {
     if (seq->n && !(con->kids = jobspec__arena_alloc(c->arena, seq->n * sizeof(void *))))
         return jobspec__fail(c, ENG_ENOMEM, seq, path, "out of memory");
-    char *sub = malloc(JOBSPEC_PATH_MAX);
+    char *sub = jobspec__tmp_realloc(c->arena, NULL, JOBSPEC_PATH_MAX);
     if (!sub)
         return jobspec__fail(c, ENG_ENOMEM, seq, path, "out of memory");
     int rc = 0;
@@ -338,20 +334,32 @@ int jobspec__constraint_parse(jsctx_t *c, const jsnode_t *n, const char *path,
 
 /* ---- matching -------------------------------------------------------------- */
 
+static int ndigits(uint64_t v)
+{
+    int d = 1;
+    while (v >= 10) {
+        v /= 10;
+        d++;
+    }
+    return d;
+}
+
+/* 'name' is in 'r' when it is prefix + the number as "%0*lu" + suffix, the
+ * form flux-core's hostlist gives each of its hosts. */
 static bool host_in_range(const struct hrange *r, const char *name, size_t len)
 {
     if (r->single)
         return len == r->plen && memcmp(name, r->prefix, len) == 0;
-    if (len <= r->plen || memcmp(name, r->prefix, r->plen) != 0)
+    if (len <= r->plen + r->slen || memcmp(name, r->prefix, r->plen) != 0 ||
+        memcmp(name + len - r->slen, r->suffix, r->slen) != 0)
         return false;
     const char *d = name + r->plen;
-    size_t nd = len - r->plen;
+    size_t nd = len - r->plen - r->slen;
     uint64_t v;
     if (!read_uint(d, nd, &v) || v < r->lo || v > r->hi)
         return false;
-    if (r->padded)
-        return (int)nd == r->width;
-    return nd == 1 || d[0] != '0';
+    int want = ndigits(v) > r->width ? ndigits(v) : r->width;
+    return (int)nd == want;
 }
 
 static bool match_hosts(const jobspec_constraint_t *c, const char *name)
@@ -433,12 +441,11 @@ static void format_hrange(const struct hrange *r, struct jsbuf *b)
         jobspec__buf_printf(b, "\"%.*s\"", (int)r->plen, r->prefix);
         return;
     }
-    jobspec__buf_printf(b, "\"%.*s[%0*llu", (int)r->plen, r->prefix,
-                        r->padded ? r->width : 1, (unsigned long long)r->lo);
+    jobspec__buf_printf(b, "\"%.*s[%0*llu", (int)r->plen, r->prefix, r->width,
+                        (unsigned long long)r->lo);
     if (r->hi != r->lo)
-        jobspec__buf_printf(b, "-%0*llu", r->padded ? r->width : 1,
-                            (unsigned long long)r->hi);
-    jobspec__buf_printf(b, "]\"");
+        jobspec__buf_printf(b, "-%0*llu", r->width, (unsigned long long)r->hi);
+    jobspec__buf_printf(b, "]%.*s\"", (int)r->slen, r->suffix);
 }
 
 int jobspec__constraint_format(const jobspec_constraint_t *c, struct jsbuf *b)

@@ -39,11 +39,46 @@ struct arena_chunk {
 
 struct jsarena {
     struct arena_chunk *head;
+    /* Allocation-failure injection for tests: when 'limited', the
+     * 'allocs_left'+1-th allocation request fails. */
+    bool limited;
+    size_t allocs_left;
 };
 
 jsarena_t *jobspec__arena_create(void)
 {
     return calloc(1, sizeof(jsarena_t));
+}
+
+void jobspec__arena_fail_after(jsarena_t *a, size_t n)
+{
+    a->limited = true;
+    a->allocs_left = n;
+}
+
+/* Is one more allocation allowed?  Always, unless injection is on. */
+static bool arena_grant(jsarena_t *a)
+{
+    if (!a->limited)
+        return true;
+    if (a->allocs_left == 0)
+        return false;
+    a->allocs_left--;
+    return true;
+}
+
+void *jobspec__tmp_realloc(jsarena_t *a, void *p, size_t size)
+{
+    return arena_grant(a) ? realloc(p, size) : NULL;
+}
+
+static char *tmp_strdup(jsarena_t *a, const char *s)
+{
+    size_t len = strlen(s) + 1;
+    char *p = jobspec__tmp_realloc(a, NULL, len);
+    if (p)
+        memcpy(p, s, len);
+    return p;
 }
 
 void jobspec__arena_destroy(jsarena_t *a)
@@ -65,6 +100,8 @@ void *jobspec__arena_alloc(jsarena_t *a, size_t size)
     size = (size + align - 1) / align * align;
     if (size == 0)
         size = align;
+    if (!arena_grant(a))
+        return NULL;
     struct arena_chunk *c = a->head;
     if (!c || c->size - c->used < size) {
         size_t want = size > ARENA_CHUNK ? size : ARENA_CHUNK;
@@ -121,11 +158,12 @@ static int cmp_key(const void *pa, const void *pb)
 
 /* Reject a repeated key in 'map', at the later occurrence.  Sorting a copy
  * costs O(n log n); a scan per insertion would be quadratic on big maps. */
-static int check_duplicates(const jsnode_t *map, const char *source, eng_error_t *err)
+static int check_duplicates(jsarena_t *a, const jsnode_t *map, const char *source,
+                            eng_error_t *err)
 {
     if (map->n < 2)
         return 0;
-    jsnode_t **keys = malloc(map->n * sizeof *keys);
+    jsnode_t **keys = jobspec__tmp_realloc(a, NULL, map->n * sizeof *keys);
     if (!keys)
         return eng_errorf(err, ENG_ENOMEM, source, 0, 0, "out of memory");
     for (size_t i = 0; i < map->n; i++)
@@ -214,7 +252,7 @@ static int add_value(struct builder *b, jsnode_t *n)
                           "mapping key must be a scalar, got %s", jobspec__kind_name(n));
     if (f->n == f->cap) {
         size_t cap = f->cap ? 2 * f->cap : 8;
-        jsnode_t **items = realloc(f->items, cap * sizeof *items);
+        jsnode_t **items = jobspec__tmp_realloc(b->arena, f->items, cap * sizeof *items);
         if (!items)
             return eng_errorf(b->err, ENG_ENOMEM, b->source, n->line, n->column,
                               "out of memory");
@@ -233,7 +271,7 @@ static int push_frame(struct builder *b, jsnode_t *n, const char *anchor)
     struct frame *f = &b->stack[b->depth];
     memset(f, 0, sizeof *f);
     f->node = n;
-    if (anchor && !(f->anchor = strdup(anchor)))
+    if (anchor && !(f->anchor = tmp_strdup(b->arena, anchor)))
         return eng_errorf(b->err, ENG_ENOMEM, b->source, n->line, n->column,
                           "out of memory");
     b->depth++;
@@ -249,7 +287,7 @@ static int add_anchor(struct builder *b, const char *name, jsnode_t *n, bool tak
         return eng_errorf(b->err, ENG_ELIMIT, b->source, n->line, n->column,
                           "more than %d yaml anchors", (int)ANCHORS_MAX);
     }
-    char *copy = take ? owned : strdup(name);
+    char *copy = take ? owned : tmp_strdup(b->arena, name);
     if (!copy)
         return eng_errorf(b->err, ENG_ENOMEM, b->source, n->line, n->column,
                           "out of memory");
@@ -279,7 +317,7 @@ static int pop_frame(struct builder *b)
     free(f->items);
     b->depth--;
     if (rc == 0 && n->kind == JSN_MAP)
-        rc = check_duplicates(n, b->source, b->err);
+        rc = check_duplicates(b->arena, n, b->source, b->err);
     if (rc == 0 && anchor)
         return add_anchor(b, NULL, n, true, anchor) ? -1 : add_value(b, n);
     free(anchor);
@@ -651,7 +689,9 @@ static bool looks_like_json(const char *text, size_t len)
 jsnode_t *jobspec__doc_parse(jsarena_t *a, const char *text, size_t len,
                              const char *source, eng_error_t *err)
 {
-    struct builder *b = calloc(1, sizeof *b);
+    struct builder *b = jobspec__tmp_realloc(a, NULL, sizeof *b);
+    if (b)
+        memset(b, 0, sizeof *b);
     if (!b) {
         eng_errorf(err, ENG_ENOMEM, source, 0, 0, "out of memory");
         return NULL;
@@ -671,8 +711,9 @@ jsnode_t *jobspec__doc_parse(jsarena_t *a, const char *text, size_t len,
             eng_error_t yerr = {0};
             b->err = &yerr;
             root = yaml_parse(b, text, len);
+            /* Out of memory is not the text's fault: say so, not jansson's. */
             if (!root && err && err->code == 0)
-                *err = jerr;
+                *err = yerr.code == ENG_ENOMEM ? yerr : jerr;
         }
     }
     free(b);

@@ -25,6 +25,16 @@ void jobspec__arena_destroy(jsarena_t *a); /* NULL is a no-op */
 void *jobspec__arena_alloc(jsarena_t *a, size_t size);
 /* Copy of 'len' bytes of 's' plus a NUL; NULL when out of memory. */
 char *jobspec__arena_strndup(jsarena_t *a, const char *s, size_t len);
+/* realloc() for temporary buffers outside the arena (released with free()),
+ * counted by the failure injection below. */
+void *jobspec__tmp_realloc(jsarena_t *a, void *p, size_t size);
+/* Tests: let 'n' more allocations through 'a', then fail every one.  Covers
+ * this module's allocations, not libyaml's or jansson's. */
+void jobspec__arena_fail_after(jsarena_t *a, size_t n);
+
+/* jobspec_parse() with allocation failure injected after 'n' allocations. */
+jobspec_t *jobspec__parse_failing(const char *text, size_t len, size_t n,
+                                  eng_error_t *err);
 
 /* ---- document tree -------------------------------------------------------- */
 

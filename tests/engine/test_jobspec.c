@@ -10,6 +10,7 @@
 
 #include "fio.h"
 #include "jobspec.h"
+#include "jobspec_private.h"
 
 #define DATA_DIR   SCHEDSIM_SOURCE_DIR "/tests/data/jobspec"
 #define FLUXION    SCHEDSIM_SHARED_DIR "/conformance/data"
@@ -393,6 +394,14 @@ START_TEST(test_constraint_match)
         {"{hostlist: [\"node1[0-5]\"]}", {"", "node12", 0}, true},
         {"{hostlist: [\"node[1-2]\"]}", {"", "node", 0}, false},
         {"{hostlist: [\"a\", \"b[0-1]\"]}", {"", "b1", 0}, true},
+        {"{hostlist: [\"node[1-2]-ib\"]}", {"", "node2-ib", 0}, true},
+        {"{hostlist: [\"node[1-2]-ib\"]}", {"", "node2", 0}, false},
+        {"{hostlist: [\"a b,\\tc\"]}", {"", "c", 0}, true},
+        {"{hostlist: [\"n[8-12]\"]}", {"", "n10", 0}, true},
+        {"{hostlist: [\"n[08-12]\"]}", {"", "n09", 0}, true},
+        {"{hostlist: [\"n[008-012]\"]}", {"", "n12", 0}, false},
+        {"{hostlist: [\"n[0-999999]\"]}", {"", "n123456", 0}, true},
+        {"{hostlist: []}", {"", "n1", 0}, false},
         {"{ranks: [\"0-3,8\"]}", {"", "n", 8}, true},
         {"{ranks: [\"0-3,8\"]}", {"", "n", 5}, false},
         {"{ranks: [\"[0-3]\", 10]}", {"", "n", 10}, true},
@@ -481,6 +490,43 @@ START_TEST(test_many_nodes_limit)
 }
 END_TEST
 
+/* Fail the 1st, 2nd, ... allocation of the parse: every failure must be a
+ * clean ENG_ENOMEM (ASan checks nothing leaks), until the parse gets through
+ * and gives its normal result. */
+START_TEST(test_alloc_failures)
+{
+    static const char *const files[] = {DATA_DIR "/valid/canonical.yaml",
+                                        DATA_DIR "/valid/canonical.json",
+                                        DATA_DIR "/valid/anchors.yaml",
+                                        DATA_DIR "/valid/yaml_flow.json",
+                                        DATA_DIR "/invalid/count_negative/input.yaml",
+                                        DATA_DIR "/invalid/yaml_duplicate_key/input.yaml",
+                                        DATA_DIR
+                                        "/invalid/constraint_bad_hostlist/input.yaml"};
+    for (size_t f = 0; f < sizeof files / sizeof files[0]; f++) {
+        eng_error_t err;
+        size_t len = 0;
+        char *text = fio_read_all(files[f], 1 << 20, &len, &err);
+        ck_assert_ptr_nonnull(text);
+        size_t n = 0;
+        for (;; n++) {
+            jobspec_t *js = jobspec__parse_failing(text, len, n, &err);
+            if (js) {
+                jobspec_destroy(js);
+                break;
+            }
+            if (err.code != ENG_ENOMEM)
+                break;
+            ck_assert_uint_lt(n, 100000);
+        }
+        ck_assert_uint_gt(n, 10);
+        if (strstr(files[f], "/invalid/"))
+            ck_assert_int_eq(err.code, ENG_EPARSE);
+        free(text);
+    }
+}
+END_TEST
+
 START_TEST(test_badparam)
 {
     eng_error_t err;
@@ -526,6 +572,7 @@ Suite *jobspec_suite(void)
     tcase_add_test(tc, test_length_not_nul);
     tcase_add_test(tc, test_text_limit);
     tcase_add_test(tc, test_many_nodes_limit);
+    tcase_add_test(tc, test_alloc_failures);
     tcase_add_test(tc, test_badparam);
     suite_add_tcase(s, tc);
     return s;
