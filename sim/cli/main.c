@@ -19,6 +19,7 @@ static int cmd_version(int argc, char **argv);
 
 static const struct cli_cmd commands[] = {
     {"jobspec", "validate Flux jobspecs (YAML or JSON)", cmd_jobspec},
+    {"query", "resource-query compatible matching shell", cmd_query},
     {"workload", "read, convert and generate workload traces", cmd_workload},
     {"version", "print the version", cmd_version},
 };

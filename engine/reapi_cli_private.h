@@ -1,0 +1,66 @@
+/* reapi_cli_private.h: what 'schedsim query' (resource-query's shell) needs
+ * from a reapi_cli context beyond Fluxion's C API: the engine, the writer,
+ * the job counter and the diagnostics of the last call.  Never installed. */
+#ifndef ENG_REAPI_CLI_PRIVATE_H
+#define ENG_REAPI_CLI_PRIVATE_H
+
+#include <stddef.h>
+
+#include "eng.h"
+#include "reapi_cli.h"
+#include "rwrite.h"
+
+/* Initialize as reapi_cli_initialize() from 'len' bytes of 'rgraph', naming
+ * the graph 'source' in errors.  On failure returns -1 and leaves in 'err'
+ * resource-query's text for it (e.g. "resource_query_t: ERROR: can't create
+ * matcher\n"), which the caller prints. */
+int reapi_cli__initialize(reapi_cli_ctx_t *ctx, const char *rgraph, size_t len,
+                          const char *source, const char *options, eng_error_t *err);
+
+/* The context's engine / configured writer (borrowed; NULL before
+ * initialization). */
+eng_t *reapi_cli__engine(reapi_cli_ctx_t *ctx);
+rwrite_t *reapi_cli__writer(reapi_cli_ctx_t *ctx);
+
+/* Fluxion's job counter: the next jobid reapi_cli_match() assigns. */
+uint64_t reapi_cli__counter(const reapi_cli_ctx_t *ctx);
+void reapi_cli__set_counter(reapi_cli_ctx_t *ctx, uint64_t next);
+
+/* Result of the last match or update (visit counts, overhead).  Borrowed. */
+const struct eng_match_result *reapi_cli__last(const reapi_cli_ctx_t *ctx);
+
+/* The recorded messages (borrowed, "" when none) and their removal. */
+const char *reapi_cli__errmsg(const reapi_cli_ctx_t *ctx);
+
+/* Append 'text' to the recorded messages. */
+void reapi_cli__errmsg_add(reapi_cli_ctx_t *ctx, const char *text);
+
+/* True when job 'jobid' is allocated (not reserved) / reserved right now. */
+bool reapi_cli__is_allocated(const reapi_cli_ctx_t *ctx, uint64_t jobid);
+bool reapi_cli__is_reserved(const reapi_cli_ctx_t *ctx, uint64_t jobid);
+
+/* Kinds of state-changing calls a context journals for reapi_cli_clone(). */
+enum reapi_journal_kind {
+    REAPI_J_MATCH,
+    REAPI_J_UPDATE,
+    REAPI_J_CANCEL,
+    REAPI_J_PCANCEL,
+    REAPI_J_ATTACH,
+    REAPI_J_REMOVE,
+    REAPI_J_STATUS,
+    REAPI_J_RSTATUS,
+};
+
+/* Record a successful state-changing call ('text' is copied). */
+void reapi_cli__journal(reapi_cli_ctx_t *ctx, enum reapi_journal_kind kind, int op,
+                        uint64_t jobid, const char *text);
+
+/* errno for an engine error code (ENG_EBUSY -> EBUSY, ENG_ENOMATCH -> ENODEV,
+ * ...). */
+int reapi_cli__errno(int code);
+
+/* A new context rebuilt from 'ctx''s graph, options and journal, or NULL
+ * with errno set. */
+reapi_cli_ctx_t *reapi_cli__replay(const reapi_cli_ctx_t *ctx);
+
+#endif /* ENG_REAPI_CLI_PRIVATE_H */
