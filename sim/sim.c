@@ -422,13 +422,24 @@ static int on_arrival(sim_t *sim, sim_job_t *j, eng_error_t *err)
     sim->st.submitted++;
     j->arrival_seq = sim->next_arrival_seq++;
     struct sim_match_out out;
-    int rc = do_match(sim, SIM_MATCH_SATISFIABILITY, j, &out, err);
+    eng_error_t jerr; /* a bad jobspec rejects the job, not the run */
+    eng_error_clear(&jerr);
+    int rc = do_match(sim, SIM_MATCH_SATISFIABILITY, j, &out, &jerr);
     free(out.r_lite);
     free(out.nodelist);
     if (rc == ENG_ENOMATCH)
         return reject(sim, j, "unsatisfiable", err);
-    if (rc < 0 && rc != ENG_EBUSY) /* EBUSY: it could fit some day, queue it */
+    if (rc == ENG_EPARSE || rc == ENG_EINVAL || rc == ENG_ELIMIT) {
+        char why[ENG_ERROR_TEXT_MAX + 64], where[ENG_ERROR_TEXT_MAX + 200];
+        snprintf(why, sizeof why, "invalid jobspec: %s",
+                 eng_error_format(&jerr, where, sizeof where));
+        return reject(sim, j, why, err);
+    }
+    if (rc < 0 && rc != ENG_EBUSY) { /* EBUSY: it could fit some day, queue it */
+        eng_errorf(err, rc, jerr.source[0] ? jerr.source : NULL, jerr.line, jerr.column,
+                   "%s", jerr.text);
         return rc;
+    }
     j->state = SIM_JOB_QUEUED;
     sim->st.queued++;
     if ((rc = sim->ops->on_submit(sim->qstate, sim, j)) != 0)

@@ -1,0 +1,222 @@
+/* sim_eng.c: the engine adapter.
+ *
+ * One rv1_nosched writer is reused for every allocation: it yields both the
+ * R_lite array and the host list (RFC 20 "execution"), which the reports
+ * need, at the cost of one small JSON parse per started job. */
+#include "sim_eng.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "jobspec.h"
+#include "rg.h"
+#include "rwrite.h"
+
+struct sim_eng {
+    eng_t *e;
+    rwrite_t *w;
+    jobspec_t **js; /* parsed jobspec per job id, NULL until first match */
+    size_t njs;
+};
+
+sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err)
+{
+    if (!e || !eng_graph(e)) {
+        eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "sim: the engine has no graph");
+        return NULL;
+    }
+    sim_eng_t *a = calloc(1, sizeof *a);
+    if (!a) {
+        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
+        return NULL;
+    }
+    a->e = e;
+    if (!(a->w = rwrite_create(RWRITE_RV1_NOSCHED, err))) {
+        free(a);
+        return NULL;
+    }
+    return a;
+}
+
+void sim_eng_destroy(sim_eng_t *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->njs; i++)
+        jobspec_destroy(a->js[i]);
+    free(a->js);
+    rwrite_destroy(a->w);
+    free(a);
+}
+
+static int ae_set_time(void *ctx, sim_time_t now, eng_error_t *err)
+{
+    sim_eng_t *a = ctx;
+    int rc = eng_time_set(a->e, now);
+    if (rc < 0)
+        return eng_errorf(err, rc, NULL, 0, 0, "engine: cannot set time %lld",
+                          (long long)now);
+    return 0;
+}
+
+/* The cached parse of job 'jobid''s jobspec, parsing it on first use. */
+static const jobspec_t *job_spec(sim_eng_t *a, uint64_t jobid, const char *text,
+                                 eng_error_t *err)
+{
+    if (jobid >= a->njs) {
+        size_t n = a->njs ? a->njs : 1024;
+        while (n <= jobid)
+            n *= 2;
+        jobspec_t **js = realloc(a->js, n * sizeof *js);
+        if (!js) {
+            eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
+            return NULL;
+        }
+        memset(js + a->njs, 0, (n - a->njs) * sizeof *js);
+        a->js = js;
+        a->njs = n;
+    }
+    if (!a->js[jobid]) {
+        char source[64];
+        snprintf(source, sizeof source, "<job %llu>", (unsigned long long)jobid);
+        a->js[jobid] = jobspec_parse(text, strlen(text), source, err);
+    }
+    return a->js[jobid];
+}
+
+/* Pull R_lite and the host list out of the rv1 text the writer produced. */
+static int split_rv1(const char *rv1, struct sim_match_out *out, eng_error_t *err)
+{
+    json_error_t jerr;
+    json_t *r = json_loads(rv1, 0, &jerr);
+    json_t *exec = json_object_get(r, "execution");
+    json_t *rl = json_object_get(exec, "R_lite");
+    json_t *nl = json_object_get(exec, "nodelist");
+    int rc = 0;
+    if (!json_is_array(rl))
+        rc = eng_errorf(err, ENG_EPARSE, "<R>", 0, 0,
+                        "engine: R without execution.R_lite");
+    else if (!(out->r_lite = json_dumps(rl, JSON_COMPACT)))
+        rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
+    /* nodelist is an array of hostlist strings; join them with ',' */
+    size_t len = 1, i;
+    json_t *h;
+    json_array_foreach(nl, i, h) len +=
+        strlen(json_string_value(h) ? json_string_value(h) : "") + 1;
+    if (rc == 0 && (out->nodelist = calloc(1, len))) {
+        json_array_foreach(nl, i, h)
+        {
+            if (i)
+                strcat(out->nodelist, ",");
+            strcat(out->nodelist, json_string_value(h) ? json_string_value(h) : "");
+        }
+    } else if (rc == 0) {
+        rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
+    }
+    json_decref(r);
+    return rc;
+}
+
+static enum eng_match_op engine_op(enum sim_match_op op)
+{
+    switch (op) {
+    case SIM_MATCH_ALLOCATE:
+        return ENG_MATCH_ALLOCATE;
+    case SIM_MATCH_ORELSE_RESERVE:
+        return ENG_MATCH_ALLOCATE_ORELSE_RESERVE;
+    case SIM_MATCH_SATISFIABILITY:
+        return ENG_MATCH_SATISFIABILITY;
+    }
+    return ENG_MATCH_UNKNOWN;
+}
+
+static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char *jobspec,
+                    struct sim_match_out *out, eng_error_t *err)
+{
+    sim_eng_t *a = ctx;
+    const jobspec_t *js = job_spec(a, jobid, jobspec, err);
+    if (!js)
+        return err && err->code ? err->code : ENG_EPARSE;
+    struct eng_match_result res;
+    bool sat = op == SIM_MATCH_SATISFIABILITY;
+    int rc = eng_match(a->e, engine_op(op), js, jobid, sat ? NULL : a->w, &res, err);
+    if (rc < 0 || sat)
+        return rc;
+    out->at = res.at;
+    out->reserved = res.reserved;
+    if (res.reserved) {
+        rwrite_reset(a->w); /* the R of a reservation is not reported */
+        return 0;
+    }
+    char *rv1 = NULL;
+    if ((rc = rwrite_emit(a->w, &rv1, err)) == 0)
+        rc = split_rv1(rv1, out, err);
+    free(rv1);
+    if (rc < 0) {
+        eng_cancel(a->e, jobid, true, NULL); /* no side effect on failure */
+        free(out->r_lite);
+        free(out->nodelist);
+        out->r_lite = out->nodelist = NULL;
+    }
+    return rc;
+}
+
+static int ae_cancel(void *ctx, uint64_t jobid, bool final, eng_error_t *err)
+{
+    sim_eng_t *a = ctx;
+    if (final && jobid < a->njs) {
+        jobspec_destroy(a->js[jobid]);
+        a->js[jobid] = NULL;
+    }
+    return eng_cancel(a->e, jobid, true, err);
+}
+
+/* The containment path of the node named 'name', into 'buf'. */
+static int node_path(const rg_graph_t *g, const char *name, char *buf, size_t size)
+{
+    rg_sym_t node = rg_sym_find(g, "node"), sym = rg_sym_find(g, name);
+    if (node == RG_SYM_NONE || sym == RG_SYM_NONE)
+        return ENG_ENOENT;
+    for (rg_vid_t v = rg_vertex_first_of_type(g, node); v != RG_VID_NONE;
+         v = rg_vertex_next_of_type(g, v))
+        if (rg_vertex_get(g, v)->name == sym)
+            return rg_vertex_path(g, v, RG_SYM_CONTAINMENT, buf, size) < 0 ? ENG_ENOENT
+                                                                           : 0;
+    return ENG_ENOENT;
+}
+
+static int ae_set_status(void *ctx, const char *name, bool up, eng_error_t *err)
+{
+    sim_eng_t *a = ctx;
+    char path[RG_PATH_MAX];
+    if (name[0] != '/' && node_path(eng_graph(a->e), name, path, sizeof path) < 0)
+        return eng_errorf(err, ENG_ENOENT, NULL, 0, 0, "no node named '%s'", name);
+    int rc = eng_status_set(a->e, name[0] == '/' ? name : path, up, err);
+    if (rc < 0)
+        return eng_errorf(err, rc, NULL, 0, 0, "cannot mark '%s' %s", name,
+                          up ? "up" : "down");
+    return 0;
+}
+
+/* Resource types counted, in enum sim_unit order. */
+static const char *const unit_types[SIM_UNIT_COUNT] = {"node", "core", "gpu"};
+
+static void ae_totals(void *ctx, int64_t totals[SIM_UNIT_COUNT])
+{
+    sim_eng_t *a = ctx;
+    const rg_graph_t *g = eng_graph(a->e);
+    for (int u = 0; u < SIM_UNIT_COUNT; u++) {
+        rg_sym_t t = rg_sym_find(g, unit_types[u]);
+        totals[u] = t == RG_SYM_NONE ? 0 : (int64_t)rg_graph_type_count(g, t);
+    }
+}
+
+const struct sim_rapi_ops sim_eng_ops = {
+    .name = "engine",
+    .set_time = ae_set_time,
+    .match = ae_match,
+    .cancel = ae_cancel,
+    .set_status = ae_set_status,
+    .totals = ae_totals,
+};
