@@ -339,7 +339,10 @@ static int emit(const struct gen *g, wtrace_t *t, eng_error_t *err)
         wjob_t j;
         wjob_init(&j);
         j.swf[WJOB_SWF_ID] = (int64_t)i + 1;
-        j.swf[WJOB_SWF_SUBMIT] = (int64_t)floor(g->arrival[i] - g->arrival[0] + 0.5);
+        /* seconds since midnight of day 0; wtrace_finish() shifts them to
+         * start at 0 and keeps the first arrival as the submit offset, so
+         * the time of day of every job stays known */
+        j.swf[WJOB_SWF_SUBMIT] = (int64_t)floor(g->arrival[i] + 0.5);
         j.swf[WJOB_SWF_RUNTIME] = g->d[i].runtime;
         j.swf[WJOB_SWF_ALLOC_PROCS] = g->d[i].size * g->unit_cores;
         j.swf[WJOB_SWF_STATUS] = 1;

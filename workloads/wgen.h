@@ -38,7 +38,10 @@
  * hours.  With load 0 the model's own arrival rate is used (poisson: mean
  * gap 'mean_interarrival_s').
  *
- * Generated jobs have no requested time: walltime = run time.
+ * Generated jobs have no requested time: walltime = run time.  Arrival
+ * times count from midnight of day 0 ("UnixStartTime: 0"); as for any
+ * trace, they are shifted to start at 0 and the first arrival is kept as
+ * the submit offset, so (offset + submit) mod 86400 is the time of day.
  */
 #ifndef WGEN_H
 #define WGEN_H

@@ -92,6 +92,7 @@ static json_t *resources(int64_t procs, const wjob_map_t *map)
 char *wjob_jobspec_format(int64_t procs, int64_t walltime_s, const wjob_map_t *map,
                           eng_error_t *err)
 {
+    eng_error_clear(err);
     if (!map || procs < 1 || walltime_s < 1 ||
         (map->unit == WJOB_UNIT_NODE && map->cores_per_node < 1) ||
         (map->unit != WJOB_UNIT_CORE && map->unit != WJOB_UNIT_NODE))
@@ -139,6 +140,9 @@ static enum wjob_reason swf_size_time(wjob_t *j)
 
 int wjob_from_swf(wjob_t *j, const wjob_map_t *map, eng_error_t *err)
 {
+    eng_error_clear(err);
+    if (!j || !map)
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no job or mapping");
     free(j->jobspec);
     j->jobspec = NULL;
     const int64_t *f = j->swf;

@@ -279,13 +279,36 @@ enum wtrace_format wtrace_format_from_name(const char *path)
     return WTRACE_FORMAT_UNKNOWN;
 }
 
+/* The parsers work on C strings: a NUL inside the file would silently end
+ * it early, so it is an error at its place. */
+static int check_nul(const char *text, size_t len, const char *src, eng_error_t *err)
+{
+    const char *nul = memchr(text, '\0', len);
+    if (!nul)
+        return 0;
+    int line = 1;
+    const char *start = text;
+    for (const char *p = text; p < nul; p++)
+        if (*p == '\n') {
+            line++;
+            start = p + 1;
+        }
+    return eng_errorf(err, ENG_EPARSE, src, line, (int)(nul - start) + 1,
+                      "NUL byte in a text file");
+}
+
 wtrace_t *wtrace_load(const char *path, const wjob_map_t *map, eng_error_t *err)
 {
     eng_error_clear(err);
-    char *text = fio_read_all(path, (size_t)WTRACE_MAX_FILE_MIB << 20, NULL, err);
+    size_t len = 0;
+    char *text = fio_read_all(path, (size_t)WTRACE_MAX_FILE_MIB << 20, &len, err);
     if (!text)
         return NULL;
     const char *src = strcmp(path, "-") == 0 ? "<stdin>" : path;
+    if (check_nul(text, len, src, err) != 0) {
+        free(text);
+        return NULL;
+    }
     wtrace_t *t = NULL;
     switch (wtrace_format_detect(text)) {
     case WTRACE_FORMAT_SWF:
