@@ -775,3 +775,9 @@ int eng_property_set(eng_t *e, const char *path, const char *key, const char *va
     return eng__grow(e) < 0 ? eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory")
                             : 0;
 }
+
+int eng__rebuild(eng_t *e, eng_error_t *err);
+int eng__rebuild(eng_t *e, eng_error_t *err)
+{
+    return rebuild(e, true, err);
+}

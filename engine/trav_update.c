@@ -278,7 +278,6 @@ int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *met
     struct upd c = {w, meta, full, err};
     struct agg top = {{0}, 0};
     e->color_base += 3;
-    e->trav_level = 0;
     bool shadow = eng__xtype_has(e, V(e, root)->type);
     int n =
         upd_dfv(e, &c, root, (unsigned)e->rt_needs, e->rt_excl != 0, &top, shadow, false);
