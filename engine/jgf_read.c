@@ -46,6 +46,12 @@ struct vpos {
 
 struct reader {
     struct jgf__lex l;
+    /* Node ids that are canonical decimals below a bound are looked up in a
+     * plain array (entry = vid + 1, top bit = fresh): generated graphs
+     * number their nodes 0..N-1, and this skips hashing and the cache miss
+     * of a string compare.  Other ids go to the hash table. */
+    uint32_t *direct;
+    size_t cap_direct;
     rg_graph_t *g;
     size_t max_vertices;
     struct node n;
@@ -67,8 +73,8 @@ static struct ident *ident_find(const struct reader *r, const char *key, uint32_
     return NULL;
 }
 
-static int ident_add(struct reader *r, const char *key, uint32_t h, rg_vid_t v,
-                     bool fresh)
+static int ident_insert(struct reader *r, const char *key, uint32_t h, rg_vid_t v,
+                        bool fresh)
 {
     if ((r->nids + 1) * 2 > r->cap_ids) {
         size_t ncap = r->cap_ids ? r->cap_ids * 2 : 1024;
@@ -93,6 +99,65 @@ static int ident_add(struct reader *r, const char *key, uint32_t h, rg_vid_t v,
     r->ids[j] = (struct ident){.key = key, .hash = h, .vid = v, .fresh = fresh};
     r->nids++;
     return 0;
+}
+
+enum { DIRECT_MAX = 1 << 28, DIRECT_FRESH = 1u << 31 };
+
+/* The value of 'key' if it is a canonical decimal ("0", "17", not "017")
+ * below DIRECT_MAX, else -1. */
+static long direct_index(const char *key)
+{
+    if (key[0] == '0')
+        return key[1] ? -1 : 0;
+    long v = 0;
+    for (const char *p = key; *p; p++) {
+        if (*p < '0' || *p > '9' || v >= DIRECT_MAX / 10)
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    return key[0] ? v : -1;
+}
+
+/* Look 'key' up: true and its vertex and freshness when known. */
+static bool ident_get(const struct reader *r, const char *key, rg_vid_t *v, bool *fresh)
+{
+    long d = direct_index(key);
+    if (d >= 0 && (size_t)d < r->cap_direct && r->direct[d]) {
+        *v = (r->direct[d] & ~DIRECT_FRESH) - 1;
+        *fresh = (r->direct[d] & DIRECT_FRESH) != 0;
+        return true;
+    }
+    const struct ident *x = ident_find(r, key, rg__hash(key, strlen(key)));
+    if (x) {
+        *v = x->vid;
+        *fresh = x->fresh;
+    }
+    return x != NULL;
+}
+
+/* Record 'key' (known to be new).  The array grows only while ids stay
+ * dense (at most twice the ids seen, plus slack), so a huge id in a small
+ * file costs no memory. */
+static int ident_add(struct reader *r, const char *key, rg_vid_t v, bool fresh)
+{
+    long d = direct_index(key);
+    if (d >= 0 && (size_t)d >= r->cap_direct && (size_t)d < 2 * r->nids + 4096) {
+        size_t ncap = r->cap_direct ? r->cap_direct : 4096;
+        while (ncap <= (size_t)d)
+            ncap *= 2;
+        uint32_t *t = realloc(r->direct, ncap * sizeof *t);
+        if (!t)
+            return ENG_ENOMEM;
+        memset(t + r->cap_direct, 0, (ncap - r->cap_direct) * sizeof *t);
+        r->direct = t;
+        r->cap_direct = ncap;
+    }
+    if (d >= 0 && (size_t)d < r->cap_direct) {
+        r->direct[d] = (v + 1) | (fresh ? DIRECT_FRESH : 0);
+        r->nids++;
+        return 0;
+    }
+    return ident_insert(r, key, rg__hash(key, strlen(key)), v, fresh);
 }
 
 /* ---- reading one node ------------------------------------------------------ */
@@ -189,37 +254,78 @@ static int read_ranged(struct reader *r, const char *what, int64_t lo, int64_t h
 }
 
 /* One metadata member; unknown keys are skipped as Fluxion ignores them. */
+enum meta_key {
+    MK_OTHER,
+    MK_TYPE,
+    MK_BASENAME,
+    MK_NAME,
+    MK_UNIT,
+    MK_ID,
+    MK_UNIQ_ID,
+    MK_RANK,
+    MK_SIZE,
+    MK_STATUS,
+    MK_EXCLUSIVE,
+    MK_PATHS,
+    MK_PROPERTIES,
+};
+
+/* Which metadata key 'key' is: one switch and at most two string compares,
+ * not a dozen (this runs ~12 times per vertex). */
+static enum meta_key meta_key(const char *key)
+{
+    static const struct {
+        const char *name;
+        enum meta_key k;
+    } keys[] = {{"type", MK_TYPE},       {"basename", MK_BASENAME},
+                {"name", MK_NAME},       {"unit", MK_UNIT},
+                {"uniq_id", MK_UNIQ_ID}, {"id", MK_ID},
+                {"rank", MK_RANK},       {"size", MK_SIZE},
+                {"status", MK_STATUS},   {"exclusive", MK_EXCLUSIVE},
+                {"paths", MK_PATHS},     {"properties", MK_PROPERTIES}};
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        if (keys[i].name[0] == key[0] && strcmp(keys[i].name, key) == 0)
+            return keys[i].k;
+    return MK_OTHER;
+}
+
+/* One metadata member; unknown keys are skipped as Fluxion ignores them. */
 static int read_meta_key(struct reader *r, const char *key)
 {
     struct node *n = &r->n;
-    if (strcmp(key, "type") == 0)
+    switch (meta_key(key)) {
+    case MK_TYPE:
         return read_sym(r, "metadata.type", &n->type);
-    if (strcmp(key, "basename") == 0)
+    case MK_BASENAME:
         return read_sym(r, "metadata.basename", &n->basename);
-    if (strcmp(key, "name") == 0) {
+    case MK_NAME:
         jgf__peek(&r->l);
         n->name_pos = jgf__pos(&r->l, r->l.p);
         return read_sym(r, "metadata.name", &n->name);
-    }
-    if (strcmp(key, "unit") == 0)
+    case MK_UNIT:
         return read_sym(r, "metadata.unit", &n->unit);
-    if (strcmp(key, "id") == 0)
-        return (n->has_id = true, jgf__int(&r->l, "metadata.id", &n->id));
-    if (strcmp(key, "uniq_id") == 0)
-        return (n->has_uniq_id = true, jgf__int(&r->l, "metadata.uniq_id", &n->uniq_id));
-    if (strcmp(key, "rank") == 0)
+    case MK_ID:
+        n->has_id = true;
+        return jgf__int(&r->l, "metadata.id", &n->id);
+    case MK_UNIQ_ID:
+        n->has_uniq_id = true;
+        return jgf__int(&r->l, "metadata.uniq_id", &n->uniq_id);
+    case MK_RANK:
         return read_ranged(r, "metadata.rank", -1, INT32_MAX, &n->rank);
-    if (strcmp(key, "size") == 0)
+    case MK_SIZE:
         return read_ranged(r, "metadata.size", 1, JGF_SIZE_MAX, &n->size);
-    if (strcmp(key, "status") == 0)
+    case MK_STATUS:
         return read_ranged(r, "metadata.status", 0, 1, &n->status);
-    if (strcmp(key, "exclusive") == 0)
+    case MK_EXCLUSIVE:
         return jgf__bool(&r->l, "metadata.exclusive", &n->exclusive);
-    if (strcmp(key, "paths") == 0)
-        return (n->has_paths = true, read_paths(r));
-    if (strcmp(key, "properties") == 0)
+    case MK_PATHS:
+        n->has_paths = true;
+        return read_paths(r);
+    case MK_PROPERTIES:
         return read_props(r);
-    return jgf__skip(&r->l);
+    default:
+        return jgf__skip(&r->l);
+    }
 }
 
 static int read_meta(struct reader *r)
@@ -404,15 +510,16 @@ static int read_node(struct reader *r, size_t index)
         rc = apply_defaults(r);
     if (rc)
         return rc;
-    uint32_t h = rg__hash(r->n.jid, strlen(r->n.jid));
-    if (ident_find(r, r->n.jid, h))
+    rg_vid_t v;
+    bool fresh;
+    if (ident_get(r, r->n.jid, &v, &fresh))
         return err_pos(r, r->n.jid_pos, ENG_EPARSE, ".id: duplicate node id '%s'",
                        r->n.jid);
-    rg_vid_t v = existing(r);
-    bool fresh = v == RG_VID_NONE;
+    v = existing(r);
+    fresh = v == RG_VID_NONE;
     if (fresh && (rc = add_vertex(r, index, &v)))
         return rc;
-    if (ident_add(r, r->n.jid, h, v, fresh))
+    if (ident_add(r, r->n.jid, v, fresh))
         return eng_errorf(r->l.err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     return 0;
 }
@@ -528,23 +635,23 @@ static int read_edge(struct reader *r)
     int rc = read_edge_fields(r, &e);
     if (rc)
         return rc;
-    const struct ident *s = ident_find(r, e.src, rg__hash(e.src, strlen(e.src)));
-    if (!s)
+    rg_vid_t sv, dv;
+    bool sfresh, dfresh;
+    if (!ident_get(r, e.src, &sv, &sfresh))
         return err_pos(r, e.src_pos, ENG_EPARSE, ".source: unknown node id '%s'", e.src);
-    const struct ident *d = ident_find(r, e.dst, rg__hash(e.dst, strlen(e.dst)));
-    if (!d)
+    if (!ident_get(r, e.dst, &dv, &dfresh))
         return err_pos(r, e.dst_pos, ENG_EPARSE, ".target: unknown node id '%s'", e.dst);
-    if (!s->fresh && !d->fresh)
+    if (!sfresh && !dfresh)
         return 0; /* both endpoints reused: Fluxion adds no edge */
     rg_sym_t subsys = e.subsys ? sym(r, e.subsys) : RG_SYM_CONTAINMENT;
     rg_sym_t rel = e.relation ? sym(r, e.relation) : RG_SYM_NONE;
     if (subsys == RG_SYM_NONE || (e.relation && rel == RG_SYM_NONE))
         return eng_errorf(r->l.err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     if (rel == RG_SYM_NONE)
-        rel = derive_relation(r, s->vid, d->vid, subsys);
+        rel = derive_relation(r, sv, dv, subsys);
     eng_error_t eerr;
     eng_error_clear(&eerr);
-    if (rg_edge_add(r->g, s->vid, d->vid, subsys, rel, &eerr) == RG_EID_NONE)
+    if (rg_edge_add(r->g, sv, dv, subsys, rel, &eerr) == RG_EID_NONE)
         return err_pos(r, e.pos, eerr.code, ": %s (source '%s')", eerr.text, e.src);
     return 0;
 }
@@ -677,6 +784,7 @@ static rg_graph_t *parse_buffer(char *text, size_t len, const char *source,
     if (rc == 0)
         rc = check_trees(&r);
     free(r.ids);
+    free(r.direct);
     free(r.vpos);
     free(r.n.paths);
     free(r.n.props);

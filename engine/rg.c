@@ -36,7 +36,9 @@ int rg__grow(void *p, size_t *cap, size_t need, size_t esize)
     return 0;
 }
 
-/* FNV-1a: short keys, good enough spread, no table. */
+/* FNV-1a plus murmur3's finaliser.  Plain FNV-1a clusters badly in the
+ * low bits on keys like "0".."1163264" (the JGF node ids), which made linear
+ * probing the top of the load profile. */
 uint32_t rg__hash(const char *s, size_t len)
 {
     uint32_t h = 2166136261u;
@@ -44,6 +46,11 @@ uint32_t rg__hash(const char *s, size_t len)
         h ^= (unsigned char)s[i];
         h *= 16777619u;
     }
+    h ^= h >> 16;
+    h *= 0x85ebca6bu;
+    h ^= h >> 13;
+    h *= 0xc2b2ae35u;
+    h ^= h >> 16;
     return h;
 }
 

@@ -18,9 +18,12 @@
 static int cmd_version(int argc, char **argv);
 
 static const struct cli_cmd commands[] = {
+    {"graph", "generate, inspect and convert resource graphs", cmd_graph},
     {"jobspec", "validate Flux jobspecs (YAML or JSON)", cmd_jobspec},
     {"query", "resource-query compatible matching shell", cmd_query},
     {"workload", "read, convert and generate workload traces", cmd_workload},
+    {"run", "replay a workload trace against a resource graph", cmd_run},
+    {"compare", "compare run directories side by side", cmd_compare},
     {"version", "print the version", cmd_version},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
