@@ -1,5 +1,6 @@
 /* test_wtrace.c: job records, jobspec mapping and the trace container. */
 #include <check.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,49 @@ START_TEST(test_jobspec_format)
     ck_assert_ptr_null(wjob_jobspec_format(4, 0, &cores, NULL));
     ck_assert_ptr_null(wjob_jobspec_format(4, 60, &bad, NULL));
     ck_assert_ptr_null(wjob_jobspec_format(4, 60, NULL, NULL));
+}
+END_TEST
+
+/* The printed text is canonical: jansson's sorted compact dump of it gives
+ * it back unchanged, and it has the RFC 25 shape asked for. */
+START_TEST(test_jobspec_canonical)
+{
+    const int64_t procs[] = {1, 7, 64, 1000000, INT64_C(2147483647)};
+    const int64_t cpn[] = {1, 4, 48};
+    for (int u = 0; u < 2; u++)
+        for (int c = 0; c < 3; c++)
+            for (int i = 0; i < 5; i++) {
+                const wjob_map_t map = {(enum wjob_unit)u, cpn[c]};
+                char *text = wjob_jobspec_format(procs[i], INT64_C(1) << 40, &map, NULL);
+                ck_assert_ptr_nonnull(text);
+                json_error_t jerr;
+                json_t *js = json_loads(text, 0, &jerr);
+                ck_assert_msg(js != NULL, "%s: %s", text, jerr.text);
+                char *again = json_dumps(js, JSON_SORT_KEYS | JSON_COMPACT);
+                ck_assert_str_eq(again, text);
+                json_int_t count = 0, cores = 0, dur = 0;
+                int rc =
+                    u == WJOB_UNIT_CORE
+                        ? json_unpack(js, "{s:[{s:I, s:[{s:I}]}], s:{s:{s:I}}}",
+                                      "resources", "count", &count, "with", "count",
+                                      &cores, "attributes", "system", "duration", &dur)
+                        : json_unpack(js, "{s:[{s:I, s:[{s:[{s:I}]}]}], s:{s:{s:I}}}",
+                                      "resources", "count", &count, "with", "with",
+                                      "count", &cores, "attributes", "system", "duration",
+                                      &dur);
+                ck_assert_int_eq(rc, 0);
+                ck_assert_int_eq(dur, INT64_C(1) << 40);
+                if (u == WJOB_UNIT_CORE) {
+                    ck_assert_int_eq(count, procs[i]);
+                    ck_assert_int_eq(cores, 1);
+                } else {
+                    ck_assert_int_eq(count, (procs[i] + cpn[c] - 1) / cpn[c]);
+                    ck_assert_int_eq(cores, cpn[c]);
+                }
+                free(again);
+                json_decref(js);
+                free(text);
+            }
 }
 END_TEST
 
@@ -176,6 +220,7 @@ Suite *wtrace_suite(void)
     Suite *s = suite_create("wtrace");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_jobspec_format);
+    tcase_add_test(tc, test_jobspec_canonical);
     tcase_add_test(tc, test_reasons);
     tcase_add_test(tc, test_container);
     tcase_add_test(tc, test_formats);
