@@ -25,8 +25,9 @@
  * Jobs are sorted stably by (submit, line) and shifted to start at 0.  The
  * node, core and GPU counts of a JSON jobspec are derived from it (products
  * of counts down the resource tree, the minimum of a count range); for YAML
- * text they stay unknown (-1).  JSON jobspecs are stored as compact JSON
- * with sorted keys.
+ * text they stay unknown (-1).  An inline JSON jobspec used as is keeps
+ * the bytes of its line; one that needed a duration, or came from a file or
+ * a string, is stored as compact JSON with sorted keys.
  *
  * Errors name the line and the column of the offending value:
  * "t.jsonl:4:31: runtime: expected integer, got string".
