@@ -18,7 +18,7 @@
 
 /* Lublin & Feitelson (2003), batch jobs. */
 static const double lf_serial_prob = 0.2927, lf_pow2_prob = 0.6686;
-static const double lf_ulow = 1.2, lf_umed_below_uhi = 2.5, lf_uprob = 0.875;
+static const double lf_ulow = 1.2, lf_umed_below_uhi = 2.0, lf_uprob = 0.875;
 static const double lf_a1 = 6.57, lf_b1 = 0.823, lf_a2 = 639.1, lf_b2 = 0.0156;
 static const double lf_pa = -0.003, lf_pb = 0.6986;
 static const double lf_aarr = 6.0415 * 1.0519, lf_barr = 0.8531; /* AARR * ARAR */
@@ -295,8 +295,10 @@ static void setup(struct gen *g, const wgen_params_t *p)
     bool nodes = p->unit == WJOB_UNIT_NODE;
     g->units = nodes ? p->nodes : p->nodes * p->cores_per_node;
     g->unit_cores = nodes ? p->cores_per_node : 1;
-    /* Lublin: uhi = log2(machine), umed = uhi - 2.5, kept in order for
-     * small machines (where the model's 1.2 lower bound exceeds uhi). */
+    /* Lublin: uhi = log2(machine), umed = uhi - 2 (the published defaults
+     * are umed 5 for uhi 7, 128 nodes; the authors advise uhi - 1.5 to
+     * uhi - 3.5 for other sizes), kept in order for small machines, where
+     * the model's lower bound 1.2 exceeds uhi. */
     g->uhi = log2((double)g->units);
     g->ulow = lf_ulow < g->uhi ? lf_ulow : g->uhi;
     g->umed = g->uhi - lf_umed_below_uhi > g->ulow ? g->uhi - lf_umed_below_uhi : g->ulow;

@@ -8,11 +8,13 @@
  * Parallel and Distributed Computing 63(11):1105-1122, 2003, with the
  * published default parameters for batch jobs (as in the authors'
  * generator, lublin99):
- * - size: serial with probability 0.2927; otherwise log2(size) is drawn from
- *   a two-stage uniform (on [1.2, umed] with probability 0.875, else on
- *   [umed, uhi]), where uhi = log2(machine size) and umed = uhi - 2.5, and is
- *   rounded to an integer (a power-of-two size) with probability 0.6686;
- *   size = round(2^x), capped at the machine size;
+ * - size: a job is serial with probability 0.2927, a parallel job of a
+ *   power-of-two size with probability 0.6686, otherwise a parallel job of
+ *   any size.  For parallel jobs log2(size) is drawn from a two-stage
+ *   uniform (on [1.2, umed] with probability 0.875, else on [umed, uhi]),
+ *   with uhi = log2(machine size) and umed = uhi - 2 (the published umed 5
+ *   of the model's 128-node machine), and rounded to an integer for the
+ *   power-of-two ones; size = round(2^x), capped at the machine size;
  * - run time: exp of a hyper-gamma: gamma(6.57, 0.823) with probability
  *   p = -0.003 * size + 0.6986 (clipped to [0, 1]), else gamma(639.1,
  *   0.0156); draws above 12 (162,754 s) are redrawn;

@@ -225,6 +225,12 @@ static int check_output(const struct wl_opts *o)
     return 0;
 }
 
+static int print_usage(void)
+{
+    fputs(usage_text, stdout);
+    return CLI_EXIT_OK;
+}
+
 /* The one positional argument (IN or FILE) after the options. */
 static int positional(const struct wl_opts *o, int argc, char **argv, const char **out)
 {
@@ -251,7 +257,7 @@ static int run_convert(struct wl_opts *o, int argc, char **argv)
     const char *in = NULL;
     int rc = parse_opts(o, argc, argv, allowed);
     if (rc || o->help)
-        return rc ? rc : (fputs(usage_text, stdout), CLI_EXIT_OK);
+        return rc ? rc : print_usage();
     if ((rc = positional(o, argc, argv, &in)) || (rc = check_output(o)))
         return rc;
     wtrace_t *t = load_trace(in, &o->map);
@@ -310,7 +316,7 @@ static int run_info(struct wl_opts *o, int argc, char **argv)
     const char *in = NULL;
     int rc = parse_opts(o, argc, argv, allowed);
     if (rc || o->help)
-        return rc ? rc : (fputs(usage_text, stdout), CLI_EXIT_OK);
+        return rc ? rc : print_usage();
     if ((rc = positional(o, argc, argv, &in)))
         return rc;
     wtrace_t *t = load_trace(in, &o->map);
@@ -328,7 +334,7 @@ static int run_gen(struct wl_opts *o, int argc, char **argv)
                                   OPT_LOAD, OPT_MIA,    0};
     int rc = parse_opts(o, argc, argv, allowed);
     if (rc || o->help)
-        return rc ? rc : (fputs(usage_text, stdout), CLI_EXIT_OK);
+        return rc ? rc : print_usage();
     if (optind < argc)
         return cli_usage_error(o->cmd, "unexpected argument '%s'", argv[optind]);
     if ((rc = check_output(o)))
@@ -349,18 +355,21 @@ int cmd_workload(int argc, char **argv)
     if (argc < 2)
         return cli_usage_error("workload", "missing subcommand: convert, info or gen");
     const char *sub = argv[1];
-    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0) {
-        fputs(usage_text, stdout);
-        return CLI_EXIT_OK;
-    }
+    if (strcmp(sub, "--help") == 0 || strcmp(sub, "-h") == 0)
+        return print_usage();
     struct wl_opts o = {.map = {WJOB_UNIT_CORE, 1}};
     wgen_params_init(&o.gen);
-    if (strcmp(sub, "convert") == 0)
-        return o.cmd = "workload convert", run_convert(&o, argc - 1, argv + 1);
-    if (strcmp(sub, "info") == 0)
-        return o.cmd = "workload info", run_info(&o, argc - 1, argv + 1);
-    if (strcmp(sub, "gen") == 0)
-        return o.cmd = "workload gen", run_gen(&o, argc - 1, argv + 1);
+    static const struct {
+        const char *name, *cmd;
+        int (*run)(struct wl_opts *o, int argc, char **argv);
+    } subs[] = {{"convert", "workload convert", run_convert},
+                {"info", "workload info", run_info},
+                {"gen", "workload gen", run_gen}};
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+        if (strcmp(sub, subs[i].name) == 0) {
+            o.cmd = subs[i].cmd;
+            return subs[i].run(&o, argc - 1, argv + 1);
+        }
     return cli_usage_error("workload",
                            "unknown subcommand '%s': expected convert, info "
                            "or gen",
