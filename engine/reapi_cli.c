@@ -46,7 +46,8 @@ struct reapi_cli_ctx {
     struct journal *jr;
     size_t njr, capjr;
     bool replaying;
-    char prune[256]; /* prune filter spec, for the "known type" check */
+    char init_err[512]; /* resource-query's text for a failed initialization */
+    char prune[256];    /* prune filter spec, for the "known type" check */
 };
 
 /* ---- messages ------------------------------------------------------------- */
@@ -207,27 +208,27 @@ static int read_options(json_t *o, struct opts *p)
     return 0;
 }
 
-static int init_fail(eng_error_t *err, int eno, const char *text)
+static int init_fail(reapi_cli_ctx_t *ctx, int eno, const char *text)
 {
-    eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "%s", text);
+    snprintf(ctx->init_err, sizeof ctx->init_err, "%s", text);
     errno = eno;
     return -1;
 }
 
-/* Build the engine for options 'p' and load 'rgraph'; on failure 'err'
- * holds resource-query's message for it. */
+/* Build the engine for options 'p' and load 'rgraph'; on failure
+ * ctx->init_err holds resource-query's message for it. */
 static int build(reapi_cli_ctx_t *ctx, const struct opts *p, const char *rgraph,
-                 size_t len, const char *source, eng_error_t *err)
+                 size_t len, const char *source)
 {
     enum rwrite_format fmt = RWRITE_SIMPLE;
     eng_error_t e2 = {0};
     struct eng_options eo = {.policy = p->matcher_policy};
     eng_t *probe = eng_create(&eo, &e2);
     if (!probe)
-        return init_fail(err, EPROTO, "resource_query_t: ERROR: can't create matcher\n");
+        return init_fail(ctx, EPROTO, "resource_query_t: ERROR: can't create matcher\n");
     eng_destroy(probe);
     if (strcmp(p->load_format, "jgf") != 0)
-        return init_fail(err, EPROTO, "resource_query_t: ERROR: can't create reader\n");
+        return init_fail(ctx, EPROTO, "resource_query_t: ERROR: can't create reader\n");
     /* Fluxion falls back to "simple" for a name it does not know */
     rwrite_format_parse(p->match_format, &fmt);
     eo = (struct eng_options){p->matcher_policy, p->prune, p->matcher_name, p->traverser};
@@ -237,7 +238,7 @@ static int build(reapi_cli_ctx_t *ctx, const struct opts *p, const char *rgraph,
                                  "pruning filters\n"
                                : "initialize_matchers_and_traversers: ERROR: can't set "
                                  "subsystems\n";
-        return init_fail(err, EPROTO, what);
+        return init_fail(ctx, EPROTO, what);
     }
     if (eng_graph_load(ctx->e, rgraph, len, "jgf", source, &e2) < 0) {
         char buf[400], text[ENG_ERROR_TEXT_MAX];
@@ -247,12 +248,12 @@ static int build(reapi_cli_ctx_t *ctx, const struct opts *p, const char *rgraph,
                  buf);
         eng_destroy(ctx->e);
         ctx->e = NULL;
-        return init_fail(err, EPROTO, text);
+        return init_fail(ctx, EPROTO, text);
     }
     if (!(ctx->w = rwrite_create(fmt, &e2))) {
         eng_destroy(ctx->e);
         ctx->e = NULL;
-        return init_fail(err, ENOMEM,
+        return init_fail(ctx, ENOMEM,
                          "initialize_matchers_and_traversers: ERROR: can't "
                          "create match writers\n");
     }
@@ -260,22 +261,29 @@ static int build(reapi_cli_ctx_t *ctx, const struct opts *p, const char *rgraph,
     return 0;
 }
 
-int reapi_cli__initialize(reapi_cli_ctx_t *ctx, const char *rgraph, size_t len,
-                          const char *source, const char *options, eng_error_t *err)
+const char *reapi_cli__init_error(const reapi_cli_ctx_t *ctx)
 {
-    if (!ctx || !rgraph || ctx->e) {
+    return ctx->init_err;
+}
+
+int reapi_cli__initialize(reapi_cli_ctx_t *ctx, const char *rgraph, size_t len,
+                          const char *source, const char *options)
+{
+    if (!ctx) {
         errno = EINVAL;
-        return init_fail(err, EINVAL, "reapi_cli_initialize: ERROR: invalid argument\n");
+        return -1;
     }
+    if (!rgraph || ctx->e)
+        return init_fail(ctx, EINVAL, "reapi_cli_initialize: ERROR: invalid argument\n");
     json_t *o = json_loads(options ? options : "{}", JSON_DECODE_ANY, NULL);
     struct opts p;
     if (!o || read_options(o, &p) < 0) {
         json_decref(o);
         return init_fail(
-            err, EPROTO,
+            ctx, EPROTO,
             "resource_query_t: ERROR: can't set resource graph parameters\n");
     }
-    int rc = build(ctx, &p, rgraph, len, source, err);
+    int rc = build(ctx, &p, rgraph, len, source);
     json_decref(o);
     if (rc < 0)
         return -1;
@@ -283,7 +291,7 @@ int reapi_cli__initialize(reapi_cli_ctx_t *ctx, const char *rgraph, size_t len,
     ctx->options = strdup(options ? options : "{}");
     if (!ctx->rgraph || !ctx->options) {
         errno = ENOMEM;
-        return init_fail(err, ENOMEM,
+        return init_fail(ctx, ENOMEM,
                          "reapi_cli_initialize: ERROR: can't allocate memory\n");
     }
     memcpy(ctx->rgraph, rgraph, len);
@@ -295,15 +303,13 @@ int reapi_cli__initialize(reapi_cli_ctx_t *ctx, const char *rgraph, size_t len,
 
 int reapi_cli_initialize(reapi_cli_ctx_t *ctx, const char *rgraph, const char *options)
 {
-    eng_error_t err = {0};
     if (!ctx || !rgraph) {
         errno = EINVAL;
         return -1;
     }
-    if (reapi_cli__initialize(ctx, rgraph, strlen(rgraph), "<rgraph>", options, &err) <
-        0) {
+    if (reapi_cli__initialize(ctx, rgraph, strlen(rgraph), "<rgraph>", options) < 0) {
         int saved = errno;
-        msgf(ctx, "reapi_cli_initialize: Runtime error: %s", err.text);
+        msgf(ctx, "reapi_cli_initialize: Runtime error: %s", ctx->init_err);
         errno = saved;
         return -1;
     }
@@ -575,9 +581,8 @@ static int replay_one(reapi_cli_ctx_t *c, const struct journal *j)
 reapi_cli_ctx_t *reapi_cli__replay(const reapi_cli_ctx_t *ctx)
 {
     reapi_cli_ctx_t *c = reapi_cli_new();
-    eng_error_t err = {0};
-    if (!c || reapi_cli__initialize(c, ctx->rgraph, ctx->rglen, "<clone>", ctx->options,
-                                    &err) < 0)
+    if (!c ||
+        reapi_cli__initialize(c, ctx->rgraph, ctx->rglen, "<clone>", ctx->options) < 0)
         goto error;
     c->replaying = true;
     for (size_t i = 0; i < ctx->njr; i++)

@@ -327,8 +327,6 @@ int reapi_cli_find(reapi_cli_ctx_t *ctx, const char *criteria, const char *forma
     rwrite_destroy(own);
     if (rc < 0)
         return -1;
-    enum rwrite_format wf = rwrite_get_format(w == own ? own : reapi_cli__writer(ctx));
-    (void)wf;
     json_t *o = *text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
     if (*text && (!o || !json_is_object(o) || !(*R = json_dumps(o, JSON_COMPACT)))) {
         /* the text formats are not JSON: Fluxion's json_dumps() fails there */
@@ -416,6 +414,22 @@ static idset_t *parse_ranks(reapi_cli_ctx_t *ctx, const char *fn, const char *ra
     return s;
 }
 
+/* "all": every rank >= 0 that some vertex has. */
+static idset_t *graph_ranks(const rg_graph_t *g)
+{
+    idset_t *s = idset_create();
+    size_t bound = rg_graph_vid_bound(g);
+    for (rg_vid_t v = 0; s && v < bound; v++) {
+        const struct rg_vertex *x = rg_vertex_get(g, v);
+        if (rg_vertex_is_live(g, v) && x->rank >= 0 && x->rank < (int64_t)IDSET_MAX_ID &&
+            idset_set(s, (unsigned)x->rank) < 0) {
+            idset_destroy(s);
+            return NULL;
+        }
+    }
+    return s;
+}
+
 int reapi_cli_set_rank_status(reapi_cli_ctx_t *ctx, const char *ranks,
                               resource_status_t status)
 {
@@ -423,24 +437,29 @@ int reapi_cli_set_rank_status(reapi_cli_ctx_t *ctx, const char *ranks,
         errno = EINVAL;
         return -1;
     }
-    const char *text = ranks;
-    if (ranks && strcmp(ranks, "all") == 0) {
-        text = "0-2147483647";
-    } else {
-        idset_t *s = parse_ranks(ctx, "set_rank_status", ranks);
-        if (!s)
-            return -1;
-        idset_destroy(s);
+    idset_t *s = ranks && strcmp(ranks, "all") == 0
+                     ? graph_ranks(eng_graph(reapi_cli__engine(ctx)))
+                     : parse_ranks(ctx, "set_rank_status", ranks);
+    char *text = s ? idset_encode(s, IDSET_FLAG_RANGE) : NULL;
+    idset_destroy(s);
+    if (!text) {
+        if (errno != EINVAL)
+            errno = ENOMEM;
+        return -1;
     }
     eng_error_t err = {0};
-    if (eng_status_set_ranks(reapi_cli__engine(ctx), text, status == RESOURCE_UP, &err) <
-        0) {
+    int rc = *text ? eng_status_set_ranks(reapi_cli__engine(ctx), text,
+                                          status == RESOURCE_UP, &err)
+                   : 0;
+    if (rc < 0) {
         reapi_cli_clear_err_msg(ctx);
         msgf(ctx, "set_rank_status: failed to mark ranks %s", ranks);
+        free(text);
         errno = EINVAL;
         return -1;
     }
     reapi_cli__journal(ctx, REAPI_J_RSTATUS, status, 0, text);
+    free(text);
     return 0;
 }
 

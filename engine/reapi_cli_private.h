@@ -11,11 +11,15 @@
 #include "rwrite.h"
 
 /* Initialize as reapi_cli_initialize() from 'len' bytes of 'rgraph', naming
- * the graph 'source' in errors.  On failure returns -1 and leaves in 'err'
- * resource-query's text for it (e.g. "resource_query_t: ERROR: can't create
- * matcher\n"), which the caller prints. */
+ * the graph 'source' in errors.  On failure returns -1 with errno set, and
+ * reapi_cli__init_error() gives resource-query's text for it (e.g.
+ * "resource_query_t: ERROR: can't create matcher\n"), which the caller
+ * prints. */
 int reapi_cli__initialize(reapi_cli_ctx_t *ctx, const char *rgraph, size_t len,
-                          const char *source, const char *options, eng_error_t *err);
+                          const char *source, const char *options);
+
+/* The text of the last failed initialization ("" when none).  Borrowed. */
+const char *reapi_cli__init_error(const reapi_cli_ctx_t *ctx);
 
 /* The context's engine / configured writer (borrowed; NULL before
  * initialization). */

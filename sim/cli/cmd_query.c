@@ -306,13 +306,12 @@ static int run_session(json_t *o, const struct q_args *a)
     size_t len = 0;
     char *graph = q_read_file(path, &len);
     char *options = json_dumps(o, JSON_COMPACT);
-    eng_error_t err = {0};
     int rc = CLI_EXIT_FAIL;
     if (!(s.ctx = reapi_cli_new()) || !options)
         goto done;
     double t0 = mono_s();
-    if (reapi_cli__initialize(s.ctx, graph ? graph : "", len, path, options, &err) < 0) {
-        fprintf(stderr, ": Runtime error: %s\n", err.text);
+    if (reapi_cli__initialize(s.ctx, graph ? graph : "", len, path, options) < 0) {
+        fprintf(stderr, ": Runtime error: %s\n", reapi_cli__init_error(s.ctx));
         goto done;
     }
     double elapse = mono_s() - t0;

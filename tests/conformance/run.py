@@ -80,6 +80,9 @@ def run_case(row, pack, schedsim):
             got = p.stdout
         with open(os.path.join(data, row["expected_out"]), "rb") as fp:
             want = fp.read()
+        if b"Sanitizer" in r.stderr or r.returncode < 0:
+            return "fail", "crash or sanitizer report (exit status %d):\n%s" % (
+                r.returncode, r.stderr.decode(errors="replace")[-2000:])
         if got == want:
             return "pass", ""
         diff = difflib.unified_diff(want.decode(errors="replace").splitlines(True),
