@@ -285,5 +285,24 @@ else
     ko "t3022-1 update" "$(diff 001.R.out 001.R.out2 | head)"
 fi
 
+# A C program written for Fluxion's client, built against reapi_cli.h and
+# the shared library only (no internal headers, no static archive).
+LIB=$(find "${BUILDDIR:-/nonexistent}/engine" -maxdepth 1 -name 'libschedsim.so' 2>/dev/null | head -1)
+if command -v cc >/dev/null && [ -n "$LIB" ]; then
+    SAN=()
+    nm -D "$LIB" 2>/dev/null | grep -q __asan_init && SAN=(-fsanitize=address,undefined)
+    if cc "${SAN[@]}" -std=c11 -Wall -Werror -I"$SRCDIR/engine" -o client "$QD/reapi_client.c" \
+        -L"$(dirname "$LIB")" -lschedsim -Wl,-rpath,"$(dirname "$LIB")" 2>cc.err &&
+        ./client "$SMALL" "$QD/node1.yaml" >client.out 2>&1; then
+        cat >want <<'EOF2'
+1 allocated 0 {"version": 1, "execution": {"R_lite": [{"rank": "0", "children": {"core": "0-1", "gpu": "0"}}], "nodelist": ["compute1"], "starttime": 0, "expiration": 3600}}
+2 allocated 0 {"version": 1, "execution": {"R_lite": [{"rank": "1", "children": {"core": "0-1", "gpu": "0"}}], "nodelist": ["compute2"], "starttime": 0, "expiration": 3600}}
+EOF2
+        diff want client.out >d && ok || ko "reapi C client output" "$(cat d)"
+    else
+        ko "reapi C client" "$(cat cc.err client.out 2>/dev/null)"
+    fi
+fi
+
 echo "query.sh: $pass passed, $fail failed, $pending pending"
 [ $fail -eq 0 ]
