@@ -231,15 +231,24 @@ static int build(reapi_cli_ctx_t *ctx, const struct opts *p, const char *rgraph,
         return init_fail(ctx, EPROTO, "resource_query_t: ERROR: can't create reader\n");
     /* Fluxion falls back to "simple" for a name it does not know */
     rwrite_format_parse(p->match_format, &fmt);
-    eo = (struct eng_options){p->matcher_policy, p->prune, p->matcher_name, p->traverser};
-    if (!(ctx->e = eng_create(&eo, &e2))) {
-        const char *what = strstr(e2.text, "prune") || strstr(e2.text, "filter")
-                               ? "initialize_matchers_and_traversers: ERROR: can't set "
-                                 "pruning filters\n"
-                               : "initialize_matchers_and_traversers: ERROR: can't set "
-                                 "subsystems\n";
-        return init_fail(ctx, EPROTO, what);
-    }
+    /* Fluxion crashes on an unknown traverser or subsystem set; we say which
+     * option is wrong, probing them one at a time. */
+    eo = (struct eng_options){.policy = p->matcher_policy, .traverser = p->traverser};
+    if (!(probe = eng_create(&eo, &e2)))
+        return init_fail(ctx, EINVAL,
+                         "resource_query_t: ERROR: unknown traverser policy\n");
+    eng_destroy(probe);
+    eo.subsystems = p->matcher_name;
+    if (!(probe = eng_create(&eo, &e2)))
+        return init_fail(
+            ctx, EINVAL,
+            "initialize_matchers_and_traversers: ERROR: can't set subsystems\n");
+    eng_destroy(probe);
+    eo.prune_filters = p->prune;
+    if (!(ctx->e = eng_create(&eo, &e2)))
+        return init_fail(ctx, EPROTO,
+                         "initialize_matchers_and_traversers: ERROR: can't set pruning "
+                         "filters\n");
     if (eng_graph_load(ctx->e, rgraph, len, "jgf", source, &e2) < 0) {
         char buf[400], text[ENG_ERROR_TEXT_MAX];
         eng_error_format(&e2, buf, sizeof buf);
