@@ -210,6 +210,22 @@ START_TEST(test_invalid_cases)
 }
 END_TEST
 
+START_TEST(test_line_limit)
+{
+    size_t n = JTRACE_MAX_LINE + 10;
+    char *text = malloc(n + 1);
+    memset(text, ' ', n);
+    text[0] = '{';
+    text[n - 1] = '}';
+    text[n] = '\0';
+    eng_error_t err;
+    ck_assert_ptr_null(jtrace_parse(text, "<big>", &err));
+    ck_assert_int_eq(err.code, ENG_ELIMIT);
+    ck_assert_int_eq(err.line, 1);
+    free(text);
+}
+END_TEST
+
 START_TEST(test_badparam)
 {
     eng_error_t err;
@@ -235,6 +251,7 @@ Suite *jtrace_suite(void)
     tcase_add_test(tc, test_from_swf);
     tcase_add_test(tc, test_to_swf);
     tcase_add_test(tc, test_invalid_cases);
+    tcase_add_test(tc, test_line_limit);
     tcase_add_test(tc, test_badparam);
     suite_add_tcase(s, tc);
     return s;

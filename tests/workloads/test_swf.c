@@ -298,6 +298,22 @@ START_TEST(test_invalid_cases)
 }
 END_TEST
 
+START_TEST(test_line_limit)
+{
+    size_t n = SWF_MAX_LINE + 10;
+    char *text = malloc(n + 8);
+    memcpy(text, "; ok\n", 5);
+    memset(text + 5, ' ', n);
+    text[5 + n] = '\0';
+    eng_error_t err;
+    ck_assert_ptr_null(swf_parse(text, "<big>", NULL, &err));
+    ck_assert_int_eq(err.code, ENG_ELIMIT);
+    ck_assert_int_eq(err.line, 2);
+    ck_assert_int_eq(err.column, SWF_MAX_LINE + 1);
+    free(text);
+}
+END_TEST
+
 START_TEST(test_badparam)
 {
     eng_error_t err;
@@ -331,6 +347,7 @@ Suite *swf_suite(void)
     tcase_add_test(tc, test_unsorted_and_flags);
     tcase_add_test(tc, test_header_text);
     tcase_add_test(tc, test_invalid_cases);
+    tcase_add_test(tc, test_line_limit);
     tcase_add_test(tc, test_badparam);
     suite_add_tcase(s, tc);
     return s;
