@@ -302,6 +302,10 @@ static void print_info(const char *path, const struct wl_opts *o, const wtrace_t
                    s.unmapped[r]);
     printf("span_s: %lld\nspan_days: %.2f\n", (long long)s.span_s, s.span_s / 86400.0);
     printf("submit_offset_s: %lld\n", (long long)wtrace_submit_offset(t));
+    int64_t epoch = 0;
+    if (wtrace_meta_int(t, "UnixStartTime", &epoch) == 0)
+        printf("first_submit_epoch: %lld\n",
+               (long long)(epoch + wtrace_submit_offset(t)));
     printf("max_procs: %lld\nwork_core_s: %.0f\n", (long long)s.max_procs, s.work_core_s);
     printf("cores: %lld (%s)\n", cores, from);
     if (cores > 0 && s.span_s > 0)
