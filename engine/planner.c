@@ -441,7 +441,17 @@ int planner_span_reduce(planner_t *p, int64_t span_id, int64_t to_remove, bool *
     /* Unlike add and remove, Fluxion leaves the iteration set here, so the
      * next avail_time_next starts again from the first candidate. */
     s->planned -= to_remove;
-    unplan(p, s, to_remove);
+    restore_tracked(p);
+    /* Fluxion stops updating at the first point that would go out of range
+     * (free above the total or scheduled below 0, possible only after
+     * planner_update_total) and leaves the later points as they were. */
+    int64_t upto = s->last;
+    int32_t q =
+        planner__pt_first_over(&p->pts, s->start, p->total - to_remove, to_remove);
+    if (q && p->pts.n[q].at < s->last)
+        upto = p->pts.n[planner__pt_next(&p->pts, p->pts.n[q].at)].at;
+    planner__pt_plan(&p->pts, s->start, upto, -to_remove);
+    planner__pt_rekey_range(&p->pts, s->start, s->last);
     return 0;
 }
 

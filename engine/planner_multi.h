@@ -13,7 +13,9 @@
  * no schedulable point -> ENG_ENOMATCH, EBUSY -> ENG_EBUSY.
  * Deliberate differences from Fluxion:
  *   - a failing call has no side effect (Fluxion's add_span keeps the spans
- *     it added to the first planners and consumes a span id);
+ *     it added to the first planners), except where noted to match Fluxion:
+ *     a refused multi-span add uses up its id, and a partial release stops
+ *     at the first bad amount keeping the earlier ones;
  *   - planner_multi_update() keeps each multi-span's per-type span ids in
  *     step with the planners when types are added, moved or dropped
  *     (Fluxion leaves them at their old indices);
@@ -117,8 +119,9 @@ int planner_multi_avail_resources_array_during(const planner_multi_t *mp, int64_
 
 /* Plan 'requests[i]' units of each type (zeros included: Fluxion creates a
  * span of 0 in that planner) during [start, start + duration).  Returns the
- * multi-span id (0, 1, 2, ...), or the first planner's error with no side
- * effect; ENG_EINVAL if 'len' != resources_len. */
+ * multi-span id (0, 1, 2, ...), or the first planner's error (which uses up
+ * an id, as in Fluxion; nothing else changes); ENG_EINVAL if 'len' !=
+ * resources_len or a request is negative; ENG_ENOMEM. */
 int64_t planner_multi_span_add(planner_multi_t *mp, int64_t start, int64_t duration,
                                const int64_t *requests, size_t len);
 
@@ -131,9 +134,9 @@ int planner_multi_span_remove(planner_multi_t *mp, int64_t span_id);
  * track are skipped).  Types not listed are reduced by 0, which removes their
  * span when it planned 0 units.  A per-type span that drops to 0 is removed;
  * when all are gone the multi-span is removed and '*removed' (may be NULL) is
- * set true.  Returns 0, ENG_ENOENT (no such span), or ENG_EINVAL (a reduction
- * above the planned count, negative or NULL arguments), with no side effect
- * on failure. */
+ * set true.  Returns 0, ENG_ENOENT (no such span), or ENG_EINVAL (negative or
+ * NULL arguments; or a reduction above a type's planned count, in which case
+ * the reductions listed before it stay applied, as in Fluxion). */
 int planner_multi_span_reduce(planner_multi_t *mp, int64_t span_id,
                               const int64_t *reduced, const char *const *types,
                               size_t len, bool *removed);

@@ -36,13 +36,15 @@
 #define PLANNER_TOTAL_MAX (INT64_MAX / 4)
 
 struct pt_node {
-    int64_t at;       /* time of the point (unique key) */
-    int64_t d, ds;    /* differences of rem and of scheduled, see above */
-    int64_t off;      /* mt key - rem; nonzero only after update_total */
-    int64_t sum;      /* subtree: sum of d */
-    int64_t sum_s;    /* subtree: sum of ds */
-    int64_t max_pref; /* subtree: max over nodes of the prefix of d within it */
-    int64_t min_po;   /* subtree: min over nodes of (prefix of d) - off */
+    int64_t at;        /* time of the point (unique key) */
+    int64_t d, ds;     /* differences of rem and of scheduled, see above */
+    int64_t off;       /* mt key - rem; nonzero only after update_total */
+    int64_t sum;       /* subtree: sum of d */
+    int64_t sum_s;     /* subtree: sum of ds */
+    int64_t max_pref;  /* subtree: max over nodes of the prefix of d within it */
+    int64_t min_po;    /* subtree: min over nodes of (prefix of d) - off */
+    int64_t min_pref;  /* subtree: min prefix of d (for the largest rem) */
+    int64_t min_spref; /* subtree: min prefix of ds (the smallest scheduled) */
     int32_t left, right;
     int32_t height;
     int32_t ref;     /* spans starting or ending here (+1 for the base point) */
@@ -83,6 +85,8 @@ int32_t planner__pt_get_or_insert(struct pt_tree *t, int64_t at);
 int32_t planner__pt_find(const struct pt_tree *t, int64_t at);
 /* The last point at or before 'at' (the state at 'at') into '*v'; 0 if none. */
 int32_t planner__pt_floor(const struct pt_tree *t, int64_t at, struct pt_values *v);
+/* The first point strictly after 'at'; 0 if none. */
+int32_t planner__pt_next(const struct pt_tree *t, int64_t at);
 /* Remove the point at 'at', keeping the state of its successors. */
 void planner__pt_remove(struct pt_tree *t, int64_t at);
 /* rem -= 'used' and scheduled += 'used' on [from, to): two point updates.
@@ -98,6 +102,10 @@ int32_t planner__pt_first_key_ge(const struct pt_tree *t, int64_t lo, int64_t re
 int32_t planner__pt_last_key_ge(const struct pt_tree *t, int64_t req);
 /* First point at or after 'lo' with rem < 'req'; 0 if none. */
 int32_t planner__pt_first_rem_lt(const struct pt_tree *t, int64_t lo, int64_t req);
+/* First point at or after 'lo' with rem > 'limit' or scheduled < 'amount';
+ * 0 if none. */
+int32_t planner__pt_first_over(const struct pt_tree *t, int64_t lo, int64_t limit,
+                               int64_t amount);
 /* Fewest free units over the points in [lo, hi]; INT64_MAX if none. */
 int64_t planner__pt_min_rem(const struct pt_tree *t, int64_t lo, int64_t hi);
 /* rem = max(0, rem + delta) at every point, keys unchanged.  O(n). */

@@ -29,7 +29,17 @@ static void pull(struct pt_node *n, int32_t i)
     x->sum = self + (r ? n[r].sum : 0);
     x->sum_s = self_s + (r ? n[r].sum_s : 0);
     x->max_pref = self;
+    x->min_pref = self;
+    x->min_spref = self_s;
     x->min_po = self - x->off;
+    if (l && n[l].min_pref < x->min_pref)
+        x->min_pref = n[l].min_pref;
+    if (l && n[l].min_spref < x->min_spref)
+        x->min_spref = n[l].min_spref;
+    if (r && self + n[r].min_pref < x->min_pref)
+        x->min_pref = self + n[r].min_pref;
+    if (r && self_s + n[r].min_spref < x->min_spref)
+        x->min_spref = self_s + n[r].min_spref;
     if (l && n[l].max_pref > x->max_pref)
         x->max_pref = n[l].max_pref;
     if (l && n[l].min_po < x->min_po)
@@ -273,7 +283,7 @@ static int32_t remove_rec(struct pt_node *n, int32_t i, int64_t at, int32_t *gon
 }
 
 /* First point strictly after 'at'; 0 if none. */
-static int32_t successor(const struct pt_tree *t, int64_t at)
+int32_t planner__pt_next(const struct pt_tree *t, int64_t at)
 {
     int32_t i = t->root, best = NIL;
     while (i) {
@@ -290,7 +300,7 @@ static int32_t successor(const struct pt_tree *t, int64_t at)
 void planner__pt_remove(struct pt_tree *t, int64_t at)
 {
     int32_t x = planner__pt_find(t, at);
-    int32_t s = successor(t, at);
+    int32_t s = planner__pt_next(t, at);
     /* Fold the point's differences into its successor so that every later
      * point keeps its state (Fluxion stores states, not differences). */
     if (s && (t->n[x].d || t->n[x].ds))
@@ -341,49 +351,108 @@ void planner__pt_rekey_consumed(struct pt_tree *t, int64_t upto, int64_t req)
     rekey_consumed_rec(t->n, t->root, 0, upto, -req);
 }
 
-/* First node (in time order) of subtree 'i', all of whose nodes are at or
- * after the bound, with pref - off <= thr.  One descent. */
-static int32_t first_po_all(const struct pt_node *n, int32_t i, int64_t base, int64_t thr)
+/* What a descent looks for; see the three planner__pt_first_* below. */
+enum pt_pred_kind { PRED_KEY_GE, PRED_REM_LT, PRED_OVER };
+
+struct pt_pred {
+    enum pt_pred_kind kind;
+    int64_t thr;   /* on the prefix of d */
+    int64_t thr_s; /* on the prefix of ds (PRED_OVER) */
+};
+
+/* Whether some node of subtree 'i' (prefixes before it: 'base', 'base_s')
+ * may match.  Exact: a descent into a subtree that may match finds one. */
+static bool sub_may(const struct pt_node *n, int32_t i, int64_t base, int64_t base_s,
+                    const struct pt_pred *q)
 {
-    while (i && base + n[i].min_po <= thr) {
+    switch (q->kind) {
+    case PRED_KEY_GE: /* key >= req  <=>  pref - off <= -req */
+        return base + n[i].min_po <= q->thr;
+    case PRED_REM_LT: /* rem < req  <=>  pref > -req */
+        return base + n[i].max_pref > q->thr;
+    default: /* rem > limit or sched < amount */
+        return base + n[i].min_pref < q->thr || base_s + n[i].min_spref < q->thr_s;
+    }
+}
+
+static bool node_is(const struct pt_node *n, int32_t i, int64_t self, int64_t self_s,
+                    const struct pt_pred *q)
+{
+    switch (q->kind) {
+    case PRED_KEY_GE:
+        return self - n[i].off <= q->thr;
+    case PRED_REM_LT:
+        return self > q->thr;
+    default:
+        return self < q->thr || self_s < q->thr_s;
+    }
+}
+
+/* First node (in time order) of subtree 'i' matching 'q', when every node
+ * of it is at or after the bound.  One descent. */
+static int32_t first_all(const struct pt_node *n, int32_t i, int64_t base, int64_t base_s,
+                         const struct pt_pred *q)
+{
+    while (i && sub_may(n, i, base, base_s, q)) {
         int32_t l = n[i].left;
-        if (l && base + n[l].min_po <= thr) {
+        if (l && sub_may(n, l, base, base_s, q)) {
             i = l;
             continue;
         }
         int64_t self = base + (l ? n[l].sum : 0) + n[i].d;
-        if (self - n[i].off <= thr)
+        int64_t self_s = base_s + (l ? n[l].sum_s : 0) + n[i].ds;
+        if (node_is(n, i, self, self_s, q))
             return i;
         base = self;
+        base_s = self_s;
         i = n[i].right;
     }
     return NIL;
 }
 
-static int32_t first_po(const struct pt_node *n, int32_t i, int64_t base, int64_t lo,
-                        int64_t thr)
+/* First node at or after 'lo' matching 'q': the boundary path plus at most
+ * one successful first_all(), so O(log n). */
+static int32_t first_from(const struct pt_node *n, int32_t i, int64_t base,
+                          int64_t base_s, int64_t lo, const struct pt_pred *q)
 {
-    while (i && base + n[i].min_po <= thr) {
+    while (i && sub_may(n, i, base, base_s, q)) {
         int32_t l = n[i].left;
         int64_t self = base + (l ? n[l].sum : 0) + n[i].d;
+        int64_t self_s = base_s + (l ? n[l].sum_s : 0) + n[i].ds;
         if (n[i].at < lo) {
             base = self;
+            base_s = self_s;
             i = n[i].right;
             continue;
         }
-        int32_t r = first_po(n, l, base, lo, thr);
+        int32_t r = first_from(n, l, base, base_s, lo, q);
         if (r)
             return r;
-        if (self - n[i].off <= thr)
+        if (node_is(n, i, self, self_s, q))
             return i;
-        return first_po_all(n, n[i].right, self, thr);
+        return first_all(n, n[i].right, self, self_s, q);
     }
     return NIL;
 }
 
 int32_t planner__pt_first_key_ge(const struct pt_tree *t, int64_t lo, int64_t req)
 {
-    return first_po(t->n, t->root, 0, lo, -req);
+    struct pt_pred q = {PRED_KEY_GE, -req, 0};
+    return first_from(t->n, t->root, 0, 0, lo, &q);
+}
+
+int32_t planner__pt_first_rem_lt(const struct pt_tree *t, int64_t lo, int64_t req)
+{
+    struct pt_pred q = {PRED_REM_LT, -req, 0};
+    return first_from(t->n, t->root, 0, 0, lo, &q);
+}
+
+int32_t planner__pt_first_over(const struct pt_tree *t, int64_t lo, int64_t limit,
+                               int64_t amount)
+{
+    /* rem > limit  <=>  pref < -limit */
+    struct pt_pred q = {PRED_OVER, -limit, amount};
+    return first_from(t->n, t->root, 0, 0, lo, &q);
 }
 
 int32_t planner__pt_last_key_ge(const struct pt_tree *t, int64_t req)
@@ -404,51 +473,6 @@ int32_t planner__pt_last_key_ge(const struct pt_tree *t, int64_t req)
         }
     }
     return NIL;
-}
-
-static int32_t first_pref_all(const struct pt_node *n, int32_t i, int64_t base,
-                              int64_t thr)
-{
-    while (i && base + n[i].max_pref > thr) {
-        int32_t l = n[i].left;
-        if (l && base + n[l].max_pref > thr) {
-            i = l;
-            continue;
-        }
-        int64_t self = base + (l ? n[l].sum : 0) + n[i].d;
-        if (self > thr)
-            return i;
-        base = self;
-        i = n[i].right;
-    }
-    return NIL;
-}
-
-static int32_t first_pref(const struct pt_node *n, int32_t i, int64_t base, int64_t lo,
-                          int64_t thr)
-{
-    while (i && base + n[i].max_pref > thr) {
-        int32_t l = n[i].left;
-        int64_t self = base + (l ? n[l].sum : 0) + n[i].d;
-        if (n[i].at < lo) {
-            base = self;
-            i = n[i].right;
-            continue;
-        }
-        int32_t r = first_pref(n, l, base, lo, thr);
-        if (r)
-            return r;
-        if (self > thr)
-            return i;
-        return first_pref_all(n, n[i].right, self, thr);
-    }
-    return NIL;
-}
-
-int32_t planner__pt_first_rem_lt(const struct pt_tree *t, int64_t lo, int64_t req)
-{
-    /* rem < req  <=>  pref > -req */
-    return first_pref(t->n, t->root, 0, lo, -req);
 }
 
 /* Max prefix over nodes in [lo, hi] of subtree 'i'; 'lo_ok'/'hi_ok' say the
@@ -567,6 +591,7 @@ static int check_rec(const struct pt_tree *t, int32_t i, int64_t lo, int64_t hi,
     int32_t bf = height(n, l) - height(n, r);
     if (bf < -1 || bf > 1 || tmp[3].sum != n[i].sum || tmp[3].sum_s != n[i].sum_s ||
         tmp[3].max_pref != n[i].max_pref || tmp[3].min_po != n[i].min_po ||
+        tmp[3].min_pref != n[i].min_pref || tmp[3].min_spref != n[i].min_spref ||
         tmp[3].n_stale != n[i].n_stale || tmp[3].height != n[i].height)
         return ENG_ESTATE;
     return 0;
