@@ -60,6 +60,14 @@ static const struct option long_opts[] = {
     {NULL, 0, NULL, 0},
 };
 
+/* The options each subcommand accepts (0-terminated), so 'info --seed 3' is
+ * a usage error rather than silently ignored. */
+static const int convert_opts[] = {'o', OPT_FORMAT, OPT_UNIT, OPT_CPN, 0};
+static const int info_opts[] = {OPT_UNIT, OPT_CPN, OPT_CORES, 0};
+static const int gen_opts[] = {'o',      OPT_FORMAT, OPT_CPN,   OPT_MODEL,
+                               OPT_JOBS, OPT_SEED,   OPT_NODES, OPT_GUNIT,
+                               OPT_LOAD, OPT_MIA,    0};
+
 /* Everything any workload subcommand accepts; each checks what applies. */
 struct wl_opts {
     const char *cmd; /* "workload convert", ... for messages */
@@ -173,13 +181,13 @@ static int set_opt(struct wl_opts *o, int c, const char *arg)
 }
 
 /* Parse options of subcommand 'o->cmd'; 'allowed' lists the option codes it
- * accepts, so 'info --seed 3' is a usage error, not silently ignored. */
+ * accepts (one of the *_opts tables). */
 static int parse_opts(struct wl_opts *o, int argc, char **argv, const int *allowed)
 {
-    int c;
+    int c, li = -1;
     optind = 0;
     opterr = 0;
-    while ((c = getopt_long(argc, argv, "ho:", long_opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "ho:", long_opts, &li)) != -1) {
         if (c == '?')
             return cli_usage_error(o->cmd, "unknown option or missing argument: '%s'",
                                    argv[optind - 1]);
@@ -187,8 +195,10 @@ static int parse_opts(struct wl_opts *o, int argc, char **argv, const int *allow
         for (int i = 0; allowed[i] && !ok; i++)
             ok = allowed[i] == c;
         if (!ok)
-            return cli_usage_error(o->cmd, "option '%s' does not apply here",
-                                   argv[optind - 1]);
+            return cli_usage_error(o->cmd, "option '%s%s' does not apply here",
+                                   li >= 0 ? "--" : "-",
+                                   li >= 0 ? long_opts[li].name : "o");
+        li = -1;
         int rc = set_opt(o, c, optarg);
         if (rc)
             return rc;
@@ -253,9 +263,8 @@ static wtrace_t *load_trace(const char *path, const wjob_map_t *map)
 
 static int run_convert(struct wl_opts *o, int argc, char **argv)
 {
-    static const int allowed[] = {'o', OPT_FORMAT, OPT_UNIT, OPT_CPN, 0};
     const char *in = NULL;
-    int rc = parse_opts(o, argc, argv, allowed);
+    int rc = parse_opts(o, argc, argv, convert_opts);
     if (rc || o->help)
         return rc ? rc : print_usage();
     if ((rc = positional(o, argc, argv, &in)) || (rc = check_output(o)))
@@ -316,9 +325,8 @@ static void print_info(const char *path, const struct wl_opts *o, const wtrace_t
 
 static int run_info(struct wl_opts *o, int argc, char **argv)
 {
-    static const int allowed[] = {OPT_UNIT, OPT_CPN, OPT_CORES, 0};
     const char *in = NULL;
-    int rc = parse_opts(o, argc, argv, allowed);
+    int rc = parse_opts(o, argc, argv, info_opts);
     if (rc || o->help)
         return rc ? rc : print_usage();
     if ((rc = positional(o, argc, argv, &in)))
@@ -333,10 +341,7 @@ static int run_info(struct wl_opts *o, int argc, char **argv)
 
 static int run_gen(struct wl_opts *o, int argc, char **argv)
 {
-    static const int allowed[] = {'o',      OPT_FORMAT, OPT_CPN,   OPT_MODEL,
-                                  OPT_JOBS, OPT_SEED,   OPT_NODES, OPT_GUNIT,
-                                  OPT_LOAD, OPT_MIA,    0};
-    int rc = parse_opts(o, argc, argv, allowed);
+    int rc = parse_opts(o, argc, argv, gen_opts);
     if (rc || o->help)
         return rc ? rc : print_usage();
     if (optind < argc)
@@ -354,6 +359,13 @@ static int run_gen(struct wl_opts *o, int argc, char **argv)
     return rc;
 }
 
+static const struct {
+    const char *name, *cmd;
+    int (*run)(struct wl_opts *o, int argc, char **argv);
+} subs[] = {{"convert", "workload convert", run_convert},
+            {"info", "workload info", run_info},
+            {"gen", "workload gen", run_gen}};
+
 int cmd_workload(int argc, char **argv)
 {
     if (argc < 2)
@@ -363,12 +375,6 @@ int cmd_workload(int argc, char **argv)
         return print_usage();
     struct wl_opts o = {.map = {WJOB_UNIT_CORE, 1}};
     wgen_params_init(&o.gen);
-    static const struct {
-        const char *name, *cmd;
-        int (*run)(struct wl_opts *o, int argc, char **argv);
-    } subs[] = {{"convert", "workload convert", run_convert},
-                {"info", "workload info", run_info},
-                {"gen", "workload gen", run_gen}};
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         if (strcmp(sub, subs[i].name) == 0) {
             o.cmd = subs[i].cmd;
