@@ -22,6 +22,8 @@ static const struct cli_cmd commands[] = {
     {"jobspec", "validate Flux jobspecs (YAML or JSON)", cmd_jobspec},
     {"query", "resource-query compatible matching shell", cmd_query},
     {"workload", "read, convert and generate workload traces", cmd_workload},
+    {"run", "replay a workload trace against a resource graph", cmd_run},
+    {"compare", "compare run directories side by side", cmd_compare},
     {"version", "print the version", cmd_version},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };
