@@ -487,6 +487,22 @@ wtrace_t *jtrace_load(const char *path, eng_error_t *err)
     return t;
 }
 
+/* A JSON string of 's'.  SWF headers of old logs may hold Latin-1 bytes,
+ * which JSON cannot: those bytes become '?' rather than failing the write. */
+static json_t *text_value(const char *s)
+{
+    json_t *v = json_string(s);
+    if (v)
+        return v;
+    char *copy = strdup(s);
+    for (char *p = copy; p && *p; p++)
+        if ((unsigned char)*p >= 0x80)
+            *p = '?';
+    v = copy ? json_string(copy) : NULL;
+    free(copy);
+    return v;
+}
+
 static int write_meta(const wtrace_t *t, FILE *fp)
 {
     size_t n = wtrace_meta_count(t);
@@ -496,7 +512,8 @@ static int write_meta(const wtrace_t *t, FILE *fp)
     for (size_t i = 0; list && i < n; i++) {
         const char *k = NULL, *v = NULL;
         wtrace_meta_at(t, i, &k, &v);
-        if (json_array_append_new(list, json_pack("[ss]", k, v)) != 0) {
+        if (json_array_append_new(list,
+                                  json_pack("[oo]", text_value(k), text_value(v)))) {
             json_decref(list);
             return ENG_ENOMEM;
         }

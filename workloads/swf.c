@@ -279,15 +279,28 @@ wtrace_t *swf_load(const char *path, const wjob_map_t *map, eng_error_t *err)
     return t;
 }
 
+/* 's' with line breaks and other control characters as spaces, so a
+ * value from a JSON-lines trace cannot break the one-line comment. */
+static void put_text(const char *s, FILE *fp)
+{
+    for (; *s; s++)
+        fputc((unsigned char)*s < 0x20 ? ' ' : *s, fp);
+}
+
 static void write_header(const wtrace_t *t, FILE *fp)
 {
     for (size_t i = 0; i < wtrace_meta_count(t); i++) {
         const char *k = NULL, *v = NULL;
         wtrace_meta_at(t, i, &k, &v);
-        if (*k)
-            fprintf(fp, "; %s: %s\n", k, v);
-        else
-            fprintf(fp, *v ? "; %s\n" : ";%s\n", v);
+        fputc(';', fp);
+        if (*k || *v)
+            fputc(' ', fp);
+        if (*k) {
+            put_text(k, fp);
+            fputs(": ", fp);
+        }
+        put_text(v, fp);
+        fputc('\n', fp);
     }
 }
 

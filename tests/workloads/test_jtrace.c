@@ -210,6 +210,26 @@ START_TEST(test_invalid_cases)
 }
 END_TEST
 
+/* Header text JSON cannot carry (Latin-1, line breaks) degrades, never fails. */
+START_TEST(test_odd_metadata)
+{
+    eng_error_t err;
+    wtrace_t *a = swf_parse("; Installation: Universit\xe4t\n", "<x>", NULL, &err);
+    ck_assert_ptr_nonnull(a);
+    char *text = write_mem(a, false);
+    ck_assert_str_eq(text, "{\"meta\":[[\"Installation\",\"Universit?t\"]],"
+                           "\"submit_offset\":0}\n");
+    free(text);
+    wtrace_destroy(a);
+    a = jtrace_parse("{\"meta\": [[\"Note\", \"a\\nb\"]]}", "<x>", &err);
+    ck_assert_ptr_nonnull(a);
+    text = write_mem(a, true);
+    ck_assert_str_eq(text, "; Note: a b\n");
+    free(text);
+    wtrace_destroy(a);
+}
+END_TEST
+
 START_TEST(test_line_limit)
 {
     size_t n = JTRACE_MAX_LINE + 10;
@@ -251,6 +271,7 @@ Suite *jtrace_suite(void)
     tcase_add_test(tc, test_from_swf);
     tcase_add_test(tc, test_to_swf);
     tcase_add_test(tc, test_invalid_cases);
+    tcase_add_test(tc, test_odd_metadata);
     tcase_add_test(tc, test_line_limit);
     tcase_add_test(tc, test_badparam);
     suite_add_tcase(s, tc);
