@@ -185,7 +185,9 @@ static bool count_tree(json_t *list, int64_t mult, struct counts *c, int depth)
 }
 
 /* The walltime of a JSON jobspec: the given one, else its duration, else
- * the run time; then make the jobspec's duration agree when it has none. */
+ * the run time; then make the jobspec's duration agree with it, so the
+ * engine plans with the time the job is allowed.  Returns 1 when 'js' was
+ * changed, 0 when not, ENG_ENOMEM. */
 static int settle_duration(json_t *js, int64_t given, wjob_t *job)
 {
     json_t *attrs = json_object_get(js, "attributes");
@@ -198,8 +200,14 @@ static int settle_duration(json_t *js, int64_t given, wjob_t *job)
         job->walltime_s = (int64_t)ceil(d);
     else
         job->walltime_s = job->runtime_s >= 1 ? job->runtime_s : 1;
-    if (dur || (attrs && !json_is_object(attrs)) || (sys && !json_is_object(sys)))
-        return 0; /* has one, or is malformed: the matching engine says why */
+    if (json_is_integer(dur) && json_integer_value(dur) == job->walltime_s)
+        return 0; /* agrees already */
+    if (dur)      /* a given walltime, or a fraction rounded up, wins */
+        return json_object_set_new(sys, "duration", json_integer(job->walltime_s))
+                   ? ENG_ENOMEM
+                   : 1;
+    if ((attrs && !json_is_object(attrs)) || (sys && !json_is_object(sys)))
+        return 0; /* malformed: the matching engine says why */
     if (!attrs && json_object_set_new(js, "attributes", attrs = json_object()) != 0)
         return ENG_ENOMEM;
     if (!sys && json_object_set_new(attrs, "system", sys = json_object()) != 0)

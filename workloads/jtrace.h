@@ -15,7 +15,9 @@
  *   wjob_reason_str(): a job kept for the report that cannot run).
  * - "walltime" (integer >= 1) is optional: by default the jobspec's
  *   attributes.system.duration, else the run time (at least 1).  A JSON
- *   jobspec without a duration gets duration = walltime.
+ *   jobspec's duration is then set to the walltime (added, or replaced
+ *   when "walltime" says otherwise), so the two always agree; YAML text is
+ *   passed on unchanged.
  * - Optional "user", "group", "queue", "status" (integers >= -1).
  * - Any other key is an error, so a misspelt key never goes unnoticed.
  * The first line may instead be {"meta": [["Key", "value"], ...],

@@ -64,12 +64,12 @@ static void assert_same_jobs(const wtrace_t *a, const wtrace_t *b, bool swf)
 START_TEST(test_mixed)
 {
     wtrace_t *t = load_ok(DATA "valid/mixed.jsonl");
-    ck_assert_uint_eq(wtrace_count(t), 6);
+    ck_assert_uint_eq(wtrace_count(t), 7);
     ck_assert_int_eq(wtrace_submit_offset(t), 1010); /* 1000 + first submit 10 */
     ck_assert_str_eq(wtrace_meta_get(t, "MaxProcs"), "16");
-    /* sorted stably: 2 and 3 at 10, then 4, 5, 6, 1 */
-    const int64_t ids[] = {2, 3, 4, 5, 6, 1};
-    for (size_t i = 0; i < 6; i++)
+    /* sorted stably: 2 and 3 at 10, then 4, 5, 6, 1, 7 */
+    const int64_t ids[] = {2, 3, 4, 5, 6, 1, 7};
+    for (size_t i = 0; i < 7; i++)
         ck_assert_int_eq(wtrace_job(t, i)->id, ids[i]);
     const wjob_t *j = wtrace_job(t, 0); /* file jobspec, JSON, node/core/gpu */
     ck_assert_int_eq(j->submit_s, 0);
@@ -78,7 +78,7 @@ START_TEST(test_mixed)
     ck_assert_int_eq(j->cores, 4);
     ck_assert_int_eq(j->gpus, 2);
     ck_assert_int_eq(j->queue, 2);
-    ck_assert_ptr_nonnull(strstr(j->jobspec, "\"duration\":900"));
+    ck_assert_ptr_nonnull(strstr(j->jobspec, "\"duration\":200"));
     j = wtrace_job(t, 1); /* YAML file: kept verbatim, counts unknown */
     ck_assert(wjob_is_mappable(j));
     ck_assert_ptr_nonnull(strstr(j->jobspec, "label: task"));
@@ -95,6 +95,11 @@ START_TEST(test_mixed)
     ck_assert_int_eq(j->nodes, 2);
     ck_assert_int_eq(j->cores, 16);
     ck_assert_int_eq(j->walltime_s, 100);
+    ck_assert_ptr_nonnull(strstr(j->jobspec, "\"duration\":100}"));
+    j = wtrace_job(t, 6); /* used as is: the line's own bytes */
+    ck_assert_int_eq(j->walltime_s, 5);
+    ck_assert_ptr_eq(strstr(j->jobspec, "{\"version\": 1, \"resources\""), j->jobspec);
+    ck_assert_ptr_nonnull(strstr(j->jobspec, "\"duration\": 5}}}"));
     j = wtrace_job(t, 5); /* no duration: added from the walltime (= run time) */
     ck_assert_int_eq(j->submit_s, 40);
     ck_assert_int_eq(j->cores, 3);
@@ -160,7 +165,7 @@ START_TEST(test_to_swf)
     eng_error_t err;
     wtrace_t *b = swf_parse(text, "<mem>", NULL, &err);
     ck_assert_ptr_nonnull(b);
-    ck_assert_uint_eq(wtrace_count(b), 6);
+    ck_assert_uint_eq(wtrace_count(b), 7);
     ck_assert_int_eq(wtrace_submit_offset(b), 1010);
     const wjob_t *x = wtrace_job(a, 5), *y = wtrace_job(b, 5);
     ck_assert_int_eq(y->id, 1);
