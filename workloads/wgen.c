@@ -235,6 +235,10 @@ static void scale_to_load(struct gen *g)
         return;
     }
     double f0 = l1 / target, lo = f0 / 2, hi = f0 * 2;
+    if (g->p->model == WGEN_POISSON) { /* span is linear in f */
+        arrivals(g, f0);
+        return;
+    }
     for (int k = 0; k < 60 && load_at(g, lo) < target; k++)
         lo /= 2;
     for (int k = 0; k < 60 && load_at(g, hi) > target; k++)
