@@ -16,13 +16,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Lublin & Feitelson (2003), batch jobs. */
-static const double lf_serial_prob = 0.2927, lf_pow2_prob = 0.6686;
-static const double lf_ulow = 1.2, lf_umed_below_uhi = 2.0, lf_uprob = 0.875;
-static const double lf_a1 = 6.57, lf_b1 = 0.823, lf_a2 = 639.1, lf_b2 = 0.0156;
-static const double lf_pa = -0.003, lf_pb = 0.6986;
-static const double lf_aarr = 6.0415 * 1.0519, lf_barr = 0.8531; /* AARR * ARAR */
-static const double lf_anum = 6.1271, lf_bnum = 5.2740;
+/* Lublin & Feitelson (2003): the parameters fitted to batch jobs, and the
+ * ones fitted to the whole sample (batch and interactive together). */
+struct lublin_set {
+    double serial_prob, pow2_prob;       /* size classes */
+    double ulow, umed_below_uhi, uprob;  /* two-stage uniform on log2(size) */
+    double a1, b1, a2, b2, pa, pb;       /* hyper-gamma of log(run time) */
+    double aarr, barr, anum, bnum, arar; /* log gaps; daily cycle */
+};
+
+/* umed_below_uhi: the published umed for the model's 128-node machine
+ * (uhi 7) is 5 for batch jobs and 4.5 for the whole sample. */
+static const struct lublin_set lublin_batch = {
+    0.2927, 0.6686, 1.2,    2.0,    0.875,  6.57,   0.823,  639.1,
+    0.0156, -0.003, 0.6986, 6.0415, 0.8531, 6.1271, 5.2740, 1.0519,
+};
+static const struct lublin_set lublin_all = {
+    0.244, 0.576,   0.8,  2.5,     0.86,   4.2,    0.94,   312,
+    0.03,  -0.0054, 0.78, 10.2303, 0.4871, 8.1737, 3.9631, 1.0225,
+};
 static const double lf_max_log_runtime = 12.0, lf_max_log_gap = 13.0;
 enum { LF_BUCKETS = 48, LF_BUCKET_S = 1800, LF_DAY_START = 11 };
 
@@ -37,6 +49,7 @@ struct draw {
 
 struct gen {
     const wgen_params_t *p;
+    const struct lublin_set *lf; /* NULL for poisson */
     gsl_rng *rng;
     int64_t units;      /* machine size in model units */
     int64_t unit_cores; /* cores per model unit */
@@ -60,18 +73,22 @@ void wgen_params_init(wgen_params_t *p)
     p->mean_interarrival_s = 600;
 }
 
+static const char *const model_names[] = {[WGEN_LUBLIN] = "lublin",
+                                          [WGEN_POISSON] = "poisson",
+                                          [WGEN_LUBLIN_ALL] = "lublin-all"};
+enum { NMODELS = sizeof model_names / sizeof model_names[0] };
+
 int wgen_model_parse(const char *name)
 {
-    if (name && strcmp(name, "lublin") == 0)
-        return WGEN_LUBLIN;
-    if (name && strcmp(name, "poisson") == 0)
-        return WGEN_POISSON;
+    for (int m = 0; name && m < NMODELS; m++)
+        if (strcmp(name, model_names[m]) == 0)
+            return m;
     return -1;
 }
 
 const char *wgen_model_name(enum wgen_model m)
 {
-    return m == WGEN_LUBLIN ? "lublin" : m == WGEN_POISSON ? "poisson" : "unknown";
+    return (int)m >= 0 && (int)m < NMODELS ? model_names[m] : "unknown";
 }
 
 static int64_t cap_size(double x, int64_t units)
@@ -83,7 +100,7 @@ static int64_t cap_size(double x, int64_t units)
 /* Lublin's two-stage uniform on log2(size). */
 static double two_stage_uniform(const struct gen *g)
 {
-    if (gsl_rng_uniform(g->rng) <= lf_uprob)
+    if (gsl_rng_uniform(g->rng) <= g->lf->uprob)
         return gsl_ran_flat(g->rng, g->ulow, g->umed);
     return gsl_ran_flat(g->rng, g->umed, g->uhi);
 }
@@ -91,23 +108,24 @@ static double two_stage_uniform(const struct gen *g)
 static int64_t lublin_size(const struct gen *g)
 {
     double u = gsl_rng_uniform(g->rng);
-    if (u <= lf_serial_prob)
+    if (u <= g->lf->serial_prob)
         return 1;
     double x = two_stage_uniform(g);
-    if (u <= lf_serial_prob + lf_pow2_prob)
+    if (u <= g->lf->serial_prob + g->lf->pow2_prob)
         x = floor(x + 0.5);
     return cap_size(pow(2.0, x), g->units);
 }
 
 static int64_t lublin_runtime(const struct gen *g, int64_t size)
 {
-    double p = lf_pa * (double)size + lf_pb;
+    const struct lublin_set *lf = g->lf;
+    double p = lf->pa * (double)size + lf->pb;
     p = p < 0 ? 0 : p > 1 ? 1 : p;
     double hg;
     do {
         bool first = gsl_rng_uniform(g->rng) <= p;
-        hg = first ? gsl_ran_gamma(g->rng, lf_a1, lf_b1)
-                   : gsl_ran_gamma(g->rng, lf_a2, lf_b2);
+        hg = first ? gsl_ran_gamma(g->rng, lf->a1, lf->b1)
+                   : gsl_ran_gamma(g->rng, lf->a2, lf->b2);
     } while (hg > lf_max_log_runtime);
     int64_t rt = (int64_t)exp(hg);
     return rt < 1 ? 1 : rt;
@@ -117,7 +135,7 @@ static double lublin_gap(const struct gen *g)
 {
     double lg;
     do
-        lg = gsl_ran_gamma(g->rng, lf_aarr, lf_barr);
+        lg = gsl_ran_gamma(g->rng, g->lf->aarr * g->lf->arar, g->lf->barr);
     while (lg > lf_max_log_gap);
     return exp(lg) / LF_BUCKET_S;
 }
@@ -149,8 +167,8 @@ static void lublin_weights(struct gen *g)
     double sum = 0;
     for (int b = 0; b < LF_BUCKETS; b++) {
         double x = b + 1 < LF_DAY_START ? b + 1 + LF_BUCKETS : b + 1;
-        g->weight[b] = gsl_cdf_gamma_P(x + 0.5, lf_anum, lf_bnum) -
-                       gsl_cdf_gamma_P(x - 0.5, lf_anum, lf_bnum);
+        g->weight[b] = gsl_cdf_gamma_P(x + 0.5, g->lf->anum, g->lf->bnum) -
+                       gsl_cdf_gamma_P(x - 0.5, g->lf->anum, g->lf->bnum);
         sum += g->weight[b];
     }
     g->day_points = 0;
@@ -197,7 +215,7 @@ static void poisson_arrivals(struct gen *g, double f)
 
 static void arrivals(struct gen *g, double f)
 {
-    if (g->p->model == WGEN_LUBLIN)
+    if (g->lf)
         lublin_arrivals(g, f);
     else
         poisson_arrivals(g, f);
@@ -258,7 +276,7 @@ static void draw_all(struct gen *g)
     g->work = 0;
     for (size_t i = 0; i < g->p->jobs; i++) {
         struct draw *d = &g->d[i];
-        if (g->p->model == WGEN_LUBLIN) {
+        if (g->lf) {
             d->size = lublin_size(g);
             d->runtime = lublin_runtime(g, d->size);
             d->gap = lublin_gap(g);
@@ -273,7 +291,7 @@ static void draw_all(struct gen *g)
 
 static int check_params(const wgen_params_t *p, eng_error_t *err)
 {
-    if (!p || (p->model != WGEN_LUBLIN && p->model != WGEN_POISSON))
+    if (!p || (int)p->model < 0 || (int)p->model >= NMODELS)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "unknown workload model");
     if (p->jobs < 1 || p->jobs > WTRACE_MAX_JOBS)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "jobs: expected 1 to %d, got %zu",
@@ -296,18 +314,23 @@ static int check_params(const wgen_params_t *p, eng_error_t *err)
 static void setup(struct gen *g, const wgen_params_t *p)
 {
     g->p = p;
+    g->lf = p->model == WGEN_LUBLIN       ? &lublin_batch
+            : p->model == WGEN_LUBLIN_ALL ? &lublin_all
+                                          : NULL;
     bool nodes = p->unit == WJOB_UNIT_NODE;
     g->units = nodes ? p->nodes : p->nodes * p->cores_per_node;
     g->unit_cores = nodes ? p->cores_per_node : 1;
-    /* Lublin: uhi = log2(machine), umed = uhi - 2 (the published defaults
-     * are umed 5 for uhi 7, 128 nodes; the authors advise uhi - 1.5 to
-     * uhi - 3.5 for other sizes), kept in order for small machines, where
-     * the model's lower bound 1.2 exceeds uhi. */
-    g->uhi = log2((double)g->units);
-    g->ulow = lf_ulow < g->uhi ? lf_ulow : g->uhi;
-    g->umed = g->uhi - lf_umed_below_uhi > g->ulow ? g->uhi - lf_umed_below_uhi : g->ulow;
-    lublin_weights(g);
     gsl_rng_set(g->rng, (unsigned long)p->seed);
+    /* Lublin: uhi = log2(machine), umed = uhi minus the published gap (the
+     * authors advise 1.5 to 3.5), kept in order for small machines, where
+     * the model's lower bound ulow exceeds uhi. */
+    g->uhi = log2((double)g->units);
+    if (!g->lf)
+        return;
+    g->ulow = g->lf->ulow < g->uhi ? g->lf->ulow : g->uhi;
+    double umed = g->uhi - g->lf->umed_below_uhi;
+    g->umed = umed > g->ulow ? umed : g->ulow;
+    lublin_weights(g);
 }
 
 static int add_meta(wtrace_t *t, const wgen_params_t *p, eng_error_t *err)

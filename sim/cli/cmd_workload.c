@@ -14,9 +14,9 @@ static const char usage_text[] =
     "                [--swf-unit core|node] [--cores-per-node N]\n"
     "       schedsim workload info FILE [--swf-unit core|node] [--cores-per-node N]\n"
     "                [--cores N]\n"
-    "       schedsim workload gen [--model lublin|poisson] [--jobs N] [--seed S]\n"
-    "                [--nodes N] [--cores-per-node C] [--unit node|core] [--load L]\n"
-    "                [--mean-interarrival S] -o OUT [--format swf|jsonl]\n\n"
+    "       schedsim workload gen [--model lublin|lublin-all|poisson] [--jobs N]\n"
+    "                [--seed S] [--nodes N] [--cores-per-node C] [--unit node|core]\n"
+    "                [--load L] [--mean-interarrival S] -o OUT [--format swf|jsonl]\n\n"
     "Traces are SWF (Standard Workload Format) or JSON lines, told apart by content\n"
     "on input and by the extension of OUT (.swf, .jsonl) or --format on output.\n"
     "SWF sizes map to jobspecs by cores (--swf-unit core, the default: that many\n"
@@ -26,8 +26,11 @@ static const char usage_text[] =
     "  convert   rewrite a trace in the other format\n"
     "  info      count jobs, unmappable jobs by reason, span and offered load (over\n"
     "            --cores, default the trace's MaxProcs)\n"
-    "  gen       generate a seeded synthetic workload (Lublin-Feitelson 2003, or\n"
-    "            Poisson arrivals with log-normal run times), scaled to --load\n";
+    "  gen       generate a seeded synthetic workload: Lublin-Feitelson 2003 with\n"
+    "            its batch-job parameters (lublin, the default) or its whole-sample\n"
+    "            ones (lublin-all), or Poisson arrivals with log-normal run times;\n"
+    "            sizes in whole nodes (--unit node) or cores; gaps scaled so the\n"
+    "            offered load is --load (default: the model's own rate)\n";
 
 enum {
     OPT_FORMAT = 256,
@@ -157,10 +160,11 @@ static int set_opt(struct wl_opts *o, int c, const char *arg)
     case OPT_MODEL: {
         int m = wgen_model_parse(arg);
         if (m < 0)
-            return cli_usage_error(o->cmd,
-                                   "--model: expected 'lublin' or 'poisson', "
-                                   "got '%s'",
-                                   arg);
+            return cli_usage_error(
+                o->cmd,
+                "--model: expected 'lublin', 'lublin-all' or 'poisson', "
+                "got '%s'",
+                arg);
         o->gen.model = (enum wgen_model)m;
         return 0;
     }

@@ -65,7 +65,7 @@ run 0 $W convert "$NASA" -o - --format jsonl
 [ "$(wc -l <"$tmp/out")" -eq 18240 ] || fail "convert to stdout: wrong line count"
 
 # --- gen: reproducible, scaled, either format
-for model in lublin poisson; do
+for model in lublin lublin-all poisson; do
     run 0 $W gen --model $model --jobs 2000 --seed 9 --nodes 64 --cores-per-node 8 \
         --load 0.75 -o "$tmp/a.swf"
     run 0 $W gen --model $model --jobs 2000 --seed 9 --nodes 64 --cores-per-node 8 \

@@ -9,6 +9,8 @@
 #include "swf.h"
 #include "wgen.h"
 
+#define TRACES SCHEDSIM_SHARED_DIR "/traces/"
+
 static wtrace_t *gen_ok(const wgen_params_t *p)
 {
     eng_error_t err;
@@ -48,7 +50,7 @@ static wgen_params_t params(enum wgen_model m, size_t jobs, uint64_t seed, doubl
 /* Same parameters, same bytes; another seed, other bytes. */
 START_TEST(test_deterministic)
 {
-    for (int m = 0; m < 2; m++) {
+    for (int m = 0; m < 3; m++) {
         wgen_params_t p = params((enum wgen_model)m, 3000, 42, 0.7);
         wtrace_t *a = gen_ok(&p), *b = gen_ok(&p);
         for (int swf = 0; swf < 2; swf++) {
@@ -74,7 +76,7 @@ END_TEST
 START_TEST(test_load_scaling)
 {
     const double loads[] = {0.3, 0.7, 1.2};
-    for (int m = 0; m < 2; m++)
+    for (int m = 0; m < 3; m++)
         for (int u = 0; u < 2; u++)
             for (int l = 0; l < 3; l++) {
                 wgen_params_t p = params((enum wgen_model)m, 5000, 7, loads[l]);
@@ -145,6 +147,54 @@ START_TEST(test_lublin_shape)
 }
 END_TEST
 
+struct shape {
+    double serial, pow2, log2_size, log_runtime;
+};
+
+static struct shape shape_of(const wtrace_t *t)
+{
+    struct shape s = {0, 0, 0, 0};
+    size_t n = wtrace_count(t), par = 0;
+    for (size_t i = 0; i < n; i++) {
+        const wjob_t *j = wtrace_job(t, i);
+        s.serial += j->procs == 1;
+        par += j->procs > 1;
+        s.pow2 += j->procs > 1 && (j->procs & (j->procs - 1)) == 0;
+        s.log2_size += log2((double)j->procs);
+        s.log_runtime += log((double)(j->runtime_s > 0 ? j->runtime_s : 1));
+    }
+    s.serial /= (double)n;
+    s.pow2 /= (double)par;
+    s.log2_size /= (double)n;
+    s.log_runtime /= (double)n;
+    return s;
+}
+
+/* "lublin-all" against the archive's lublin_256.swf, made by the authors'
+ * generator with the same whole-sample parameters on 256 nodes: the size
+ * and run-time distributions agree. */
+START_TEST(test_lublin_all_vs_archive)
+{
+    eng_error_t err;
+    wtrace_t *ref = swf_load(TRACES "lublin_256.swf", NULL, &err);
+    ck_assert_ptr_nonnull(ref);
+    wgen_params_t p = params(WGEN_LUBLIN_ALL, 10000, 1, 0);
+    p.nodes = 256;
+    p.cores_per_node = 1;
+    wtrace_t *t = gen_ok(&p);
+    struct shape a = shape_of(t), b = shape_of(ref);
+    ck_assert_msg(fabs(a.serial - b.serial) < 0.02, "serial %f vs %f", a.serial,
+                  b.serial);
+    ck_assert_msg(fabs(a.pow2 - b.pow2) < 0.03, "pow2 %f vs %f", a.pow2, b.pow2);
+    ck_assert_msg(fabs(a.log2_size - b.log2_size) < 0.1, "log2 size %f vs %f",
+                  a.log2_size, b.log2_size);
+    ck_assert_msg(fabs(a.log_runtime - b.log_runtime) < 0.1, "log run time %f vs %f",
+                  a.log_runtime, b.log_runtime);
+    wtrace_destroy(t);
+    wtrace_destroy(ref);
+}
+END_TEST
+
 START_TEST(test_poisson_native_rate)
 {
     wgen_params_t p = params(WGEN_POISSON, 20000, 5, 0);
@@ -180,7 +230,9 @@ START_TEST(test_badparam)
     ck_assert_ptr_null(wgen_generate(&bad, &err));
     ck_assert_int_eq(wgen_model_parse("lublin"), WGEN_LUBLIN);
     ck_assert_int_eq(wgen_model_parse("poisson"), WGEN_POISSON);
+    ck_assert_int_eq(wgen_model_parse("lublin-all"), WGEN_LUBLIN_ALL);
     ck_assert_int_eq(wgen_model_parse("nope"), -1);
+    ck_assert_str_eq(wgen_model_name((enum wgen_model)7), "unknown");
     ck_assert_str_eq(wgen_model_name(WGEN_POISSON), "poisson");
     /* tiny machines and single jobs still work */
     p.nodes = 1;
@@ -202,6 +254,7 @@ Suite *wgen_suite(void)
     tcase_add_test(tc, test_load_scaling);
     tcase_add_test(tc, test_job_properties);
     tcase_add_test(tc, test_lublin_shape);
+    tcase_add_test(tc, test_lublin_all_vs_archive);
     tcase_add_test(tc, test_poisson_native_rate);
     tcase_add_test(tc, test_badparam);
     suite_add_tcase(s, tc);
