@@ -70,6 +70,8 @@ typedef struct wjob_map {
     int64_t cores_per_node;
 } wjob_map_t;
 
+/* A job.  A simulator submits 'jobspec' at 'submit_s' and ends the job at
+ * start + min(runtime_s, walltime_s) (a job killed at its walltime). */
 typedef struct wjob {
     int64_t id;         /* job number from the source */
     int64_t submit_s;   /* submit time, shifted so the trace's first job is at 0 */
@@ -84,8 +86,9 @@ typedef struct wjob {
     int64_t status;             /* SWF status: 1 completed, 0 failed, 5 cancelled, -1 */
     enum wjob_reason reason;    /* WJOB_MAPPABLE, or why the job cannot run */
     char *jobspec;              /* owned JSON (or YAML) text; NULL when not mappable */
-    /* The job as SWF fields (submit not shifted), so SWF round trips are
-     * exact and any trace can be written as SWF. */
+    /* The job as SWF fields, the submit time on the source's clock
+     * (submit_s + the trace's submit offset once in a wtrace_t), so SWF
+     * round trips are exact and any trace can be written as SWF. */
     int64_t swf[WJOB_SWF_NFIELDS];
 } wjob_t;
 
