@@ -7,7 +7,8 @@
  *   "paths" (object of subsystem -> path string); optional metadata keys and
  *   their defaults: "uniq_id" (the node id read as an integer), "id"
  *   (uniq_id, or for type "node" the trailing digits of "name"),
- *   "basename" (type), "name" (basename + id), "unit" (""), "size" (1),
+ *   "basename" (type), "name" (basename + id), "unit" (""; read but not
+ *   stored unless jgf_opts.keep_unit, like Fluxion), "size" (1),
  *   "rank" (-1), "exclusive" (false), "status" (0 up / 1 down),
  *   "properties" (object of strings, or null);
  * - each edge needs "source" and "target" (node ids); "metadata.subsystem"
@@ -31,6 +32,7 @@
 #ifndef ENG_JGF_H
 #define ENG_JGF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -53,6 +55,9 @@ enum jgf_limit {
 /* Options of a load.  NULL means the defaults. */
 struct jgf_opts {
     size_t max_vertices; /* 0: RG_VERTEX_MAX */
+    bool keep_unit;      /* store "unit"; by default it is checked and dropped,
+                          * as Fluxion's JGF reader never copies it into the
+                          * graph (so its R and JGF outputs show no unit) */
 };
 
 /* Parse the JGF text 'text' of 'len' bytes; 'source' names it in errors

@@ -54,6 +54,7 @@ struct reader {
     size_t cap_direct;
     rg_graph_t *g;
     size_t max_vertices;
+    bool keep_unit;
     struct node n;
     struct ident *ids;
     size_t nids, cap_ids;
@@ -474,7 +475,7 @@ static int add_vertex(struct reader *r, size_t index, rg_vid_t *out)
     in.type = sym(r, n->type);
     in.basename = n->basename ? sym(r, n->basename) : in.type;
     in.name = n->name ? sym(r, n->name) : RG_SYM_NONE;
-    in.unit = n->unit ? sym(r, n->unit) : RG_SYM_EMPTY;
+    in.unit = n->unit && r->keep_unit ? sym(r, n->unit) : RG_SYM_EMPTY;
     in.id = n->id;
     in.uniq_id = n->uniq_id;
     in.rank = n->rank;
@@ -777,6 +778,7 @@ static rg_graph_t *parse_buffer(char *text, size_t len, const char *source,
     struct reader r = {.max_vertices = RG_VERTEX_MAX};
     if (opts && opts->max_vertices)
         r.max_vertices = opts->max_vertices;
+    r.keep_unit = opts && opts->keep_unit;
     jgf__lex_init(&r.l, text, len, source ? source : "<string>", err);
     r.g = rg_graph_create();
     int rc =

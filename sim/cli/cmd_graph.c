@@ -253,7 +253,8 @@ static int graph_load_cmd(int argc, char **argv, bool convert)
     if (rc)
         return rc < 0 ? CLI_EXIT_OK : rc;
     eng_error_t err;
-    rg_graph_t *g = jgf_load(in, NULL, &err);
+    struct jgf_opts opts = {.keep_unit = true}; /* lossless, unlike Fluxion */
+    rg_graph_t *g = jgf_load(in, &opts, &err);
     if (!g) {
         cli_print_error(&err);
         return CLI_EXIT_FAIL;

@@ -112,7 +112,8 @@ START_TEST(test_shape_and_roundtrip)
     char *b = to_text(h, &lb);
     ck_assert_uint_eq(la, lb);
     ck_assert(memcmp(a, b, la) == 0);
-    rg_graph_t *r = jgf_parse(a, la, "<gen>", NULL, NULL);
+    struct jgf_opts keep = {.keep_unit = true};
+    rg_graph_t *r = jgf_parse(a, la, "<gen>", &keep, NULL);
     ck_assert_ptr_nonnull(r);
     ck_assert(rg_graph_equal(g, r, NULL, 0));
     free(a);
