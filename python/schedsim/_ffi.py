@@ -37,6 +37,10 @@ typedef enum match_op_t {
     END_MATCH_OP_T
 } match_op_t;
 
+const char *match_op_to_string(match_op_t match_op);
+match_op_t match_op_from_string(const char *str);
+bool match_op_valid(match_op_t match_op);
+
 typedef enum resource_status_t { RESOURCE_UP = 0, RESOURCE_DOWN = 1 } resource_status_t;
 
 void eng_free(void *p);
@@ -54,6 +58,9 @@ int reapi_cli_match(reapi_cli_ctx_t *ctx, match_op_t match_op,
 int reapi_cli_match_with_jobid(reapi_cli_ctx_t *ctx, match_op_t match_op,
                                const char *jobspec, uint64_t jobid,
                                bool *reserved, char **R, int64_t *at, double *ov);
+int reapi_cli_match_allocate(reapi_cli_ctx_t *ctx, bool orelse_reserve,
+                             const char *jobspec, uint64_t *jobid, bool *reserved,
+                             char **R, int64_t *at, double *ov);
 int reapi_cli_match_satisfy(reapi_cli_ctx_t *ctx, const char *jobspec, bool *sat,
                             double *ov);
 int reapi_cli_update_allocate(reapi_cli_ctx_t *ctx, const uint64_t jobid,
