@@ -113,14 +113,19 @@ static int reserve_loop(eng_t *e, const jobspec_t *js, rg_vid_t root, struct job
     memcpy(agg, e->agg_buf, len * sizeof *agg);
     int rc = ENG_EBUSY;
     int64_t t;
+    /* As Fluxion's for loop, the step (next) runs once more after the
+     * successful select: its error is what Fluxion reports should the
+     * update then emit nothing. */
     for (t = planner_multi_avail_time_first(p, m->at + 1, m->duration, agg, len);
          t >= 0 && rc; t = planner_multi_avail_time_next(p)) {
         m->at = t;
         rc = trav__select(e, js->resources, js->nresources, root, m, x);
         add_visits(e);
     }
-    if (rc == 0)
+    if (rc == 0) {
+        e->after_next = t < 0 ? (t == ENG_ENOMATCH ? ENG_ENOENT : (int)t) : 0;
         return 0;
+    }
     if (t == ENG_ENOMATCH || t == ENG_ELIMIT) {
         int src = sat_check(e, js, root, m, x);
         return src == 0 ? ENG_EBUSY : src;
@@ -213,6 +218,8 @@ static int run(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t job
         e->tot_post = e->postorder;
         goto out;
     }
+    e->after_next = 0;
+    e->stale = ENG_ESTATE;
     rc = schedule(e, js, m, x, op, root, dfv);
     if (rc < 0)
         goto out;
@@ -227,6 +234,13 @@ static int run(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t job
     if (m->at + m->duration > e->graph_end)
         m->duration = e->graph_end - m->at;
     rc = trav__update(e, root, w, m, true, err);
+    /* Nothing emitted: Fluxion fails with whatever errno is left over, the
+     * reserve loop's last planner error or else a stale one (ENOTTY from
+     * stdio in resource-query), which its client treats as a hard error. */
+    if (rc == ENG_EINVAL && e->rt_seq == e->seq) {
+        rc = e->after_next ? e->after_next : e->stale;
+        eng_errorf(err, rc, NULL, 0, 0, "match found but its update emitted nothing");
+    }
 out:
     memcpy(e->xtypes, saved, sizeof saved);
     e->nxtypes = nsaved;
@@ -256,7 +270,7 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
     res->overhead_s = eng__clock() - t0;
     res->preorder = e->tot_pre;
     res->postorder = e->tot_post;
-    if (rc == ENG_ENOMATCH)
+    if (rc == ENG_ENOMATCH || rc == ENG_ENOENT)
         res->satisfiable = false;
     if (rc < 0) {
         if (rc == ENG_EBUSY || rc == ENG_ENOMATCH)

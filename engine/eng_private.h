@@ -209,6 +209,8 @@ struct eng {
     size_t capjr;
     const jobspec_t *js;
     int64_t *agg_buf;
+    int after_next; /* planner error of the reserve loop's extra step */
+    int stale;      /* Fluxion's errno as last set during this match */
     char msg[ENG_MSG_MAX];
 
     /* jobs */

@@ -569,8 +569,8 @@ static int set_label(eng_t *e, rg_vid_t u, struct req r)
     return 0;
 }
 
-static int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
-                   bool pristine, bool *excl, struct scoring *to_parent)
+static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
+                    bool pristine, bool *excl, struct scoring *to_parent)
 {
     bool x_in = *excl || trav__exclusivity(e, r.rs, r.n, u);
     bool x_inout = x_in, check_pres = pristine;
@@ -621,6 +621,18 @@ done:
     return rc;
 }
 
+/* Every failing visit leaves Fluxion's errno at EBUSY (EINVAL for a
+ * conflicting request): remembered, because a later failure that sets
+ * nothing reports it. */
+static int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
+                   bool pristine, bool *excl, struct scoring *to_parent)
+{
+    int rc = dom_dfv_(e, m, u, r, pristine, excl, to_parent);
+    if (rc != 0)
+        e->stale = rc == ENG_EINVAL || rc == ENG_ENOMEM ? rc : ENG_EBUSY;
+    return rc;
+}
+
 /* ---- the root ------------------------------------------------------------------- */
 
 static int resolve_graph(eng_t *e, rg_vid_t root, struct req r, struct scoring *dfu,
@@ -664,6 +676,8 @@ int trav__select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root
         rc = score__add(e, dfu, V(e, root)->type, &g, &ev, 1);
         if (rc == 0)
             rc = resolve_graph(e, root, r, dfu, &needs);
+        if (rc == ENG_ENOMATCH)
+            e->stale = rc;
         e->rt_needs = needs;
         e->rt_excl = x_in;
         e->rt_seq = e->seq;
