@@ -4,17 +4,17 @@
  * depth, node count and aliases are checked while reading, before memory is
  * spent, and every node keeps its start mark.
  *
- * JSON: jansson decides validity (its syntax errors carry the best line and
- * column, and JSON_REJECT_DUPLICATES catches repeated keys), but jansson keeps
- * no positions for values.  Rejected alternatives: parsing JSON with libyaml
- * (YAML 1.1 is not a strict superset: tabs, "a":1 without a space after the
- * colon in older libyaml) and walking jansson's tree in step with a position
- * scan (the order of an object's keys would have to match).  So once jansson
- * has accepted the text, a small scanner here reads it again and builds the
- * tree with positions; it never sees invalid JSON, but stays defensive.
- * When jansson rejects text that starts with '{' it may still be YAML flow
- * style, which Fluxion (yaml-cpp) accepts: libyaml gets a try, and jansson's
- * error is reported only if libyaml fails too.
+ * JSON: jansson keeps no positions for values, so a small scanner here
+ * builds the tree with positions.  Rejected alternatives: parsing JSON with
+ * libyaml (YAML 1.1 is not a strict superset: tabs, "a":1 without a space
+ * after the colon in older libyaml) and walking jansson's tree in step with a
+ * position scan (the order of an object's keys would have to match).  The
+ * scanner is strict where it matters (strings, UTF-8, structure) and runs
+ * first; only when it refuses the text does jansson run, because its syntax
+ * errors carry the best line, column and wording (JSON_REJECT_DUPLICATES
+ * for repeated keys).  Text jansson refuses may still be YAML flow style,
+ * which Fluxion (yaml-cpp) accepts: libyaml gets a try, and jansson's error
+ * is reported only if libyaml fails too.
  *
  * Columns count characters (UTF-8 continuation bytes are skipped), as libyaml
  * and jansson do. */
@@ -203,6 +203,7 @@ struct builder {
     int depth;
     size_t nnodes;
     jsnode_t *root;
+    bool ended; /* the first document ended */
     bool done;
     struct anchor anchors[ANCHORS_MAX];
     int nanchors;
@@ -393,10 +394,14 @@ static int yaml_event(struct builder *b, const yaml_event_t *ev)
     case YAML_MAPPING_END_EVENT:
         return pop_frame(b);
     case YAML_DOCUMENT_END_EVENT:
-    case YAML_STREAM_END_EVENT:
         /* Only the first document counts, as with yaml-cpp's YAML::Load
-         * that resource-query uses: later ones are not even read. */
-        b->done = true;
+         * that resource-query uses, but what follows it must at least start
+         * a new document: read one more event (stray "}" is an error). */
+        b->ended = true;
+        return 0;
+    case YAML_DOCUMENT_START_EVENT:
+    case YAML_STREAM_END_EVENT:
+        b->done = b->ended || ev->type == YAML_STREAM_END_EVENT;
         return 0;
     default:
         return 0;
@@ -545,14 +550,46 @@ static size_t junescape(const char *p, const char *end, char *o, size_t *used)
     return put_utf8(o, cp);
 }
 
+/* Well-formed UTF-8 (no overlong forms, surrogates or values past U+10FFFF),
+ * as jansson requires. */
+static bool utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s, *end = p + n;
+    while (p < end) {
+        unsigned c = *p++;
+        int more = c < 0x80             ? 0
+                   : (c & 0xE0) == 0xC0 ? 1
+                   : (c & 0xF0) == 0xE0 ? 2
+                   : (c & 0xF8) == 0xF0 ? 3
+                                        : -1;
+        if (more < 0 || end - p < more)
+            return false;
+        unsigned cp = more == 0 ? c : c & (0x3F >> more);
+        for (int i = 0; i < more; i++, p++) {
+            if ((*p & 0xC0) != 0x80)
+                return false;
+            cp = (cp << 6) | (*p & 0x3F);
+        }
+        static const unsigned min[] = {0, 0x80, 0x800, 0x10000};
+        if (cp < min[more] || cp > 0x10FFFF || (cp >= 0xD800 && cp < 0xE000))
+            return false;
+    }
+    return true;
+}
+
 static int jstring(struct jscan *j, jsnode_t *n)
 {
     jadvance(j); /* opening quote */
     const char *start = j->s;
-    while (j->s < j->end && *j->s != '"')
+    while (j->s < j->end && *j->s != '"') {
+        if ((unsigned char)*j->s < 0x20)
+            return jfail(j, "control character in string");
         j->s += (*j->s == '\\' && j->s + 1 < j->end) ? 2 : 1;
+    }
     if (j->s >= j->end)
         return jfail(j, "unterminated string");
+    if (!utf8_valid(start, (size_t)(j->s - start)))
+        return jfail(j, "invalid utf-8 in string");
     size_t rawlen = (size_t)(j->s - start);
     char *out = jobspec__arena_alloc(j->b->arena, rawlen + 1);
     if (!out)
@@ -583,18 +620,52 @@ static int jstring(struct jscan *j, jsnode_t *n)
 
 static int jvalue(struct jscan *j);
 
+/* Length of the JSON number at 's' (RFC 8259 grammar), 0 if there is none. */
+static size_t number_len(const char *s, const char *end)
+{
+    const char *p = s;
+    p += p < end && *p == '-';
+    if (p < end && *p == '0')
+        p++;
+    else if (p < end && *p >= '1' && *p <= '9')
+        while (p < end && *p >= '0' && *p <= '9')
+            p++;
+    else
+        return 0;
+    if (p + 1 < end && *p == '.' && p[1] >= '0' && p[1] <= '9')
+        for (p++; p < end && *p >= '0' && *p <= '9';)
+            p++;
+    if (p < end && (*p == 'e' || *p == 'E')) {
+        const char *q = p + 1;
+        q += q < end && (*q == '+' || *q == '-');
+        if (q >= end || *q < '0' || *q > '9')
+            return 0;
+        while (q < end && *q >= '0' && *q <= '9')
+            q++;
+        p = q;
+    }
+    return (size_t)(p - s);
+}
+
+/* true, false, null or a number, ending at a delimiter. */
 static int jatom(struct jscan *j, jsnode_t *n)
 {
-    const char *start = j->s;
-    while (j->s < j->end && strchr(",]} \t\r\n", *j->s) == NULL)
-        jadvance(j);
-    if (j->s == start)
-        return jfail(j, "unexpected character");
-    if (!(n->text = jobspec__arena_strndup(j->b->arena, start, (size_t)(j->s - start))))
+    static const char *const words[] = {"true", "false", "null"};
+    size_t len = number_len(j->s, j->end);
+    for (int i = 0; i < 3 && len == 0; i++) {
+        size_t wl = strlen(words[i]);
+        if ((size_t)(j->end - j->s) >= wl && memcmp(j->s, words[i], wl) == 0)
+            len = wl;
+    }
+    if (len == 0 || (j->s + len < j->end && !strchr(",]} \t\r\n", j->s[len])))
+        return jfail(j, "invalid value");
+    if (!(n->text = jobspec__arena_strndup(j->b->arena, j->s, len)))
         return eng_errorf(j->b->err, ENG_ENOMEM, j->b->source, n->line, n->column,
                           "out of memory");
     if (strcmp(n->text, "null") == 0)
         n->kind = JSN_NULL;
+    for (size_t i = 0; i < len; i++)
+        jadvance(j);
     return 0;
 }
 
@@ -659,6 +730,11 @@ static jsnode_t *json_parse(struct builder *b, const char *text, size_t len)
 {
     struct jscan j = {.b = b, .s = text, .end = text + len, .line = 1, .column = 1};
     int rc = jvalue(&j);
+    if (rc == 0) {
+        jskip_ws(&j);
+        if (j.s < j.end)
+            rc = jfail(&j, "text after the end of the document");
+    }
     builder_release(b);
     return rc ? NULL : b->root;
 }
@@ -686,36 +762,53 @@ static bool looks_like_json(const char *text, size_t len)
     return i < len && (text[i] == '{' || text[i] == '[');
 }
 
+static void builder_reset(struct builder *b, eng_error_t *err)
+{
+    jsarena_t *a = b->arena;
+    const char *source = b->source;
+    memset(b, 0, sizeof *b);
+    b->arena = a;
+    b->source = source;
+    b->err = err;
+}
+
+/* Text that starts like JSON: the scanner alone when it accepts (the common
+ * case, half the cost of running jansson too); otherwise jansson's verdict
+ * gives the syntax error, unless libyaml reads it as YAML flow style. */
+static jsnode_t *json_or_yaml(struct builder *b, const char *text, size_t len,
+                              eng_error_t *err)
+{
+    eng_error_t serr = {0}, jerr = {0}, yerr = {0};
+    b->err = &serr;
+    jsnode_t *root = json_parse(b, text, len);
+    if (root)
+        return root;
+    if (serr.code != ENG_EPARSE || json_valid(text, len, b->source, &jerr)) {
+        if (err && err->code == 0)
+            *err = serr;
+        return NULL;
+    }
+    builder_reset(b, &yerr);
+    root = yaml_parse(b, text, len);
+    /* Out of memory is not the text's fault: say so, not jansson's. */
+    if (!root && err && err->code == 0)
+        *err = yerr.code == ENG_ENOMEM ? yerr : jerr;
+    return root;
+}
+
 jsnode_t *jobspec__doc_parse(jsarena_t *a, const char *text, size_t len,
                              const char *source, eng_error_t *err)
 {
     struct builder *b = jobspec__tmp_realloc(a, NULL, sizeof *b);
-    if (b)
-        memset(b, 0, sizeof *b);
     if (!b) {
         eng_errorf(err, ENG_ENOMEM, source, 0, 0, "out of memory");
         return NULL;
     }
     b->arena = a;
     b->source = source;
-    b->err = err;
-    jsnode_t *root = NULL;
-    if (!looks_like_json(text, len)) {
-        root = yaml_parse(b, text, len);
-    } else {
-        eng_error_t jerr = {0};
-        if (json_valid(text, len, source, &jerr)) {
-            root = json_parse(b, text, len);
-        } else {
-            /* Not JSON; maybe YAML flow style.  Keep jansson's error. */
-            eng_error_t yerr = {0};
-            b->err = &yerr;
-            root = yaml_parse(b, text, len);
-            /* Out of memory is not the text's fault: say so, not jansson's. */
-            if (!root && err && err->code == 0)
-                *err = yerr.code == ENG_ENOMEM ? yerr : jerr;
-        }
-    }
+    builder_reset(b, err);
+    jsnode_t *root = looks_like_json(text, len) ? json_or_yaml(b, text, len, err)
+                                                : yaml_parse(b, text, len);
     free(b);
     return root;
 }
