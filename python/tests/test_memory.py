@@ -23,6 +23,16 @@ from schedsim.reapi_cli import ReapiCli
 CYCLES = int(os.environ.get("SCHEDSIM_MEM_CYCLES", "100000"))
 
 
+def _sanitized():
+    with open("/proc/self/maps") as f:
+        return "libasan" in f.read()
+
+
+# ASan's allocator quarantines freed memory: RSS says nothing there
+needs_plain_malloc = pytest.mark.skipif(
+    _sanitized(), reason="AddressSanitizer loaded: RSS does not show released memory")
+
+
 def rss():
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -48,6 +58,7 @@ def test_binding_keeps_nothing_per_call():
         assert grown < 16384, "Python heap grew by %d bytes" % grown
 
 
+@needs_plain_malloc
 def test_errors_keep_nothing():
     with ReapiCli(RGRAPH, OPTIONS) as cli:
         cli.match(JOBSPEC)
@@ -64,6 +75,7 @@ def test_errors_keep_nothing():
         assert rss() - start < 2 * 1024 * 1024
 
 
+@needs_plain_malloc
 def test_closed_contexts_release_everything():
     """CYCLES cycles in ten fresh contexts, each closed: the RSS after the
     last batch is where it was after the second."""
@@ -77,6 +89,7 @@ def test_closed_contexts_release_everything():
     assert marks[-1] - marks[1] < 4 * 1024 * 1024, [m // 1024 for m in marks]
 
 
+@needs_plain_malloc
 @pytest.mark.xfail(reason="reapi_cli journals every match and cancel (for clone) "
                    "and the engine keeps every job record: ~340 bytes per cycle in "
                    "C, the same without Python (bench/bench_reapi)", strict=False)
