@@ -37,7 +37,7 @@ static const char usage_text[] =
     "  --graph FILE           resource graph (JGF); default: a generated cluster of\n"
     "                         64 nodes of 32 cores (one socket)\n"
     "  --trace FILE           workload, SWF or JSON lines (told apart by content);\n"
-    "                         default: 2000 Lublin-Feitelson jobs (offered load 0.9)\n"
+    "                         default: 1000 Lublin-Feitelson jobs (offered load 0.8)\n"
     "                         for the graph, generated with --seed\n"
     "  --queue-policy NAME    fcfs, easy (default), hybrid or conservative\n"
     "  --match-policy NAME    the engine's match policy (default first; low, high,\n"
@@ -93,9 +93,9 @@ enum {
     DEFAULT_SOCKETS =
         1, /* a Fluxion slot cannot span sockets: whole-node jobs need one */
     DEFAULT_CORES = 32,
-    DEFAULT_JOBS = 2000,
+    DEFAULT_JOBS = 1000,
 };
-#define DEFAULT_LOAD 0.9
+#define DEFAULT_LOAD 0.8
 
 struct run_opts {
     const char *graph, *trace, *qpol, *mpol, *resev, *prune, *out;
