@@ -227,7 +227,10 @@ static int build(reapi_cli_ctx_t *ctx, const struct opts *p, const char *rgraph,
     if (!probe)
         return init_fail(ctx, EPROTO, "resource_query_t: ERROR: can't create matcher\n");
     eng_destroy(probe);
-    if (strcmp(p->load_format, "jgf") != 0)
+    /* Fluxion's jgf_shorthand reader differs from jgf only when it updates
+     * (it fills in exclusive subtrees); loading a graph is the same. */
+    if (strcmp(p->load_format, "jgf") != 0 &&
+        strcmp(p->load_format, "jgf_shorthand") != 0)
         return init_fail(ctx, EPROTO, "resource_query_t: ERROR: can't create reader\n");
     /* Fluxion falls back to "simple" for a name it does not know */
     rwrite_format_parse(p->match_format, &fmt);
