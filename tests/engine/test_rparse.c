@@ -1,9 +1,12 @@
 /* test_rparse.c: reading R back (RFC 20 rv1 with and without "scheduling",
  * bare JGF), and positioned errors for malformed R. */
 #include <check.h>
+#include <glob.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "fio.h"
 #include "idset.h"
 #include "rparse.h"
 
@@ -106,42 +109,47 @@ START_TEST(test_bare_jgf)
 }
 END_TEST
 
-static const struct {
-    const char *text;
-    int line;
-    const char *msg;
-} bad[] = {
-    {"{\"version\": 1,\n \"execution\": [}", 2, NULL},
-    {"{\"version\": 2, \"execution\": {}}", 0, "version: only R version 1 is supported"},
-    {"{\"version\": 1, \"execution\": {\"R_lite\": [{\"rank\": \"x\", \"children\": "
-     "{}}]}}",
-     0, "execution.R_lite[0].rank: error parsing range 'x'"},
-    {"{\"version\": 1, \"execution\": {\"R_lite\": [{\"rank\": \"0\", \"children\": "
-     "{\"core\": \"3-1\"}}]}}",
-     0, "execution.R_lite[0].children.core: error parsing range '3-1'"},
-    {"{\"version\": 1, \"execution\": {\"R_lite\": [{\"children\": {}}]}}", 0,
-     "execution.R_lite[0]: \"rank\" must be an idset string"},
-    {"{\"graph\": {\"nodes\": [{\"id\": \"0\", \"metadata\": {\"type\": \"a\"}}], "
-     "\"edges\": "
-     "[{\"source\": \"0\", \"target\": \"17\"}]}}",
-     0, "graph.edges[0]: unknown target '17'"},
-    {"{\"graph\": {\"nodes\": [{\"id\": \"0\", \"metadata\": {}}]}}", 0,
-     "graph.nodes[0]: metadata.type missing"},
-    {"[1, 2]", 0, "R: neither RFC 20 R nor JGF"},
-};
-
-START_TEST(test_bad)
+/* Malformed R is data: tests/data/rparse/invalid/<case>/{input.json,error},
+ * where 'error' holds "line column" and the exact text ("*": any text, for
+ * jansson's own syntax messages). */
+START_TEST(test_invalid_cases)
 {
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+    glob_t gl;
+    ck_assert_int_eq(
+        glob(SCHEDSIM_SOURCE_DIR "/tests/data/rparse/invalid/*/input.json", 0, NULL, &gl),
+        0);
+    ck_assert_uint_ge(gl.gl_pathc, 20);
+    for (size_t i = 0; i < gl.gl_pathc; i++) {
+        char epath[4096];
+        snprintf(epath, sizeof epath, "%.*s/error",
+                 (int)(strlen(gl.gl_pathv[i]) - strlen("/input.json")), gl.gl_pathv[i]);
+        size_t len = 0;
+        char *text = fio_read_all(gl.gl_pathv[i], 1 << 20, &len, NULL);
+        char *want = fio_read_all(epath, 1 << 20, NULL, NULL);
+        ck_assert_ptr_nonnull(text);
+        ck_assert_ptr_nonnull(want);
+        int line = -1, col = -1;
+        ck_assert_int_eq(sscanf(want, "%d %d", &line, &col), 2);
+        char *msg = strchr(want, '\n') + 1;
+        msg[strcspn(msg, "\n")] = '\0';
         eng_error_t err = {0};
-        ck_assert_ptr_null(
-            rparse_parse(bad[i].text, strlen(bad[i].text), "r.json", &err));
+        ck_assert_msg(rparse_parse(text, len, gl.gl_pathv[i], &err) == NULL, "%s: parsed",
+                      gl.gl_pathv[i]);
         ck_assert_int_eq(err.code, ENG_EPARSE);
-        ck_assert_str_eq(err.source, "r.json");
-        ck_assert_int_eq(err.line, bad[i].line);
-        if (bad[i].msg)
-            ck_assert_str_eq(err.text, bad[i].msg);
+        ck_assert_str_eq(err.source, gl.gl_pathv[i]);
+        ck_assert_msg(err.line == line && err.column == col &&
+                          (strcmp(msg, "*") == 0 || strcmp(err.text, msg) == 0),
+                      "%s: got %d:%d: %s", gl.gl_pathv[i], err.line, err.column,
+                      err.text);
+        free(text);
+        free(want);
     }
+    globfree(&gl);
+}
+END_TEST
+
+START_TEST(test_badparam)
+{
     eng_error_t err = {0};
     ck_assert_ptr_null(rparse_parse(NULL, 0, NULL, &err));
     ck_assert_int_eq(err.code, ENG_EINVAL);
@@ -156,7 +164,8 @@ Suite *rparse_suite(void)
     tcase_add_test(tc, test_rv1exec);
     tcase_add_test(tc, test_scheduling);
     tcase_add_test(tc, test_bare_jgf);
-    tcase_add_test(tc, test_bad);
+    tcase_add_test(tc, test_invalid_cases);
+    tcase_add_test(tc, test_badparam);
     suite_add_tcase(s, tc);
     return s;
 }
