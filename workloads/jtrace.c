@@ -465,6 +465,9 @@ wtrace_t *jtrace_parse(const char *text, const char *source, eng_error_t *err)
         free(r.dir);
         return (void)eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory"), NULL;
     }
+    /* a UTF-8 byte-order mark, as some editors write, is not content */
+    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+        text += 3;
     for (const char *p = text; *p;) {
         const char *nl = strchr(p, '\n');
         r.text = p;

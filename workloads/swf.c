@@ -251,6 +251,9 @@ wtrace_t *swf_parse(const char *text, const char *source, const wjob_map_t *map,
     struct reader r = {source ? source : "<string>", 0, text, map, NULL};
     if (!(r.t = wtrace_create(err)))
         return NULL;
+    /* a UTF-8 byte-order mark, as some editors write, is not content */
+    if (strncmp(text, "\xEF\xBB\xBF", 3) == 0)
+        text += 3;
     for (const char *p = text; *p;) {
         const char *nl = strchr(p, '\n');
         const char *end = nl ? nl : p + strlen(p);

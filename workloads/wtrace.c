@@ -253,6 +253,8 @@ void wtrace_stats(const wtrace_t *t, int64_t total_cores, wtrace_stats_t *out)
 enum wtrace_format wtrace_format_detect(const char *text)
 {
     const char *p = text ? text : "";
+    if (strncmp(p, "\xEF\xBB\xBF", 3) == 0) /* UTF-8 byte-order mark */
+        p += 3;
     while (isspace((unsigned char)*p))
         p++;
     if (*p == '{')

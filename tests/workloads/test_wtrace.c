@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "fio.h"
+#include "jtrace.h"
+#include "swf.h"
 #include "wtrace.h"
 
 #define DATA SCHEDSIM_SOURCE_DIR "/tests/data/"
@@ -155,6 +157,17 @@ START_TEST(test_formats)
     ck_assert_int_eq(wtrace_format_detect("1 0 -1"), WTRACE_FORMAT_SWF);
     ck_assert_int_eq(wtrace_format_detect(""), WTRACE_FORMAT_SWF);
     ck_assert_int_eq(wtrace_format_detect("<xml/>"), WTRACE_FORMAT_UNKNOWN);
+    ck_assert_int_eq(wtrace_format_detect("\xEF\xBB\xBF{"), WTRACE_FORMAT_JSONL);
+    eng_error_t err;
+    wtrace_t *t = swf_parse("\xEF\xBB\xBF; MaxProcs: 4\n", "<bom>", NULL, &err);
+    ck_assert_ptr_nonnull(t);
+    ck_assert_str_eq(wtrace_meta_get(t, "MaxProcs"), "4");
+    wtrace_destroy(t);
+    t = jtrace_parse("\xEF\xBB\xBF{\"id\":1,\"submit\":0,\"runtime\":1,\"unmappable\":"
+                     "\"no size\"}\n",
+                     "<bom>", &err);
+    ck_assert_ptr_nonnull(t);
+    wtrace_destroy(t);
     ck_assert_int_eq(wtrace_format_from_name("a/b.swf"), WTRACE_FORMAT_SWF);
     ck_assert_int_eq(wtrace_format_from_name("b.jsonl"), WTRACE_FORMAT_JSONL);
     ck_assert_int_eq(wtrace_format_from_name("b.txt"), WTRACE_FORMAT_UNKNOWN);
