@@ -15,8 +15,12 @@
  *   - reapi_cli_stat() is implemented (Fluxion's returns ENOSYS);
  *   - error messages live in the context, not in a process-wide variable, so
  *     two contexts never see each other's messages;
- *   - graphs load from JGF ("load_format": "jgf"); Fluxion's other readers
- *     (grug, hwloc, rv1exec) fail with EPROTO as an unknown reader would.
+ *   - graphs load from JGF ("load_format": "jgf" or "jgf_shorthand");
+ *     Fluxion's other readers (grug, hwloc, rv1exec) fail with EPROTO as an
+ *     unknown reader would;
+ *   - reapi_cli_clone() rebuilds the clone by replaying the context's
+ *     state-changing calls on a fresh engine (same result, cost linear in
+ *     the history), since the engine has no deep copy.
  *
  * Thread-safety: one context belongs to one thread at a time; distinct
  * contexts may be used from distinct threads. */
