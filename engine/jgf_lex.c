@@ -207,13 +207,21 @@ static int escape(const char **r, char **w, const char *end)
     return 0;
 }
 
-int jgf__string(struct jgf__lex *l, const char *what, char **s, size_t *len)
+/* Bytes that end the fast scan of a string: control characters (the NUL
+ * after the text among them), '"' and '\\'.  A table lookup per byte is
+ * about a third of the instructions of the four tests it replaces, and
+ * string scanning is a third of the load time. */
+#define X4(n) [n] = 1, [n + 1] = 1, [n + 2] = 1, [n + 3] = 1
+static const unsigned char string_stop[256] = {
+    X4(0), X4(4), X4(8), X4(12), X4(16), X4(20), X4(24), X4(28), ['"'] = 1, ['\\'] = 1};
+#undef X4
+
+/* The part of a string from the first escape on: decode in place. */
+static int string_slow(struct jgf__lex *l, const char *what, char *start, const char **rp,
+                       char **wp)
 {
-    ws(l);
-    if (*l->p != '"')
-        return expected(l, what, "string");
-    char *start = ++l->p, *w = NULL;
-    const char *r = start;
+    const char *r = *rp;
+    char *w = NULL;
     for (;;) {
         unsigned char c = (unsigned char)*r;
         if (c == '"')
@@ -232,6 +240,25 @@ int jgf__string(struct jgf__lex *l, const char *what, char **s, size_t *len)
         if (w)
             *w++ = (char)c;
         r++;
+    }
+    *rp = r;
+    *wp = w;
+    return 0;
+}
+
+int jgf__string(struct jgf__lex *l, const char *what, char **s, size_t *len)
+{
+    ws(l);
+    if (*l->p != '"')
+        return expected(l, what, "string");
+    char *start = ++l->p, *w = NULL;
+    const char *r = start;
+    while (!string_stop[(unsigned char)*r])
+        r++;
+    if (*r != '"') {
+        int rc = string_slow(l, what, start, &r, &w);
+        if (rc)
+            return rc;
     }
     char *stop = w ? w : (char *)r;
     *stop = '\0';

@@ -44,6 +44,8 @@ struct vpos {
     struct jgf__pos pos;
 };
 
+enum memo_slot { MEMO_TYPE, MEMO_BASENAME, MEMO_SUBSYS, MEMO_EDGE, MEMO_SLOTS };
+
 struct reader {
     struct jgf__lex l;
     /* Node ids that are canonical decimals below a bound are looked up in a
@@ -60,6 +62,12 @@ struct reader {
     size_t nids, cap_ids;
     struct vpos *vpos;
     size_t cap_vpos;
+    /* Last symbol seen per use (type, basename, subsystem, ...): neighbouring
+     * nodes mostly repeat them, and a strcmp is cheaper than a hash probe. */
+    struct memo {
+        const char *text; /* the symbol's text in the graph */
+        rg_sym_t sym;
+    } memo[MEMO_SLOTS];
 };
 
 /* ---- node id map ----------------------------------------------------------- */
@@ -446,11 +454,24 @@ static rg_sym_t sym(struct reader *r, const char *s)
     return s ? rg_sym_intern(r->g, s) : RG_SYM_NONE;
 }
 
+/* sym() through the memo of 'slot'; with 'insert' false, only finds. */
+static rg_sym_t memo_sym(struct reader *r, enum memo_slot slot, const char *s,
+                         bool insert)
+{
+    struct memo *m = &r->memo[slot];
+    if (m->text && strcmp(m->text, s) == 0)
+        return m->sym;
+    rg_sym_t y = insert ? rg_sym_intern(r->g, s) : rg_sym_find(r->g, s);
+    if (y != RG_SYM_NONE)
+        *m = (struct memo){rg_sym_str(r->g, y), y};
+    return y;
+}
+
 /* The vertex with one of the node's paths and its rank, or RG_VID_NONE. */
 static rg_vid_t existing(struct reader *r)
 {
     for (size_t i = 0; i < r->n.npaths; i++) {
-        rg_sym_t s = rg_sym_find(r->g, r->n.paths[i].key);
+        rg_sym_t s = memo_sym(r, MEMO_SUBSYS, r->n.paths[i].key, false);
         rg_vid_t v =
             s == RG_SYM_NONE
                 ? RG_VID_NONE
@@ -472,8 +493,8 @@ static int add_vertex(struct reader *r, size_t index, rg_vid_t *out)
     }
     struct rg_vertex_init in;
     rg_vertex_init_default(&in);
-    in.type = sym(r, n->type);
-    in.basename = n->basename ? sym(r, n->basename) : in.type;
+    in.type = memo_sym(r, MEMO_TYPE, n->type, true);
+    in.basename = n->basename ? memo_sym(r, MEMO_BASENAME, n->basename, true) : in.type;
     in.name = n->name ? sym(r, n->name) : RG_SYM_NONE;
     in.unit = n->unit && r->keep_unit ? sym(r, n->unit) : RG_SYM_EMPTY;
     in.id = n->id;
@@ -488,7 +509,7 @@ static int add_vertex(struct reader *r, size_t index, rg_vid_t *out)
     for (size_t i = 0; i < n->npaths; i++) {
         eng_error_t perr;
         eng_error_clear(&perr);
-        rg_sym_t s = sym(r, n->paths[i].key);
+        rg_sym_t s = memo_sym(r, MEMO_SUBSYS, n->paths[i].key, true);
         if (s == RG_SYM_NONE || rg_vertex_path_set(r->g, v, s, n->paths[i].val, &perr))
             return err_pos(r, n->paths[i].pos, perr.code ? perr.code : ENG_ENOMEM,
                            ".metadata.paths.%s: %s", n->paths[i].key, perr.text);
@@ -644,7 +665,8 @@ static int read_edge(struct reader *r)
         return err_pos(r, e.dst_pos, ENG_EPARSE, ".target: unknown node id '%s'", e.dst);
     if (!sfresh && !dfresh)
         return 0; /* both endpoints reused: Fluxion adds no edge */
-    rg_sym_t subsys = e.subsys ? sym(r, e.subsys) : RG_SYM_CONTAINMENT;
+    rg_sym_t subsys =
+        e.subsys ? memo_sym(r, MEMO_EDGE, e.subsys, true) : RG_SYM_CONTAINMENT;
     rg_sym_t rel = e.relation ? sym(r, e.relation) : RG_SYM_NONE;
     if (subsys == RG_SYM_NONE || (e.relation && rel == RG_SYM_NONE))
         return eng_errorf(r->l.err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
