@@ -106,7 +106,9 @@ const char *eng_message(const eng_t *e)
 static int check_prune_spec(const char *spec, eng_error_t *err)
 {
     const char *s = spec;
-    while (*s) {
+    if (!*s)
+        return 0;
+    for (;;) {
         const char *comma = strchr(s, ',');
         size_t len = comma ? (size_t)(comma - s) : strlen(s);
         const char *colon = memchr(s, ':', len);

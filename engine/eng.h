@@ -134,18 +134,19 @@ struct eng_match_result {
  * ALLOCATED (at == current time) or RESERVED.  Returns 0, ENG_EBUSY (not at
  * this time / not before the end of time), ENG_ENOMATCH (never; also for
  * ENG_MATCH_SATISFIABILITY when unsatisfiable), ENG_EEXIST (jobid already
- * allocated or reserved), ENG_EINVAL (bad op, empty request, bad duration) or
- * ENG_ENOMEM.  Fluxion quirk kept: when a match is found but its update
- * emits nothing (a request tree Fluxion resolves without marking a path to
- * the root), the call fails with the errno Fluxion is left with: after a
- * reserve search whose planner ran out of times, ENG_ENOENT (errno ENOENT:
- * resource-query reports "traverser: No such file or directory" and treats
- * the request as unsatisfiable) or ENG_ELIMIT (ERANGE); otherwise the errno
- * the traversal last left: ENG_EBUSY when some visit failed before, else
- * ENG_ESTATE (Fluxion's errno is stale there, e.g. ENOTTY).  Except for
- * ENG_EBUSY, resource-query does not advance its job counter then.  'res' is filled on
- * ENG_EBUSY/ENG_ENOMATCH too (visit counts, overhead, satisfiable).  'w' receives nothing
- * on failure. */
+ * allocated or reserved), ENG_EINVAL (bad op, empty request, bad duration, or
+ * a resource type neither built in, nor in the graph, nor a pruning type:
+ * err->text is then Fluxion's jobspec error "Value of "type" must be a
+ * resource type known to fluxion") or ENG_ENOMEM.  Fluxion quirk kept: when a match is
+ * found but its update emits nothing (a request tree Fluxion resolves without marking a
+ * path to the root), the call fails with the errno Fluxion is left with: after a reserve
+ * search whose planner ran out of times, ENG_ENOENT (errno ENOENT: resource-query reports
+ * "traverser: No such file or directory" and treats the request as unsatisfiable) or
+ * ENG_ELIMIT (ERANGE); otherwise the errno the traversal last left: ENG_EBUSY when some
+ * visit failed before, else ENG_ESTATE (Fluxion's errno is stale there, e.g. ENOTTY).
+ * Except for ENG_EBUSY, resource-query does not advance its job counter then.  'res' is
+ * filled on ENG_EBUSY/ENG_ENOMATCH too (visit counts, overhead, satisfiable).  'w'
+ * receives nothing on failure. */
 ENG_API int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobid,
                       rwrite_t *w, struct eng_match_result *res, eng_error_t *err);
 

@@ -181,6 +181,32 @@ static int check_args(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint6
     return 0;
 }
 
+/* Fluxion's jobspec parser accepts only resource types its interner knows:
+ * the built-in ones, those of the graph and the pruning filters'. */
+static bool type_known(const eng_t *e, const char *type)
+{
+    static const char *const builtin[] = {"cluster", "core",        "socket", "gpu",
+                                          "node",    "rack",        "slot",   "xor_slot",
+                                          "ssd",     "storage_node"};
+    for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
+        if (strcmp(type, builtin[i]) == 0)
+            return true;
+    rg_sym_t t = rg_sym_find(e->g, type);
+    return t != RG_SYM_NONE && (rg_graph_type_count(e->g, t) > 0 || prune__is_type(e, t));
+}
+
+static int check_types(const eng_t *e, const jobspec_t *js, eng_error_t *err)
+{
+    for (size_t i = 0; i < js->nresources_total; i++) {
+        const jobspec_resource_t *r = jobspec_resource_at(js, i);
+        if (r && !type_known(e, r->type))
+            return eng_errorf(
+                err, ENG_EINVAL, NULL, r->line, r->column,
+                "Value of \"type\" must be a resource type known to fluxion");
+    }
+    return 0;
+}
+
 static int prepare(eng_t *e, const jobspec_t *js)
 {
     if (js->nresources_total > e->capjr) {
@@ -257,6 +283,8 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
     memset(res, 0, sizeof *res);
     res->satisfiable = true;
     int rc = check_args(e, op, js, jobid, err);
+    if (rc == 0)
+        rc = check_types(e, js, err);
     if (rc < 0)
         return rc;
     eng__msg_clear(e);
