@@ -20,7 +20,8 @@ void ggen_spec_default(struct ggen_spec *spec)
 int64_t ggen_vertex_count(const struct ggen_spec *s)
 {
     int64_t per_socket = s->cores + s->gpus + (s->memory_mib > 0);
-    return 1 + s->racks + s->nodes * (1 + s->sockets * (1 + per_socket));
+    int64_t per_node = 1 + s->node_gpus + (s->node_memory_mib > 0);
+    return 1 + s->racks + s->nodes * (per_node + s->sockets * (1 + per_socket));
 }
 
 /* ---- properties ------------------------------------------------------------ */
@@ -147,6 +148,26 @@ static int add_leaves(struct gen *x, const struct ggen_spec *s, rg_vid_t sock0)
     return 0;
 }
 
+/* GPUs and memory attached to nodes: on the sockets' level, after all the
+ * sockets; their ids follow the per-socket ones of the same node. */
+static int add_node_leaves(struct gen *x, const struct ggen_spec *s, rg_vid_t node0)
+{
+    rg_graph_t *g = x->g;
+    rg_sym_t gpu = rg_sym_intern(g, "gpu"), mem = rg_sym_intern(g, "memory");
+    rg_sym_t mib = rg_sym_intern(g, "MiB");
+    for (int64_t i = 0; i < s->nodes; i++)
+        for (int64_t k = 0; k < s->node_gpus; k++)
+            if (vadd(x, gpu, gpu, s->sockets * s->gpus + k, -1, node0 + (rg_vid_t)i) ==
+                RG_VID_NONE)
+                return -1;
+    int64_t mem_id = s->memory_mib > 0 ? s->sockets : 0;
+    for (int64_t i = 0; i < s->nodes && s->node_memory_mib > 0; i++)
+        if (vadd_sized(x, mem, mem, mem_id, -1, node0 + (rg_vid_t)i, s->node_memory_mib,
+                       mib) == RG_VID_NONE)
+            return -1;
+    return 0;
+}
+
 static int add_vertices(struct gen *x, const struct ggen_spec *s)
 {
     rg_graph_t *g = x->g;
@@ -169,6 +190,8 @@ static int add_vertices(struct gen *x, const struct ggen_spec *s)
         for (int64_t k = 0; k < s->sockets; k++)
             if (vadd(x, sock, sock, k, -1, node0 + (rg_vid_t)i) == RG_VID_NONE)
                 return -1;
+    if (add_node_leaves(x, s, node0))
+        return -1;
     return add_leaves(x, s, sock0);
 }
 
@@ -243,6 +266,8 @@ static int check_spec(const struct ggen_spec *s, eng_error_t *err)
     rc = rc ? rc : check_range(err, "cores", s->cores, 0, GGEN_CORES_MAX);
     rc = rc ? rc : check_range(err, "gpus", s->gpus, 0, GGEN_GPUS_MAX);
     rc = rc ? rc : check_range(err, "memory", s->memory_mib, 0, JGF_SIZE_MAX);
+    rc = rc ? rc : check_range(err, "node gpus", s->node_gpus, 0, GGEN_GPUS_MAX);
+    rc = rc ? rc : check_range(err, "node memory", s->node_memory_mib, 0, JGF_SIZE_MAX);
     if (rc)
         return rc;
     if (!s->cluster || !*s->cluster || strlen(s->cluster) >= GGEN_NAME_MAX ||

@@ -4,7 +4,8 @@
  * layout of Fluxion's own generated graphs (see flux-sched's
  * t/data/resource/jgfs/tiny.json): vertices are created level by level
  * (uniq_id = vertex id = creation order), the children of a socket being
- * all its cores, then its GPUs, then its memory; edges are listed by
+ * all its cores, then its GPUs, then its memory (and those of a node: its
+ * sockets, then node-level GPUs, then node-level memory); edges are listed by
  * source vertex, each source's children in vertex order.  Names are
  * basename + id: nodes and racks are numbered across the cluster, sockets,
  * cores, GPUs and memory within their node (core ids run on across
@@ -35,15 +36,17 @@ struct ggen_prop {
 };
 
 struct ggen_spec {
-    const char *cluster; /* cluster basename (name: basename + "0"); "cluster" */
-    const char *prefix;  /* node basename; "node" */
-    int64_t nodes;       /* >= 1 */
-    int64_t racks;       /* 0: no rack level; else nodes split evenly, in order */
-    int64_t sockets;     /* per node, >= 1 */
-    int64_t cores;       /* per socket, >= 0 */
-    int64_t gpus;        /* per socket, >= 0 */
-    int64_t memory_mib;  /* one memory vertex of this size (unit "MiB") per
-                          * socket; 0: none */
+    const char *cluster;     /* cluster basename (name: basename + "0"); "cluster" */
+    const char *prefix;      /* node basename; "node" */
+    int64_t nodes;           /* >= 1 */
+    int64_t racks;           /* 0: no rack level; else nodes split evenly, in order */
+    int64_t sockets;         /* per node, >= 1 */
+    int64_t cores;           /* per socket, >= 0 */
+    int64_t gpus;            /* per socket, >= 0 */
+    int64_t memory_mib;      /* one memory vertex of this size (unit "MiB") per
+                              * socket; 0: none */
+    int64_t node_gpus;       /* GPUs directly under each node, >= 0 */
+    int64_t node_memory_mib; /* one memory vertex of this size per node; 0: none */
     const struct ggen_prop *props;
     size_t nprops;
 };

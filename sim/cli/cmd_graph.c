@@ -91,6 +91,14 @@ static int parse_gen_opt(int c, const char *arg, struct ggen_spec *s,
         rc = cli_parse_int("graph gen", "--racks", arg, 0, GGEN_NODES_MAX, &v);
         s->racks = v;
         break;
+    case 'G':
+        rc = cli_parse_int("graph gen", "--node-gpus", arg, 0, GGEN_GPUS_MAX, &v);
+        s->node_gpus = v;
+        break;
+    case 'M':
+        rc = cli_parse_int("graph gen", "--node-memory", arg, 1, JGF_SIZE_MAX, &v);
+        s->node_memory_mib = v;
+        break;
     case 'P':
         s->prefix = arg;
         break;
@@ -122,6 +130,8 @@ static int graph_gen(int argc, char **argv)
                                          {"gpus", required_argument, NULL, 'g'},
                                          {"memory", required_argument, NULL, 'm'},
                                          {"racks", required_argument, NULL, 'r'},
+                                         {"node-gpus", required_argument, NULL, 'G'},
+                                         {"node-memory", required_argument, NULL, 'M'},
                                          {"prefix", required_argument, NULL, 'P'},
                                          {"cluster", required_argument, NULL, 'C'},
                                          {"property", required_argument, NULL, 'p'},

@@ -83,6 +83,8 @@ START_TEST(test_shape_and_roundtrip)
     s.cores = 4;
     s.gpus = 2;
     s.memory_mib = 4096;
+    s.node_gpus = 1;
+    s.node_memory_mib = 1024;
     s.prefix = "fat";
     s.cluster = "big";
     s.props = props;
@@ -90,7 +92,7 @@ START_TEST(test_shape_and_roundtrip)
     rg_graph_t *g = ggen_build(&s, NULL);
     ck_assert_ptr_nonnull(g);
     ck_assert_uint_eq(rg_graph_vertex_count(g), (size_t)ggen_vertex_count(&s));
-    ck_assert_uint_eq(rg_graph_vertex_count(g), 1 + 4 + 6 * (1 + 2 * (1 + 4 + 2 + 1)));
+    ck_assert_uint_eq(rg_graph_vertex_count(g), 1 + 4 + 6 * (3 + 2 * (1 + 4 + 2 + 1)));
     ck_assert_int_eq(rg_graph_depth(g), 4);
     rg_vid_t v =
         rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack2/fat5/socket1/core7");
@@ -104,6 +106,20 @@ START_TEST(test_shape_and_roundtrip)
     ck_assert_ptr_null(rg_vertex_prop_get(g, v, "zone"));
     v = rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack2/fat4");
     ck_assert_str_eq(rg_vertex_prop_get(g, v, "zone"), "b");
+    v = rg_vertex_find_path(g, RG_SYM_CONTAINMENT,
+                            "/big0/rack1/fat3/gpu4"); /* after 2x2 */
+    ck_assert_uint_ne(v, RG_VID_NONE);
+    v = rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack1/fat3/memory2");
+    ck_assert_int_eq(rg_vertex_get(g, v)->size, 1024);
+    /* a node's children: sockets, then its gpu, then its memory */
+    rg_vid_t n3 = rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack1/fat3");
+    const char *kids[] = {"socket0", "socket1", "gpu4", "memory2"};
+    int k = 0;
+    for (rg_eid_t e = rg_out_first(g, n3, RG_SYM_CONTAINMENT); e != RG_EID_NONE;
+         e = rg_out_next(g, e, RG_SYM_CONTAINMENT), k++)
+        ck_assert_str_eq(rg_sym_str(g, rg_vertex_get(g, rg_edge_get(g, e)->dst)->name),
+                         kids[k]);
+    ck_assert_int_eq(k, 4);
     ck_assert_uint_eq(rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack3"), 4);
     /* determinism and round trip */
     size_t la, lb;
