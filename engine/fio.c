@@ -2,6 +2,7 @@
 #include "fio.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -71,6 +72,29 @@ char *fio_read_all(const char *path, size_t max_bytes, size_t *len, eng_error_t 
     return buf;
 }
 
+/* Create a fresh temporary file for 'a->tmp' (a "...XXXXXX" template) with the
+ * permissions an ordinary fopen() would give (0666 minus the umask).  mkstemp()
+ * alone would leave every report at 0600; reading the umask means changing it,
+ * which is process-wide, so instead the name mkstemp() picked is reopened with
+ * O_EXCL and mode 0666, letting the kernel apply the umask.  A name stolen in
+ * between fails O_EXCL and is retried with a new template. */
+static int open_tmp(char *tmp, size_t n)
+{
+    for (int attempt = 0; attempt < 16; attempt++) {
+        memcpy(tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
+        int fd = mkstemp(tmp);
+        if (fd < 0)
+            return -1;
+        close(fd);
+        unlink(tmp);
+        fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL, 0666);
+        if (fd >= 0 || errno != EEXIST)
+            return fd;
+    }
+    errno = EEXIST;
+    return -1;
+}
+
 fio_atomic_t *fio_atomic_open(const char *path, eng_error_t *err)
 {
     fio_atomic_t *a = calloc(1, sizeof *a);
@@ -88,8 +112,7 @@ fio_atomic_t *fio_atomic_open(const char *path, eng_error_t *err)
         return (void)eng_errorf(err, ENG_ENOMEM, path, 0, 0, "out of memory"), NULL;
     }
     memcpy(a->tmp, path, n);
-    memcpy(a->tmp + n, ".tmp.XXXXXX", sizeof ".tmp.XXXXXX");
-    int fd = mkstemp(a->tmp);
+    int fd = open_tmp(a->tmp, n);
     if (fd < 0 || !(a->fp = fdopen(fd, "wb"))) {
         int e = errno;
         if (fd >= 0) {

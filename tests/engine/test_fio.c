@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "fio.h"
@@ -20,6 +21,11 @@ START_TEST(test_atomic_roundtrip)
     fputs("hello", fio_atomic_file(a));
     ck_assert_int_eq(access(path, F_OK), -1); /* not visible before commit */
     ck_assert_int_eq(fio_atomic_commit(a, &err), 0);
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    mode_t mask = umask(022); /* test process only: read the mask back */
+    umask(mask);
+    ck_assert_uint_eq(st.st_mode & 0777, 0666 & ~mask);
     size_t len = 0;
     char *text = fio_read_all(path, 1024, &len, &err);
     ck_assert_ptr_nonnull(text);
