@@ -3,7 +3,8 @@
 # Idempotent and quiet when everything is present; uses sudo when not root.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libjansson-dev libyaml-dev libgsl-dev check
-      libsubunit-dev clang-format python3 python3-cffi python3-pytest)
+      libsubunit-dev libxml2-dev libhwloc-dev clang-format python3 python3-cffi
+      python3-pytest)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
