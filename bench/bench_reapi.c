@@ -8,11 +8,16 @@
  * growth per cycle (the context's journal and job table grow by design; see
  * reapi_cli.c).  A benchmark, not a test: it fails only when a call fails.
  *
- * Usage: bench_reapi [GRAPH.json JOBSPEC [CYCLES]]
+ * Usage: bench_reapi [--lib PATH] [CYCLES]
+ *        bench_reapi [--lib PATH] GRAPH.json JOBSPEC [CYCLES]
  *   default: the one-core graph and jobspec of Fluxion's Python README
- *   (the seed of issue 6), 100000 cycles.  Prints one line per figure, and
- *   a last line "RESULT cycle_us=... match_us=... cancel_us=..." for
- *   scripts. */
+ *   (the seed of issue 6) and its options, 100000 cycles.  --lib calls the
+ *   API in that shared library (dlopen) instead of the linked static one:
+ *   the same code Python runs, so the comparison is fair (a position-
+ *   independent library is a little slower than the static archive).  Prints one line per
+ * figure, and a last line "RESULT cycle_us=... match_us=... cancel_us=..." for scripts.
+ */
+#include <dlfcn.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -57,6 +62,51 @@ static const char seed_options[] = "{\"load_format\": \"jgf\", \"prune_filters\"
                                    "\"ALL:core\", \"matcher_name\": \"CA\", "
                                    "\"matcher_policy\": \"high\"}";
 
+/* The calls the benchmark makes, from the linked archive or a dlopen()ed
+ * libschedsim.so. */
+struct api {
+    reapi_cli_ctx_t *(*create)(void);
+    void (*destroy)(reapi_cli_ctx_t *ctx);
+    int (*initialize)(reapi_cli_ctx_t *ctx, const char *rgraph, const char *options);
+    int (*match)(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobspec,
+                 uint64_t *jobid, bool *reserved, char **R, int64_t *at, double *ov);
+    int (*cancel)(reapi_cli_ctx_t *ctx, const uint64_t jobid, bool noent_ok);
+    const char *(*err_msg)(reapi_cli_ctx_t *ctx);
+    void (*release)(void *p);
+};
+
+static const struct api linked = {
+    reapi_cli_new,   reapi_cli_destroy, reapi_cli_initialize,
+    reapi_cli_match, reapi_cli_cancel,  reapi_cli_get_err_msg,
+    eng_free};
+
+/* Fill 'a' from the shared library at 'path'; its handle stays open for
+ * the life of the process. */
+static int api_load(struct api *a, const char *path)
+{
+    void *h = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    if (!h) {
+        fprintf(stderr, "bench_reapi: %s\n", dlerror());
+        return -1;
+    }
+    a->create = (reapi_cli_ctx_t * (*)(void)) dlsym(h, "reapi_cli_new");
+    a->destroy = (void (*)(reapi_cli_ctx_t *))dlsym(h, "reapi_cli_destroy");
+    a->initialize = (int (*)(reapi_cli_ctx_t *, const char *, const char *))dlsym(
+        h, "reapi_cli_initialize");
+    a->match = (int (*)(reapi_cli_ctx_t *, match_op_t, const char *, uint64_t *, bool *,
+                        char **, int64_t *, double *))dlsym(h, "reapi_cli_match");
+    a->cancel =
+        (int (*)(reapi_cli_ctx_t *, const uint64_t, bool))dlsym(h, "reapi_cli_cancel");
+    a->err_msg = (const char *(*)(reapi_cli_ctx_t *))dlsym(h, "reapi_cli_get_err_msg");
+    a->release = (void (*)(void *))dlsym(h, "eng_free");
+    if (!a->create || !a->destroy || !a->initialize || !a->match || !a->cancel ||
+        !a->err_msg || !a->release) {
+        fprintf(stderr, "bench_reapi: %s lacks a reapi_cli function\n", path);
+        return -1;
+    }
+    return 0;
+}
+
 static double now_s(void)
 {
     struct timespec ts;
@@ -78,7 +128,8 @@ static long rss_bytes(void)
 }
 
 /* One match + cancel; adds the seconds of each half to 'tm' and 'tc'. */
-static int cycle(reapi_cli_ctx_t *ctx, const char *js, double *tm, double *tc)
+static int cycle(const struct api *a, reapi_cli_ctx_t *ctx, const char *js, double *tm,
+                 double *tc)
 {
     uint64_t jobid = 0;
     bool reserved = false;
@@ -86,12 +137,12 @@ static int cycle(reapi_cli_ctx_t *ctx, const char *js, double *tm, double *tc)
     int64_t at = 0;
     double ov = 0.0;
     double t0 = now_s();
-    if (reapi_cli_match(ctx, MATCH_ALLOCATE_W_SATISFIABILITY, js, &jobid, &reserved, &R,
-                        &at, &ov) != 0)
+    if (a->match(ctx, MATCH_ALLOCATE_W_SATISFIABILITY, js, &jobid, &reserved, &R, &at,
+                 &ov) != 0)
         return -1;
-    free(R);
+    a->release(R);
     double t1 = now_s();
-    if (reapi_cli_cancel(ctx, jobid, false) != 0)
+    if (a->cancel(ctx, jobid, false) != 0)
         return -1;
     *tm += t1 - t0;
     *tc += now_s() - t1;
@@ -110,24 +161,26 @@ static char *slurp(const char *path)
     return text;
 }
 
-static int run(const char *graph, const char *js, const char *options, long cycles)
+static int run(const struct api *a, const char *graph, const char *js,
+               const char *options, long cycles)
 {
-    reapi_cli_ctx_t *ctx = reapi_cli_new();
-    if (!ctx || reapi_cli_initialize(ctx, graph, options) != 0) {
-        const char *msg = ctx ? reapi_cli_get_err_msg(ctx) : NULL;
+    reapi_cli_ctx_t *ctx = a->create();
+    if (!ctx || a->initialize(ctx, graph, options) != 0) {
+        const char *msg = ctx ? a->err_msg(ctx) : NULL;
         fprintf(stderr, "bench_reapi: initialize failed: %s", msg ? msg : "\n");
-        free((char *)msg);
-        reapi_cli_destroy(ctx);
+        a->release((char *)msg);
+        if (ctx)
+            a->destroy(ctx);
         return 1;
     }
     double tm = 0.0, tc = 0.0;
     for (long i = 0; i < cycles / 10 + 1; i++)
-        if (cycle(ctx, js, &tm, &tc) < 0)
+        if (cycle(a, ctx, js, &tm, &tc) < 0)
             goto fail;
     tm = tc = 0.0;
     long rss0 = rss_bytes();
     for (long i = 0; i < cycles; i++)
-        if (cycle(ctx, js, &tm, &tc) < 0)
+        if (cycle(a, ctx, js, &tm, &tc) < 0)
             goto fail;
     long growth = rss_bytes() - rss0;
     printf("C reapi_cli: %ld match+cancel cycles\n", cycles);
@@ -139,32 +192,46 @@ static int run(const char *graph, const char *js, const char *options, long cycl
     printf("RESULT cycle_us=%.3f match_us=%.3f cancel_us=%.3f rss_per_cycle=%.1f\n",
            (tm + tc) / (double)cycles * 1e6, tm / (double)cycles * 1e6,
            tc / (double)cycles * 1e6, (double)growth / (double)cycles);
-    reapi_cli_destroy(ctx);
+    a->destroy(ctx);
     return 0;
 fail:;
-    const char *msg = reapi_cli_get_err_msg(ctx);
+    const char *msg = a->err_msg(ctx);
     fprintf(stderr, "bench_reapi: match/cancel failed: %s", msg ? msg : "\n");
-    free((char *)msg);
-    reapi_cli_destroy(ctx);
+    a->release((char *)msg);
+    a->destroy(ctx);
     return 1;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: bench_reapi [--lib PATH] [CYCLES]\n"
+                    "       bench_reapi [--lib PATH] GRAPH.json JOBSPEC [CYCLES]\n");
+    return 2;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc != 1 && argc != 3 && argc != 4) {
-        fprintf(stderr, "usage: bench_reapi [GRAPH.json JOBSPEC [CYCLES]]\n");
-        return 2;
+    struct api a = linked;
+    int i = 1;
+    if (argc > 2 && strcmp(argv[1], "--lib") == 0) {
+        if (api_load(&a, argv[2]) < 0)
+            return 1;
+        printf("library: %s\n", argv[2]);
+        i = 3;
     }
-    long cycles = argc == 4 ? strtol(argv[3], NULL, 10) : 100000;
-    if (cycles < 1) {
-        fprintf(stderr, "bench_reapi: CYCLES must be a positive integer\n");
-        return 2;
-    }
-    if (argc == 1)
-        return run(seed_graph, seed_jobspec, seed_options, cycles);
-    char *graph = slurp(argv[1]);
-    char *js = graph ? slurp(argv[2]) : NULL;
-    int rc = graph && js ? run(graph, js, "{\"load_format\": \"jgf\"}", cycles) : 1;
+    int nargs = argc - i;
+    if (nargs > 3)
+        return usage();
+    const char *n = nargs == 1 ? argv[i] : nargs == 3 ? argv[i + 2] : "100000";
+    char *end = NULL;
+    long cycles = strtol(n, &end, 10);
+    if (cycles < 1 || !end || *end)
+        return usage();
+    if (nargs <= 1)
+        return run(&a, seed_graph, seed_jobspec, seed_options, cycles);
+    char *graph = slurp(argv[i]);
+    char *js = graph ? slurp(argv[i + 1]) : NULL;
+    int rc = graph && js ? run(&a, graph, js, "{\"load_format\": \"jgf\"}", cycles) : 1;
     free(graph);
     free(js);
     return rc;

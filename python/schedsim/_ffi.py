@@ -182,14 +182,3 @@ def has(name):
         return False
     return True
 
-
-def take_string(p):
-    """Python str of the engine-allocated C string 'p', released with
-    eng_free (the library's allocator, never Python's or libc's through
-    another path).  NULL gives None."""
-    if p == ffi.NULL:
-        return None
-    try:
-        return ffi.string(p).decode("utf-8", "replace")
-    finally:
-        lib().eng_free(ffi.cast("void *", p))

@@ -176,12 +176,19 @@ class ReapiCli:
         if ctx == ffi.NULL:
             raise MemoryError("reapi_cli_new: cannot allocate a context")
         self._ctx = ffi.gc(ctx, self._lib.reapi_cli_destroy)
+        self._live = None  # the context once initialized, for the fast path
         self._init = False
         self._alloc_out()
         if rgraph is not None:
             self.initialize(rgraph, options)
 
     def _alloc_out(self):
+        # the hot calls, looked up once (a cffi library attribute lookup
+        # costs about as much as reading an out-parameter)
+        self._free = self._lib.eng_free
+        self._c_match = self._lib.reapi_cli_match
+        self._c_cancel = self._lib.reapi_cli_cancel
+        self._c_info = self._lib.reapi_cli_info
         # out-parameters reused by every call: one allocation per instance,
         # not per call (the binding's overhead budget is a few microseconds)
         self._jobid = ffi.new("uint64_t *")
@@ -199,7 +206,7 @@ class ReapiCli:
     def close(self):
         """Free the C context now (also done by the garbage collector).
         Further calls raise ReapiError; closing twice is a no-op."""
-        ctx, self._ctx = getattr(self, "_ctx", None), None
+        ctx, self._ctx, self._live = getattr(self, "_ctx", None), None, None
         if ctx is not None:
             ffi.release(ctx)
 
@@ -222,9 +229,19 @@ class ReapiCli:
             raise ReapiError("reapi_cli: not initialized: call initialize() first", EINVAL)
         return ctx
 
+    def _take(self, p):
+        """str of the engine-allocated string 'p' (None for NULL), released
+        with eng_free."""
+        if not p:  # NULL
+            return None
+        try:
+            return ffi.string(p).decode("utf-8", "replace")
+        finally:
+            self._free(p)
+
     def _raise(self, ctx, what="reapi_cli"):
         eno = ffi.errno
-        msg = _ffi.take_string(ffi.cast("char *", self._lib.reapi_cli_get_err_msg(ctx)))
+        msg = self._take(ffi.cast("char *", self._lib.reapi_cli_get_err_msg(ctx)))
         self._lib.reapi_cli_clear_err_msg(ctx)
         if not msg:  # Fluxion records no text for these: say what happened
             msg = "%s: %s" % (what, _PLAIN.get(eno) or os.strerror(eno))
@@ -245,16 +262,17 @@ class ReapiCli:
         if self._lib.reapi_cli_initialize(ctx, _text(rgraph, "rgraph"), opts) != 0:
             self._raise(ctx, "initialize")
         self._init = True
+        self._live = ctx
 
     def clone(self):
         """An independent deep copy (graph, jobs, status, job counter)."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         c = self._lib.reapi_cli_clone(ctx)
         if c == ffi.NULL:
             self._raise(ctx, "clone")
         new = ReapiCli.__new__(ReapiCli)
         new._lib = self._lib
-        new._ctx = ffi.gc(c, self._lib.reapi_cli_destroy)
+        new._ctx = new._live = ffi.gc(c, self._lib.reapi_cli_destroy)
         new._init = True
         new._alloc_out()
         return new
@@ -274,14 +292,15 @@ class ReapiCli:
         'orelse_reserve') reserve it at the earliest time.  Returns
         ``(jobid, reserved, R, at, ov)``.  Raises ReapiError with errno
         EBUSY (not now), ENODEV (never), EINVAL (bad jobspec)."""
-        ctx = self._ready()
-        js = self._jobspec(jobspec)
-        if self._lib.reapi_cli_match(ctx, 3 if orelse_reserve else 2, js, self._jobid,
-                                     self._bool, self._str, self._at, self._ov) != 0:
+        ctx = self._live or self._ready()
+        js = self._js_bytes if jobspec is self._js_str else self._jobspec(jobspec)
+        if self._c_match(ctx, 3 if orelse_reserve else 2, js, self._jobid, self._bool,
+                         self._str, self._at, self._ov) != 0:
             self._match_failed(ctx, js, orelse_reserve)
-        R = _ffi.take_string(self._str[0])
-        return (self._jobid[0], self._bool[0], _maybe_dict(R, as_dict), self._at[0],
-                self._ov[0])
+        R = self._take(self._str[0])
+        if as_dict:
+            R = _maybe_dict(R, True)
+        return (self._jobid[0], self._bool[0], R, self._at[0], self._ov[0])
 
     def _match_failed(self, ctx, js, orelse_reserve):
         # Fluxion reports EBUSY for allocate_orelse_reserve even when the
@@ -300,7 +319,7 @@ class ReapiCli:
         """Match with any of resource-query's operations (MATCH_OPS names,
         e.g. "without_allocating"), as job 'jobid' (None: the next job
         number).  Returns ``(jobid, reserved, R, at, ov)``."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         code = MATCH_OPS.get(op)
         if code is None:
             raise ReapiError("match_op: unknown match operation '%s'" % (op,), EINVAL)
@@ -314,7 +333,7 @@ class ReapiCli:
             self._jobid[0] = jobid
         if rc != 0:
             self._raise(ctx, "match_op")
-        R = _ffi.take_string(self._str[0])
+        R = self._take(self._str[0])
         return (self._jobid[0], self._bool[0], _maybe_dict(R, as_dict), self._at[0],
                 self._ov[0])
 
@@ -322,7 +341,7 @@ class ReapiCli:
         """True when 'jobspec' could ever be satisfied on this graph (nothing
         is allocated), False when it never could.  Raises ReapiError for a
         malformed jobspec (EINVAL)."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         if self._lib.reapi_cli_match_satisfy(ctx, self._jobspec(jobspec), self._bool,
                                              self._ov) != 0:
             if ffi.errno == ENODEV:  # a valid answer, not an error
@@ -335,12 +354,12 @@ class ReapiCli:
         """Allocate to 'jobid' exactly the resources in R (RFC 20 R with a
         scheduling key, rv1exec R or JGF, str or dict).  Returns
         ``(R, at, ov)`` with R in the configured match format."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         self._cstr[0] = ffi.NULL
         if self._lib.reapi_cli_update_allocate(ctx, jobid, _text(R, "R"), self._at,
                                                self._ov, self._cstr) != 0:
             self._raise(ctx, "update_allocate")
-        out = _ffi.take_string(ffi.cast("char *", self._cstr[0]))
+        out = self._take(ffi.cast("char *", self._cstr[0]))
         return (_maybe_dict(out, as_dict), self._at[0], self._ov[0])
 
     # ---- jobs ------------------------------------------------------------
@@ -348,17 +367,16 @@ class ReapiCli:
     def info(self, jobid):
         """``(mode, reserved, at, ov)`` of job 'jobid': mode "ALLOCATED",
         "RESERVED", "CANCELED"...  Raises ReapiError(ENOENT) when unknown."""
-        ctx = self._ready()
-        if self._lib.reapi_cli_info(ctx, jobid, self._str, self._bool, self._at,
-                                    self._ov) != 0:
+        ctx = self._live or self._ready()
+        if self._c_info(ctx, jobid, self._str, self._bool, self._at, self._ov) != 0:
             self._raise(ctx, "info")
-        return (_ffi.take_string(self._str[0]), self._bool[0], self._at[0], self._ov[0])
+        return (self._take(self._str[0]), self._bool[0], self._at[0], self._ov[0])
 
     def cancel(self, jobid, noent_ok=False):
         """Release job 'jobid'.  Raises ReapiError(ENOENT) when there is no
         such live job, unless 'noent_ok'."""
-        ctx = self._ready()
-        if self._lib.reapi_cli_cancel(ctx, jobid, noent_ok) != 0:
+        ctx = self._live or self._ready()
+        if self._c_cancel(ctx, jobid, noent_ok) != 0:
             self._raise(ctx, "cancel")
         if noent_ok:
             self._lib.reapi_cli_clear_err_msg(ctx)
@@ -367,7 +385,7 @@ class ReapiCli:
         """Release the part of job 'jobid' named by R (rv1exec R or R with a
         scheduling JGF, str or dict).  Returns True when nothing of the job
         is left (it is then fully removed)."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         self._bool2[0] = False  # left unwritten when noent_ok forgives ENOENT
         if self._lib.reapi_cli_partial_cancel(ctx, jobid, _text(R, "R"), noent_ok,
                                               self._bool2) != 0:
@@ -382,24 +400,24 @@ class ReapiCli:
         """Resources satisfying Fluxion's find 'criteria' ("status=down",
         "sched-now=allocated and status=up") as JSON text in 'format' (None:
         the configured match format), or None when nothing matches."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         fmt = format.encode("utf-8") if format is not None else ffi.NULL
         if self._lib.reapi_cli_find(ctx, _text(criteria, "criteria"), fmt,
                                     self._str) != 0:
             self._raise(ctx, "find")
-        return _maybe_dict(_ffi.take_string(self._str[0]), as_dict)
+        return _maybe_dict(self._take(self._str[0]), as_dict)
 
     def set_status(self, path, status):
         """Mark the vertex at containment 'path' ("/tiny0/rack0/node0") and
         its subtree "up" or "down"."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         if self._lib.reapi_cli_set_status(ctx, _text(path, "path"),
                                           _status_value(status)) != 0:
             self._raise(ctx, "set_status")
 
     def get_status(self, path):
         """"up" or "down": the status of the vertex at 'path'."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         st = ffi.new("resource_status_t *")
         if self._lib.reapi_cli_get_status(ctx, _text(path, "path"), st) != 0:
             self._raise(ctx, "get_status")
@@ -407,14 +425,14 @@ class ReapiCli:
 
     def set_rank_status(self, ranks, status):
         """Mark the subtrees of the ranks in idset 'ranks' ("0-3", "all")."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         if self._lib.reapi_cli_set_rank_status(ctx, _text(ranks, "ranks"),
                                                _status_value(status)) != 0:
             self._raise(ctx, "set_rank_status")
 
     def get_rank_status(self, rank):
         """"up" or "down": the status of the node of rank 'rank'."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         st = ffi.new("resource_status_t *")
         if self._lib.reapi_cli_get_rank_status(ctx, _text(str(rank), "rank"), st) != 0:
             self._raise(ctx, "get_rank_status")
@@ -422,20 +440,20 @@ class ReapiCli:
 
     def add_subgraph(self, subgraph):
         """Attach a JGF subgraph (str or dict) to the graph."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         if self._lib.reapi_cli_add_subgraph(ctx, _text(subgraph, "subgraph")) != 0:
             self._raise(ctx, "add_subgraph")
 
     def remove_subgraph(self, path):
         """Remove the subtree at containment 'path'."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         if self._lib.reapi_cli_remove_subgraph(ctx, _text(path, "path")) != 0:
             self._raise(ctx, "remove_subgraph")
 
     def stat(self):
         """``Stat(V, E, J, load, min, max, avg)``: vertices, edges, jobs
         matched, graph load seconds, seconds per match."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         v = ffi.new("int64_t[3]")
         d = ffi.new("double[4]")
         if self._lib.reapi_cli_stat(ctx, v, v + 1, v + 2, d, d + 1, d + 2, d + 3) != 0:
@@ -452,7 +470,7 @@ class ReapiCli:
         """Move the engine's current time to 't' integer seconds (never
         backwards).  Matches start at or after it; 'reserved' means a start
         after it.  Fluxion's standalone client behaves as time 0."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         if not isinstance(t, int) or isinstance(t, bool):
             raise TypeError("set_time: expected int seconds, got %s" % type(t).__name__)
         if _ffi.has("reapi_cli_set_time"):
@@ -465,7 +483,7 @@ class ReapiCli:
 
     def get_time(self):
         """The engine's current time (0 until set_time())."""
-        ctx = self._ready()
+        ctx = self._live or self._ready()
         if _ffi.has("reapi_cli_get_time"):
             return self._lib.reapi_cli_get_time(ctx)
         return self._lib.eng_time(self._engine(ctx))
