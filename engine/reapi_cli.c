@@ -46,8 +46,10 @@ struct reapi_cli_ctx {
     struct journal *jr;
     size_t njr, capjr;
     bool replaying;
-    char init_err[512]; /* resource-query's text for a failed initialization */
-    char prune[256];    /* prune filter spec, for the "known type" check */
+    char init_err[512];     /* resource-query's text for a failed initialization */
+    char prune[256];        /* prune filter spec, for the "known type" check */
+    struct reapi_job *jobs; /* Fluxion's jobs/allocations/reservations maps */
+    size_t njobs, capjobs;
 };
 
 /* ---- messages ------------------------------------------------------------- */
@@ -179,6 +181,7 @@ void reapi_cli_destroy(reapi_cli_ctx_t *ctx)
         for (size_t i = 0; i < ctx->njr; i++)
             free(ctx->jr[i].text);
         free(ctx->jr);
+        free(ctx->jobs);
         free(ctx);
     }
     errno = saved;
@@ -353,20 +356,68 @@ const struct eng_match_result *reapi_cli__last(const reapi_cli_ctx_t *ctx)
     return &ctx->last;
 }
 
-static bool job_in(const reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state st)
+/* The context keeps its own job table, as Fluxion's resource_query_t keeps
+ * 'jobs', 'allocations' and 'reservations' apart from the traverser: a job
+ * the engine placed but whose R could not be written (a writer error) is not
+ * recorded, so "cancel" then reports it nonexistent, as in Fluxion.  Sorted
+ * by jobid; binary search. */
+static size_t job_index(const reapi_cli_ctx_t *ctx, uint64_t jobid)
 {
-    struct eng_job_info info;
-    return ctx->e && eng_job_info(ctx->e, jobid, &info, NULL) == 0 && info.state == st;
+    size_t lo = 0, hi = ctx->njobs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (ctx->jobs[mid].jobid < jobid)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+const struct reapi_job *reapi_cli__job(const reapi_cli_ctx_t *ctx, uint64_t jobid)
+{
+    size_t i = job_index(ctx, jobid);
+    return i < ctx->njobs && ctx->jobs[i].jobid == jobid ? &ctx->jobs[i] : NULL;
+}
+
+int reapi_cli__job_set(reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state st,
+                       int64_t at, double ov)
+{
+    size_t i = job_index(ctx, jobid);
+    if (i < ctx->njobs && ctx->jobs[i].jobid == jobid) {
+        ctx->jobs[i] = (struct reapi_job){jobid, st, at, ov};
+        return 0;
+    }
+    if (ctx->njobs == ctx->capjobs) {
+        size_t cap = ctx->capjobs ? ctx->capjobs * 2 : 16;
+        struct reapi_job *p = realloc(ctx->jobs, cap * sizeof *p);
+        if (!p)
+            return -1;
+        ctx->jobs = p;
+        ctx->capjobs = cap;
+    }
+    memmove(&ctx->jobs[i + 1], &ctx->jobs[i], (ctx->njobs - i) * sizeof *ctx->jobs);
+    ctx->jobs[i] = (struct reapi_job){jobid, st, at, ov};
+    ctx->njobs++;
+    return 0;
+}
+
+int reapi_cli__job_state(reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state st)
+{
+    const struct reapi_job *j = reapi_cli__job(ctx, jobid);
+    return j ? reapi_cli__job_set(ctx, jobid, st, j->at, j->overhead_s) : 0;
 }
 
 bool reapi_cli__is_allocated(const reapi_cli_ctx_t *ctx, uint64_t jobid)
 {
-    return job_in(ctx, jobid, ENG_JOB_ALLOCATED);
+    const struct reapi_job *j = reapi_cli__job(ctx, jobid);
+    return j && j->state == ENG_JOB_ALLOCATED;
 }
 
 bool reapi_cli__is_reserved(const reapi_cli_ctx_t *ctx, uint64_t jobid)
 {
-    return job_in(ctx, jobid, ENG_JOB_RESERVED);
+    const struct reapi_job *j = reapi_cli__job(ctx, jobid);
+    return j && j->state == ENG_JOB_RESERVED;
 }
 
 /* ---- matching ------------------------------------------------------------- */
@@ -477,8 +528,11 @@ static int match_allocate(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobsp
     if (rc == 0 && op != MATCH_SATISFIABILITY) {
         *at = ctx->last.at;
         *reserved = counts_job(op) && ctx->last.reserved;
-        if (counts_job(op))
+        if (counts_job(op)) {
+            reapi_cli__job_set(
+                ctx, jobid, *reserved ? ENG_JOB_RESERVED : ENG_JOB_ALLOCATED, *at, *ov);
             reapi_cli__journal(ctx, REAPI_J_MATCH, op, jobid, jobspec);
+        }
     }
     if (counts_job(op))
         ctx->counter++;

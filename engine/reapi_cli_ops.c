@@ -164,6 +164,7 @@ int reapi_cli_update_allocate(reapi_cli_ctx_t *ctx, const uint64_t jobid, const 
     *R_out = out;
     *at = start;
     *ov = res.overhead_s;
+    reapi_cli__job_set(ctx, jobid, ENG_JOB_ALLOCATED, start, *ov);
     reapi_cli__journal(ctx, REAPI_J_UPDATE, 0, jobid, R);
     return 0;
 }
@@ -228,6 +229,7 @@ int reapi_cli_cancel(reapi_cli_ctx_t *ctx, const uint64_t jobid, bool noent_ok)
         errno = reapi_cli__errno(rc);
         return -1;
     }
+    reapi_cli__job_state(ctx, jobid, ENG_JOB_CANCELED);
     reapi_cli__journal(ctx, REAPI_J_CANCEL, 0, jobid, NULL);
     return 0;
 }
@@ -267,6 +269,8 @@ int reapi_cli_partial_cancel(reapi_cli_ctx_t *ctx, const uint64_t jobid, const c
         errno = reapi_cli__errno(rc);
         return -1;
     }
+    if (*full_removal)
+        reapi_cli__job_state(ctx, jobid, ENG_JOB_CANCELED);
     reapi_cli__journal(ctx, REAPI_J_PCANCEL, 0, jobid, R);
     return 0;
 }
@@ -278,19 +282,19 @@ int reapi_cli_info(reapi_cli_ctx_t *ctx, const uint64_t jobid, char **mode,
 {
     if (!ready(ctx) || !mode || !reserved || !at || !ov)
         return -1;
-    struct eng_job_info info;
-    if (eng_job_info(reapi_cli__engine(ctx), jobid, &info, NULL) < 0) {
+    const struct reapi_job *j = reapi_cli__job(ctx, jobid);
+    if (!j) {
         msgf(ctx, "info: ERROR: nonexistent job %llu\n", (unsigned long long)jobid);
         errno = ENOENT;
         return -1;
     }
-    if (!(*mode = strdup(eng_job_state_name(info.state)))) {
+    if (!(*mode = strdup(eng_job_state_name(j->state)))) {
         errno = ENOMEM;
         return -1;
     }
-    *reserved = info.state == ENG_JOB_RESERVED;
-    *at = info.at;
-    *ov = info.overhead_s;
+    *reserved = j->state == ENG_JOB_RESERVED;
+    *at = j->at;
+    *ov = j->overhead_s;
     return 0;
 }
 

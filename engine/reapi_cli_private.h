@@ -39,6 +39,24 @@ const char *reapi_cli__errmsg(const reapi_cli_ctx_t *ctx);
 /* Append 'text' to the recorded messages. */
 void reapi_cli__errmsg_add(reapi_cli_ctx_t *ctx, const char *text);
 
+/* A job as the context records it (Fluxion's jobs map). */
+struct reapi_job {
+    uint64_t jobid;
+    enum eng_job_state state; /* ALLOCATED, RESERVED or CANCELED */
+    int64_t at;
+    double overhead_s;
+};
+
+/* The record of job 'jobid', or NULL.  Borrowed until the next call. */
+const struct reapi_job *reapi_cli__job(const reapi_cli_ctx_t *ctx, uint64_t jobid);
+
+/* Record job 'jobid' (replacing a previous record).  0, or -1 (ENOMEM). */
+int reapi_cli__job_set(reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state st,
+                       int64_t at, double ov);
+
+/* Change the state of a recorded job (no-op when unknown).  0 or -1. */
+int reapi_cli__job_state(reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state st);
+
 /* True when job 'jobid' is allocated (not reserved) / reserved right now. */
 bool reapi_cli__is_allocated(const reapi_cli_ctx_t *ctx, uint64_t jobid);
 bool reapi_cli__is_reserved(const reapi_cli_ctx_t *ctx, uint64_t jobid);

@@ -153,8 +153,11 @@ static void print_schedule_info(struct q_session *s, uint64_t jobid, const char 
         print_counts(s, stdout);
     }
     fprintf(s->out, INFO_RULE);
-    if (allocated)
+    if (allocated) {
         q_job_set(s, jobid, at == 0 ? Q_ALLOCATED : Q_RESERVED, at, fn, elapse);
+        reapi_cli__job_set(s->ctx, jobid, at == 0 ? ENG_JOB_ALLOCATED : ENG_JOB_RESERVED,
+                           at, elapse);
+    }
 }
 
 static int run_match(struct q_session *s, uint64_t jobid, match_op_t op, const char *fn)
@@ -418,6 +421,7 @@ int q_cmd_partial_cancel(struct q_session *s, int argc, char **argv)
             struct q_job *j = q_job_get(s, jobid);
             if (j)
                 j->state = Q_CANCELED;
+            reapi_cli__job_state(s->ctx, jobid, ENG_JOB_CANCELED);
         } else if (rc != 0) {
             fputs(eng_message(s->e), stdout); /* sic: resource-query uses stdout */
         }
