@@ -1,0 +1,196 @@
+/* test_sim_eng.c: the simulator over the real matching engine (sim_eng.h)
+ * on a generated 4-node graph (1 socket of 2 cores per node, ranks 0-3),
+ * whole-node jobs. */
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "eng.h"
+#include "ggen.h"
+#include "qpol.h"
+#include "sim.h"
+#include "sim_eng.h"
+#include "wjob.h"
+
+struct rig {
+    eng_t *e;
+    sim_eng_t *ae;
+    sim_t *sim;
+};
+
+static void rig_init(struct rig *r, int nodes)
+{
+    struct ggen_spec gs;
+    ggen_spec_default(&gs);
+    gs.nodes = nodes;
+    gs.sockets = 1;
+    gs.cores = 2;
+    eng_error_t err;
+    eng_error_clear(&err);
+    r->e = eng_create(NULL, &err);
+    ck_assert_ptr_nonnull(r->e);
+    ck_assert_int_eq(eng_graph_take(r->e, ggen_build(&gs, &err), &err), 0);
+    r->ae = sim_eng_create(r->e, &err);
+    ck_assert_ptr_nonnull(r->ae);
+    r->sim = sim_create(&sim_eng_ops, r->ae, NULL, &err);
+    ck_assert_ptr_nonnull(r->sim);
+}
+
+static void rig_free(struct rig *r)
+{
+    sim_destroy(r->sim);
+    sim_eng_destroy(r->ae);
+    eng_destroy(r->e);
+}
+
+static void add_job(struct rig *r, int64_t id, sim_time_t submit, int nodes,
+                    sim_time_t runtime)
+{
+    wjob_map_t map = {WJOB_UNIT_NODE, 2};
+    char *js = wjob_jobspec_format(nodes * 2, runtime, &map, NULL);
+    ck_assert_ptr_nonnull(js);
+    struct sim_job_spec s = {.id = id,
+                             .submit = submit,
+                             .runtime = runtime,
+                             .walltime = runtime,
+                             .jobspec = js,
+                             .req_nodes = nodes,
+                             .req_cores = nodes * 2,
+                             .req_gpus = 0};
+    ck_assert_int_eq(sim_job_add(r->sim, &s, NULL), 0);
+    free(js);
+}
+
+static void run(struct rig *r, const char *policy)
+{
+    const struct qpol_ops *ops = qpol_find(policy);
+    eng_error_t err;
+    eng_error_clear(&err);
+    void *q = ops->create(NULL, &err);
+    int rc = sim_run(r->sim, ops, q, &err);
+    ck_assert_msg(rc == 0, "%d %s", rc, err.text);
+    ops->destroy(q);
+}
+
+/* The four-job example of test_qpol.c (J1 3 nodes 100 s at 0, J2 2 nodes 50 s
+ * at 1, J3 4 nodes 50 s at 2, J4 1 node 200 s at 3): fcfs does not depend on
+ * which nodes the engine picks. */
+START_TEST(test_engine_fcfs)
+{
+    struct rig r;
+    rig_init(&r, 4);
+    add_job(&r, 1, 0, 3, 100);
+    add_job(&r, 2, 1, 2, 50);
+    add_job(&r, 3, 2, 4, 50);
+    add_job(&r, 4, 3, 1, 200);
+    add_job(&r, 5, 4, 5, 10); /* never fits: rejected at submission */
+    run(&r, "fcfs");
+    const sim_time_t want[][2] = {{0, 100}, {100, 150}, {150, 200}, {200, 400}};
+    for (size_t i = 0; i < 4; i++) {
+        const sim_job_t *j = sim_job(r.sim, i);
+        ck_assert_int_eq(j->start, want[i][0]);
+        ck_assert_int_eq(j->end, want[i][1]);
+        ck_assert_int_eq(j->units[SIM_UNIT_NODE], j->req_nodes);
+        ck_assert_int_eq(j->units[SIM_UNIT_CORE], j->req_nodes * 2);
+    }
+    ck_assert_str_eq(sim_job(r.sim, 0)->r_lite,
+                     "[{\"rank\":\"1-3\",\"children\":{\"core\":\"0-1\"}}]");
+    ck_assert_str_eq(sim_job(r.sim, 0)->nodelist,
+                     "node[1-3]"); /* "first" takes high ids */
+    ck_assert_str_eq(sim_job(r.sim, 2)->nodelist, "node[0-3]");
+    ck_assert_int_eq(sim_job(r.sim, 4)->state, SIM_JOB_REJECTED);
+    int64_t totals[SIM_UNIT_COUNT];
+    sim_totals(r.sim, totals);
+    ck_assert_int_eq(totals[SIM_UNIT_NODE], 4);
+    ck_assert_int_eq(totals[SIM_UNIT_CORE], 8);
+    ck_assert_int_eq(totals[SIM_UNIT_GPU], 0);
+    rig_free(&r);
+}
+END_TEST
+
+/* EASY backfilling through the engine: J1 takes 3 nodes for 100 s, J2 (all
+ * 4 nodes) is reserved at 100, J3 (1 node, 50 s) fits on the free node before
+ * 100 and backfills at 2; J4 (1 node, 500 s) would delay J2 and waits until
+ * J2 ends at 200. */
+START_TEST(test_engine_easy)
+{
+    struct rig r;
+    rig_init(&r, 4);
+    add_job(&r, 1, 0, 3, 100);
+    add_job(&r, 2, 1, 4, 100);
+    add_job(&r, 3, 2, 1, 50);
+    add_job(&r, 4, 3, 1, 500);
+    run(&r, "easy");
+    const sim_time_t want[][3] = {
+        {0, 100, -1}, {100, 200, 100}, {2, 52, -1}, {200, 700, 200}};
+    for (size_t i = 0; i < 4; i++) {
+        const sim_job_t *j = sim_job(r.sim, i);
+        ck_assert_msg(j->start == want[i][0] && j->end == want[i][1] &&
+                          j->first_reserved_at == want[i][2],
+                      "job %zu: %lld-%lld (%lld)", i + 1, (long long)j->start,
+                      (long long)j->end, (long long)j->first_reserved_at);
+    }
+    rig_free(&r);
+}
+END_TEST
+
+/* node3 is down from 0 to 30 (by name) and node2 from 0 to 60 (by path): a
+ * 4-node job submitted at 10 starts at 60. */
+START_TEST(test_engine_status)
+{
+    struct rig r;
+    rig_init(&r, 4);
+    add_job(&r, 1, 10, 4, 5);
+    ck_assert_int_eq(sim_resource_event_add(r.sim, 0, "node3", false, NULL), 0);
+    ck_assert_int_eq(sim_resource_event_add(r.sim, 0, "/cluster0/node2", false, NULL), 0);
+    ck_assert_int_eq(sim_resource_event_add(r.sim, 30, "node3", true, NULL), 0);
+    ck_assert_int_eq(sim_resource_event_add(r.sim, 60, "/cluster0/node2", true, NULL), 0);
+    run(&r, "conservative");
+    ck_assert_int_eq(sim_job(r.sim, 0)->start, 60);
+    rig_free(&r);
+
+    rig_init(&r, 2);
+    ck_assert_int_eq(sim_resource_event_add(r.sim, 0, "node7", false, NULL), 0);
+    const struct qpol_ops *ops = qpol_find("fcfs");
+    void *q = ops->create(NULL, NULL);
+    eng_error_t err;
+    eng_error_clear(&err);
+    ck_assert_int_eq(sim_run(r.sim, ops, q, &err), ENG_ENOENT);
+    ck_assert_str_eq(err.text, "no node named 'node7'");
+    ops->destroy(q);
+    rig_free(&r);
+}
+END_TEST
+
+/* A jobspec the engine cannot parse rejects that job, not the run. */
+START_TEST(test_engine_bad_jobspec)
+{
+    struct rig r;
+    rig_init(&r, 2);
+    struct sim_job_spec s = {.id = 9,
+                             .submit = 0,
+                             .runtime = 1,
+                             .walltime = 1,
+                             .jobspec = "{\"version\": 1, \"resources\": 3}"};
+    ck_assert_int_eq(sim_job_add(r.sim, &s, NULL), 0);
+    add_job(&r, 10, 0, 1, 10);
+    run(&r, "easy");
+    const sim_job_t *j = sim_job(r.sim, 0);
+    ck_assert_int_eq(j->state, SIM_JOB_REJECTED);
+    ck_assert_msg(strncmp(j->note, "invalid jobspec: <job 1>:", 25) == 0, "%s", j->note);
+    ck_assert_int_eq(sim_job(r.sim, 1)->state, SIM_JOB_COMPLETED);
+    rig_free(&r);
+}
+END_TEST
+
+Suite *sim_eng_suite(void)
+{
+    Suite *s = suite_create("sim_eng");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, test_engine_fcfs);
+    tcase_add_test(tc, test_engine_easy);
+    tcase_add_test(tc, test_engine_status);
+    tcase_add_test(tc, test_engine_bad_jobspec);
+    suite_add_tcase(s, tc);
+    return s;
+}
