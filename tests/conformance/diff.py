@@ -31,7 +31,7 @@ PRUNE = [None, "ALL:core", "ALL:core,ALL:node", "ALL:core,ALL:gpu,ALL:memory",
          "ALL:core,ALL:gpu,ALL:socket,ALL:node,ALL:memory", "rack:node,node:core"]
 
 
-def make_graph(rng):
+def make_graph(rng, unranked):
     nodes, edges = [], []
     uid = [0]
     counters = {}
@@ -54,7 +54,7 @@ def make_graph(rng):
         edges.append({"source": str(src), "target": str(dst),
                       "metadata": {"subsystem": "containment"}})
 
-    ranked = rng.random() < 0.85
+    ranked = rng.random() >= unranked
     root, rpath = vertex("cluster", "", -1, basename="cluster")
     nrank = 0
     for _ in range(rng.randint(1, 3)):
@@ -137,7 +137,7 @@ def trial(i, rng, args, work):
     d = os.path.join(work, "t%04d" % i)
     os.makedirs(d)
     with open(os.path.join(d, "graph.json"), "w") as fp:
-        json.dump(make_graph(rng), fp)
+        json.dump(make_graph(rng, args.unranked), fp)
     jobspecs = []
     for j in range(3):
         p = os.path.join(d, "job%d.json" % j)
@@ -169,6 +169,8 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--keep", help="directory for the failing trials (default: a temp dir)")
     ap.add_argument("--formats", default=",".join(FORMATS))
+    ap.add_argument("--unranked", type=float, default=0.15,
+                    help="share of graphs whose vertices have no rank (rv1 fails there)")
     ap.add_argument("--policies", default=",".join(POLICIES))
     args = ap.parse_args()
     args.formats = args.formats.split(",")
