@@ -46,6 +46,15 @@ typedef enum resource_status_t { RESOURCE_UP = 0, RESOURCE_DOWN = 1 } resource_s
 void eng_free(void *p);
 int eng_time_set(eng_t *e, int64_t t);
 int64_t eng_time(const eng_t *e);
+struct eng_stats {
+    uint64_t vertices, edges;
+    uint64_t jobs;
+    uint64_t matches;
+    double load_s;
+    double match_min_s, match_max_s, match_avg_s;
+    uint32_t preorder, postorder;
+};
+void eng_stats_get(const eng_t *e, struct eng_stats *st);
 
 reapi_cli_ctx_t *reapi_cli_new(void);
 reapi_cli_ctx_t *reapi_cli_clone(reapi_cli_ctx_t *ctx);

@@ -463,8 +463,20 @@ class ReapiCli:
     def _engine(self, ctx):
         # Fallback while libschedsim.so exports no reapi_cli_set_time(): the
         # context's first member is its engine (struct reapi_cli_ctx in
-        # engine/reapi_cli.c).  Replaced by the exported call when present.
-        return ffi.cast("eng_t **", ctx)[0]
+        # engine/reapi_cli.c).  Checked once against reapi_cli_stat() (same
+        # vertex, edge and job counts) so a changed layout fails loudly
+        # instead of writing through a wrong pointer.
+        e = ffi.cast("eng_t **", ctx)[0]
+        if not getattr(self, "_engine_ok", False):
+            st = ffi.new("struct eng_stats *")
+            mine = self.stat()
+            if e:
+                self._lib.eng_stats_get(e, st)
+            if not e or (st.vertices, st.edges, st.jobs) != (mine.V, mine.E, mine.J):
+                raise ReapiError("set_time: this libschedsim.so exports no "
+                                 "reapi_cli_set_time()", 95)  # ENOTSUP
+            self._engine_ok = True
+        return e
 
     def set_time(self, t):
         """Move the engine's current time to 't' integer seconds (never
