@@ -148,6 +148,28 @@ START_TEST(test_defaults)
 }
 END_TEST
 
+/* Escapes are decoded on input and re-escaped on output. */
+START_TEST(test_escapes)
+{
+    static const char text[] =
+        "{\"graph\": {\"nodes\": [{\"id\": \"0\", \"metadata\": {\"type\": "
+        "\"cluster\", \"name\": \"c\\u00e9\\\"q\\\\\\t\", \"properties\": {\"k\\/x\": "
+        "\"\\ud83d\\ude00\"}, \"paths\": {\"containment\": "
+        "\"/c\\u00e9\\\"q\\\\\\t\"}}}], "
+        "\"edges\": []}}";
+    eng_error_t err;
+    rg_graph_t *g = jgf_parse(text, strlen(text), NULL, NULL, &err);
+    ck_assert_msg(g != NULL, "%d:%d: %s", err.line, err.column, err.text);
+    ck_assert_str_eq(rg_sym_str(g, rg_vertex_get(g, 0)->name), "c\xc3\xa9\"q\\\t");
+    ck_assert_str_eq(rg_vertex_prop_get(g, 0, "k/x"), "\xf0\x9f\x98\x80");
+    ck_assert_uint_eq(rg_graph_root(g, RG_SYM_CONTAINMENT), 0);
+    rg_graph_t *h = roundtrip(g);
+    ck_assert(rg_graph_equal(g, h, NULL, 0));
+    rg_graph_destroy(h);
+    rg_graph_destroy(g);
+}
+END_TEST
+
 START_TEST(test_in_edges_and_power)
 {
     eng_error_t err;
@@ -254,6 +276,7 @@ Suite *jgf_suite(void)
     tcase_add_test(tc, test_shared_jgfs);
     tcase_add_test(tc, test_tiny_contents);
     tcase_add_test(tc, test_defaults);
+    tcase_add_test(tc, test_escapes);
     tcase_add_test(tc, test_in_edges_and_power);
     tcase_add_test(tc, test_attach);
     tcase_add_test(tc, test_limits_and_badparam);
