@@ -98,8 +98,13 @@ struct rg_vertex {
     rg_vid_t parent; /* containment parent (first "contains" in-edge of the
                       * containment subsystem), RG_VID_NONE for a root */
     uint32_t flags;  /* enum rg_vertex_flag bits */
+    /* Adjacency lists (RG_EID_NONE = empty), in insertion order.  Hot loops
+     * may walk out_head / rg_edge.next_out (and in_head / next_in) directly
+     * instead of calling rg_out_first/next; they must then skip edges of
+     * other subsystems and removed endpoints themselves. */
+    rg_eid_t out_head, in_head;
     /* The rest is private to rg.c: do not use. */
-    rg_eid_t out_head, out_tail, in_head, in_tail;
+    rg_eid_t out_tail, in_tail;
     uint32_t props;  /* first property record, 0 = none */
     uint32_t xpaths; /* first stored path record, 0 = none */
     rg_vid_t next_type, next_rank;
@@ -108,10 +113,9 @@ struct rg_vertex {
 /* An edge as stored.  Read-only for callers. */
 struct rg_edge {
     rg_vid_t src, dst;
-    rg_sym_t subsystem; /* RG_SYM_CONTAINMENT by default */
-    rg_sym_t relation;  /* RG_SYM_CONTAINS or RG_SYM_IN for containment edges */
-    /* private to rg.c */
-    rg_eid_t next_out, next_in;
+    rg_sym_t subsystem;         /* RG_SYM_CONTAINMENT by default */
+    rg_sym_t relation;          /* RG_SYM_CONTAINS or RG_SYM_IN for containment edges */
+    rg_eid_t next_out, next_in; /* next edge of src's out-list / dst's in-list */
 };
 
 /* Attributes of a new vertex, all strings already interned in the target
