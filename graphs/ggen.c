@@ -179,11 +179,10 @@ static int add_vertices(struct gen *x, const struct ggen_spec *s)
     for (int64_t r = 0; r < s->racks; r++)
         if (vadd(x, rack, rack, r, -1, 0) == RG_VID_NONE)
             return -1;
-    int64_t per_rack = s->racks ? (s->nodes + s->racks - 1) / s->racks : 0;
     rg_vid_t node0 = (rg_vid_t)rg_graph_vid_bound(g);
     for (int64_t i = 0; i < s->nodes; i++)
-        if (vadd(x, node, nodeb, i, i, s->racks ? (rg_vid_t)(1 + i / per_rack) : 0) ==
-            RG_VID_NONE)
+        if (vadd(x, node, nodeb, i, i,
+                 s->racks ? (rg_vid_t)(1 + i * s->racks / s->nodes) : 0) == RG_VID_NONE)
             return -1;
     rg_vid_t sock0 = (rg_vid_t)rg_graph_vid_bound(g);
     for (int64_t i = 0; i < s->nodes; i++)

@@ -39,7 +39,8 @@ struct ggen_spec {
     const char *cluster;     /* cluster basename (name: basename + "0"); "cluster" */
     const char *prefix;      /* node basename; "node" */
     int64_t nodes;           /* >= 1 */
-    int64_t racks;           /* 0: no rack level; else nodes split evenly, in order */
+    int64_t racks;           /* 0: no rack level; else node i goes to rack
+                              * i * racks / nodes (balanced, in order) */
     int64_t sockets;         /* per node, >= 1 */
     int64_t cores;           /* per socket, >= 0 */
     int64_t gpus;            /* per socket, >= 0 */

@@ -78,7 +78,7 @@ START_TEST(test_shape_and_roundtrip)
     struct ggen_spec s;
     ggen_spec_default(&s);
     s.nodes = 6;
-    s.racks = 4; /* 2 nodes per rack: racks 0-2 used, rack 3 empty */
+    s.racks = 4; /* nodes 0,1 | 2 | 3,4 | 5 */
     s.sockets = 2;
     s.cores = 4;
     s.gpus = 2;
@@ -95,9 +95,9 @@ START_TEST(test_shape_and_roundtrip)
     ck_assert_uint_eq(rg_graph_vertex_count(g), 1 + 4 + 6 * (3 + 2 * (1 + 4 + 2 + 1)));
     ck_assert_int_eq(rg_graph_depth(g), 4);
     rg_vid_t v =
-        rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack2/fat5/socket1/core7");
+        rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack3/fat5/socket1/core7");
     ck_assert_uint_ne(v, RG_VID_NONE);
-    v = rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack2/fat5/socket1/memory1");
+    v = rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack3/fat5/socket1/memory1");
     ck_assert_int_eq(rg_vertex_get(g, v)->size, 4096);
     ck_assert_str_eq(rg_sym_str(g, rg_vertex_get(g, v)->unit), "MiB");
     v = rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack0/fat1");
@@ -107,12 +107,12 @@ START_TEST(test_shape_and_roundtrip)
     v = rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack2/fat4");
     ck_assert_str_eq(rg_vertex_prop_get(g, v, "zone"), "b");
     v = rg_vertex_find_path(g, RG_SYM_CONTAINMENT,
-                            "/big0/rack1/fat3/gpu4"); /* after 2x2 */
+                            "/big0/rack2/fat3/gpu4"); /* after 2x2 */
     ck_assert_uint_ne(v, RG_VID_NONE);
-    v = rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack1/fat3/memory2");
+    v = rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack2/fat3/memory2");
     ck_assert_int_eq(rg_vertex_get(g, v)->size, 1024);
     /* a node's children: sockets, then its gpu, then its memory */
-    rg_vid_t n3 = rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack1/fat3");
+    rg_vid_t n3 = rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack2/fat3");
     const char *kids[] = {"socket0", "socket1", "gpu4", "memory2"};
     int k = 0;
     for (rg_eid_t e = rg_out_first(g, n3, RG_SYM_CONTAINMENT); e != RG_EID_NONE;
@@ -121,6 +121,8 @@ START_TEST(test_shape_and_roundtrip)
                          kids[k]);
     ck_assert_int_eq(k, 4);
     ck_assert_uint_eq(rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack3"), 4);
+    ck_assert_uint_ne(rg_vertex_find_path(g, RG_SYM_CONTAINMENT, "/big0/rack1/fat2"),
+                      RG_VID_NONE);
     /* determinism and round trip */
     size_t la, lb;
     char *a = to_text(g, &la);
