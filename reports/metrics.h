@@ -160,4 +160,30 @@ int metrics_summary_write_text(const metrics_summary_t *s, const char *path,
 int metrics_compare(const char *const *dirs, size_t n, const char *out_path, FILE *table,
                     eng_error_t *err);
 
+/* ---- figures ------------------------------------------------------------ */
+
+/* Limits for the Gantt chart: runs with more ranks or jobs are not drawn
+ * (a chart nobody can read). */
+enum metrics_plot_limit { METRICS_GANTT_MAX_RANKS = 128, METRICS_GANTT_MAX_JOBS = 2000 };
+
+/* A gnuplot script written by metrics_plot(): render it by running gnuplot
+ * on 'script' with 'dir' as the working directory (it writes 'svg' there). */
+struct metrics_plot_script {
+    char dir[4096];
+    char script[64];
+    char svg[64];
+};
+
+/* Write gnuplot scripts (and the data files they read) for the runs in
+ * dirs[0..n): in each run directory utilisation.gp (busy cores and queue
+ * length over time, from utilisation.csv), wait_cdf.dat, and gantt.gp +
+ * gantt.dat (rank x time boxes from allocations.jsonl) when the run is
+ * small enough; in 'out_dir' (NULL: the first run directory) wait_cdf.gp
+ * with one wait-time CDF curve per run.  The scripts are stored in 'out'
+ * (room for 'max'; '*count' gets how many were written).  Returns 0, or
+ * ENG_EIO / ENG_EPARSE (positioned) / ENG_ELIMIT with 'err' set. */
+int metrics_plot(const char *const *dirs, size_t n, const char *out_dir,
+                 struct metrics_plot_script *out, size_t max, size_t *count,
+                 eng_error_t *err);
+
 #endif /* SCHEDSIM_METRICS_H */

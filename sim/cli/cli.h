@@ -41,5 +41,6 @@ int cmd_query(int argc, char **argv);
 int cmd_workload(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_compare(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 #endif /* SCHEDSIM_CLI_H */

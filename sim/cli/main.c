@@ -24,6 +24,7 @@ static const struct cli_cmd commands[] = {
     {"workload", "read, convert and generate workload traces", cmd_workload},
     {"run", "replay a workload trace against a resource graph", cmd_run},
     {"compare", "compare run directories side by side", cmd_compare},
+    {"plot", "write gnuplot scripts and SVG figures of runs", cmd_plot},
     {"version", "print the version", cmd_version},
 };
 enum { NCOMMANDS = sizeof commands / sizeof commands[0] };

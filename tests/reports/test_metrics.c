@@ -308,6 +308,48 @@ START_TEST(test_compare_bad)
 }
 END_TEST
 
+START_TEST(test_plot)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/jobs.csv", dir);
+    ck_assert_int_eq(metrics_jobs_write(path, jobs, 5, NULL), 0);
+    snprintf(path, sizeof path, "%s/allocations.jsonl", dir);
+    ck_assert_int_eq(metrics_allocations_write(path, jobs, 5, NULL), 0);
+    snprintf(path, sizeof path, "%s/utilisation.csv", dir);
+    ck_assert_int_eq(metrics_utilisation_write(path, jobs, 5, totals, NULL), 0);
+    struct metrics_plot_script sc[8];
+    size_t n = 0;
+    const char *dirs[] = {dir};
+    ck_assert_int_eq(metrics_plot(dirs, 1, NULL, sc, 8, &n, NULL), 0);
+    ck_assert_uint_eq(n, 3);
+    ck_assert_str_eq(sc[0].script, "utilisation.gp");
+    ck_assert_str_eq(sc[1].script, "gantt.gp");
+    ck_assert_str_eq(sc[2].svg, "wait_cdf.svg");
+    ck_assert_str_eq(sc[2].dir, dir);
+    char *gantt = slurp("gantt.dat");
+    ck_assert_str_eq(gantt, "0 0 100 1\n1 0 100 1\n2 100 105 2\n3 20 60 3\n");
+    char *cdf = slurp("wait_cdf.dat");
+    ck_assert_str_eq(cdf,
+                     "# wait_s fraction_of_completed_jobs\n0 0.666667\n90 1.000000\n");
+    char *gp = slurp("gantt.gp");
+    ck_assert_ptr_nonnull(strstr(gp, "set yrange [-0.5:3.5]"));
+    free(gantt);
+    free(cdf);
+    free(gp);
+    /* a broken allocations file is reported with its line */
+    snprintf(path, sizeof path, "%s/allocations.jsonl", dir);
+    FILE *fp = fopen(path, "a");
+    fputs("{\"id\": 9}\n", fp);
+    fclose(fp);
+    eng_error_t err;
+    eng_error_clear(&err);
+    ck_assert_int_eq(metrics_plot(dirs, 1, NULL, sc, 8, &n, &err), ENG_EPARSE);
+    ck_assert_int_eq(err.line, 4);
+    ck_assert_str_eq(err.text, "expected {\"id\", \"start\", \"end\", \"R_lite\"}");
+    ck_assert_int_eq(metrics_plot(dirs, 0, NULL, sc, 8, &n, NULL), ENG_EINVAL);
+}
+END_TEST
+
 Suite *metrics_suite(void)
 {
     Suite *s = suite_create("metrics");
@@ -320,6 +362,7 @@ Suite *metrics_suite(void)
     tcase_add_test(tc, test_summary);
     tcase_add_test(tc, test_compare);
     tcase_add_test(tc, test_compare_bad);
+    tcase_add_test(tc, test_plot);
     suite_add_tcase(s, tc);
     return s;
 }
