@@ -109,40 +109,29 @@ struct anc {
     struct tcount tc;
 };
 
-static int partial_ranks(eng_t *e, uint64_t jobid, const idset_t *ranks, bool *full)
+/* Per rank: the subtree root of what was released and the units per type. */
+struct rdata {
+    int64_t rank;
+    rg_vid_t root;
+    int rootlen;
+    struct tcount tc;
+};
+
+/* Take each rank's released units off the job's aggregate spans of every
+ * ancestor of the rank's root, then tell whether the job is gone. */
+static int partial_ancestors(eng_t *e, uint64_t jobid, const struct rdata *rd, size_t nrd,
+                             bool *full)
 {
     rg_vid_t root = rg_graph_root(e->g, e->dom);
     size_t nanc = 0, capanc = 0;
     struct anc *anc = NULL;
     int rc = 0;
-    bool any_root = false;
-    for (unsigned k = idset_first(ranks); k != IDSET_INVALID_ID;
-         k = idset_next(ranks, k)) {
-        if (rg_vertex_first_of_rank(e->g, (int64_t)k) == RG_VID_NONE) {
-            eng__msg_add(e, "remove%u not found in by_rank map.\n", k);
-            rc = ENG_ENOENT;
-            goto out;
-        }
-        struct tcount tc = {.n = 0};
-        bool counted = false;
-        for (rg_vid_t v = rg_vertex_first_of_rank(e->g, (int64_t)k); v != RG_VID_NONE;
-             v = rg_vertex_next_of_rank(e->g, v)) {
-            struct vjob *r = eng__vj_get(e, v, jobid);
-            if (r && (r->flags & VJ_TAG) &&
-                (rc = vtx_cancel(e, v, jobid, &tc, &counted)) < 0) {
-                eng__msg_add(e, "remove: cancel_vertex failed\n.%s.\n",
-                             rg_sym_str(e->g, rg_vertex_get(e->g, v)->name));
-                goto out;
-            }
-        }
-        rg_vid_t rr = eng__rank_root(e, (int64_t)k);
-        any_root = any_root || rr != RG_VID_NONE;
-        if (!counted) {
-            eng__msg_add(e, "remove: %u not found in rank_to_counts.\n", k);
-            rc = ENG_ENOENT;
-            goto out;
-        }
-        for (rg_vid_t p = rg_vertex_get(e->g, rr)->parent; p != RG_VID_NONE;
+    if (nrd == 0) {
+        eng__msg_add(e, "remove: rank_to_root is empty.\n");
+        return ENG_EINVAL;
+    }
+    for (size_t k = 0; k < nrd; k++) {
+        for (rg_vid_t p = rg_vertex_get(e->g, rd[k].root)->parent; p != RG_VID_NONE;
              p = rg_vertex_get(e->g, p)->parent) {
             size_t i = 0;
             while (i < nanc && anc[i].v != p)
@@ -152,22 +141,17 @@ static int partial_ranks(eng_t *e, uint64_t jobid, const idset_t *ranks, bool *f
                     capanc = capanc ? 2 * capanc : 16;
                     struct anc *n = realloc(anc, capanc * sizeof *n);
                     if (!n) {
-                        rc = ENG_ENOMEM;
-                        goto out;
+                        free(anc);
+                        return ENG_ENOMEM;
                     }
                     anc = n;
                 }
                 anc[nanc].v = p;
                 anc[nanc++].tc.n = 0;
             }
-            for (unsigned t = 0; t < tc.n; t++)
-                tc_add(&anc[i].tc, tc.type[t], tc.count[t]);
+            for (unsigned t = 0; t < rd[k].tc.n; t++)
+                tc_add(&anc[i].tc, rd[k].tc.type[t], rd[k].tc.count[t]);
         }
-    }
-    if (!any_root) {
-        eng__msg_add(e, "remove: rank_to_root is empty.\n");
-        rc = ENG_EINVAL;
-        goto out;
     }
     struct vjob *rj = eng__vj_get(e, root, jobid);
     if (rj && (rj->flags & VJ_TAG)) {
@@ -178,8 +162,148 @@ static int partial_ranks(eng_t *e, uint64_t jobid, const idset_t *ranks, bool *f
     } else {
         rc = trav__remove(e, root, jobid);
     }
-out:
     free(anc);
+    return rc;
+}
+
+static int rdata_add(struct rdata **rd, size_t *n, size_t *cap)
+{
+    if (*n == *cap) {
+        *cap = *cap ? 2 * *cap : 16;
+        struct rdata *x = realloc(*rd, *cap * sizeof *x);
+        if (!x)
+            return ENG_ENOMEM;
+        *rd = x;
+    }
+    memset(&(*rd)[*n], 0, sizeof **rd);
+    (*n)++;
+    return 0;
+}
+
+static int partial_ranks(eng_t *e, uint64_t jobid, const idset_t *ranks, bool *full)
+{
+    struct rdata *rd = NULL;
+    size_t nrd = 0, caprd = 0;
+    int rc = 0;
+    for (unsigned k = idset_first(ranks); k != IDSET_INVALID_ID;
+         k = idset_next(ranks, k)) {
+        if (rg_vertex_first_of_rank(e->g, (int64_t)k) == RG_VID_NONE) {
+            eng__msg_add(e, "remove%u not found in by_rank map.\n", k);
+            rc = ENG_ENOENT;
+            goto out;
+        }
+        if ((rc = rdata_add(&rd, &nrd, &caprd)) < 0)
+            goto out;
+        struct rdata *d = &rd[nrd - 1];
+        bool counted = false;
+        for (rg_vid_t v = rg_vertex_first_of_rank(e->g, (int64_t)k); v != RG_VID_NONE;
+             v = rg_vertex_next_of_rank(e->g, v)) {
+            struct vjob *r = eng__vj_get(e, v, jobid);
+            if (r && (r->flags & VJ_TAG) &&
+                (rc = vtx_cancel(e, v, jobid, &d->tc, &counted)) < 0) {
+                eng__msg_add(e, "remove: cancel_vertex failed\n.%s.\n",
+                             rg_sym_str(e->g, rg_vertex_get(e->g, v)->name));
+                goto out;
+            }
+        }
+        d->rank = k;
+        d->root = eng__rank_root(e, (int64_t)k);
+        if (!counted) {
+            eng__msg_add(e, "remove: %u not found in rank_to_counts.\n", k);
+            rc = ENG_ENOENT;
+            goto out;
+        }
+    }
+    rc = partial_ancestors(e, jobid, rd, nrd, full);
+out:
+    free(rd);
+    return rc;
+}
+
+/* The JGF reader's partial cancel (resource_reader_jgf_t::cancel_vtx): every
+ * vertex the JGF names loses the job's aggregate span, tag, exclusivity span
+ * and allocation span; all must be there. */
+static int jgf_cancel_vtx(eng_t *e, rg_vid_t v, uint64_t jobid, struct rdata *d)
+{
+    const char *name = rg_sym_str(e->g, rg_vertex_get(e->g, v)->name);
+    struct vjob *r = eng__vj_get(e, v, jobid);
+    if (r && (r->flags & VJ_AG)) {
+        if (!e->subplan[v] || planner_multi_span_remove(e->subplan[v], r->agspan) < 0)
+            return ENG_EINVAL;
+        r->flags &= ~(uint32_t)VJ_AG;
+    }
+    if (!r || !(r->flags & VJ_X)) {
+        eng__msg_add(e, "cancel_vtx: can't find x_checker span for job %llu in %s.\n",
+                     (unsigned long long)jobid, name);
+        return ENG_EINVAL;
+    }
+    if (r->flags & VJ_TAG) {
+        r->flags &= ~(uint32_t)VJ_TAG;
+        e->ntag[v]--;
+    }
+    r->flags &= ~(uint32_t)VJ_X;
+    planner_span_remove(e->xchk[v], r->xspan);
+    if (!(r->flags & VJ_ALLOC)) {
+        eng__msg_add(e, "cancel_vtx: can't find allocation span for job %llu in %s.\n",
+                     (unsigned long long)jobid, name);
+        eng__vj_drop_if_empty(e, r);
+        return ENG_EINVAL;
+    }
+    int64_t prev = planner_span_planned(e->plans[v], r->span);
+    planner_span_remove(e->plans[v], r->span);
+    r->flags &= ~(uint32_t)VJ_ALLOC;
+    e->nalloc[v]--;
+    eng__vj_drop_if_empty(e, r);
+    tc_add(&d->tc, rg_vertex_get(e->g, v)->type, prev);
+    char buf[RG_PATH_MAX];
+    int len = rg_vertex_path(e->g, v, e->dom, buf, sizeof buf);
+    if (d->root == RG_VID_NONE || (len >= 0 && len < d->rootlen)) {
+        d->root = v;
+        d->rootlen = len;
+    }
+    return 0;
+}
+
+static int partial_jgf(eng_t *e, uint64_t jobid, const rparse_t *rp, bool *full)
+{
+    struct rdata *rd = NULL;
+    size_t nrd = 0, caprd = 0;
+    int rc = 0;
+    for (size_t i = 0; i < rparse_vertex_count(rp) && rc == 0; i++) {
+        const struct rparse_vertex *x = rparse_vertex(rp, i);
+        rg_vid_t v = x->path ? rg_vertex_find_path_rank(e->g, e->dom, x->path, x->rank)
+                             : RG_VID_NONE;
+        if (v == RG_VID_NONE) {
+            eng__msg_add(e,
+                         "exist: inconsistent input vertex: nonexistent path (%s) %s.\n",
+                         x->path ? x->path : "", x->jgf_id);
+            rc = ENG_ENOENT;
+            break;
+        }
+        size_t k = 0;
+        while (k < nrd && rd[k].rank != x->rank)
+            k++;
+        if (k == nrd) {
+            if ((rc = rdata_add(&rd, &nrd, &caprd)) < 0)
+                break;
+            rd[k].rank = x->rank;
+            rd[k].root = RG_VID_NONE;
+        }
+        rc = jgf_cancel_vtx(e, v, jobid, &rd[k]);
+    }
+    if (rc < 0) {
+        eng__msg_add(e, "remove: partial_cancel returned error.\n");
+    } else {
+        /* Fluxion keys its per-rank data by rank: walk them in rank order */
+        for (size_t a = 1; a < nrd; a++)
+            for (size_t b = a; b > 0 && rd[b - 1].rank > rd[b].rank; b--) {
+                struct rdata t = rd[b];
+                rd[b] = rd[b - 1];
+                rd[b - 1] = t;
+            }
+        rc = partial_ancestors(e, jobid, rd, nrd, full);
+    }
+    free(rd);
     return rc;
 }
 
@@ -203,12 +327,10 @@ int eng_partial_cancel(eng_t *e, uint64_t jobid, const char *r, size_t len,
         return err ? err->code : ENG_EPARSE;
     int rc;
     e->preorder = e->postorder = 0;
-    if (rparse_is_rv1(rp) && !rparse_has_jgf(rp)) {
+    if (rparse_has_jgf(rp))
+        rc = partial_jgf(e, jobid, rp, &full);
+    else
         rc = partial_ranks(e, jobid, rparse_ranks(rp), &full);
-    } else {
-        eng__msg_add(e, "partial_cancel: JGF partial cancel is not supported.\n");
-        rc = ENG_ENOTSUP;
-    }
     rparse_destroy(rp);
     e->tot_pre = e->tot_post = 0;
     if (rc < 0)
