@@ -220,9 +220,11 @@ static int64_t avail_at(planner_t *p)
         if (!c)
             break;
         int64_t at = t->n[c].at;
-        int32_t f = planner__pt_first_rem_lt(t, at, req);
-        if (f && t->n[f].at < window_end(at, dur)) {
-            /* Every candidate in [at, f] has f inside its window. */
+        int32_t f = planner__pt_last_rem_lt(t, window_end(at, dur) - 1, req);
+        if (f && t->n[f].at >= at) {
+            /* f, the last short point in the window, is in the window of
+             * every candidate in [at, f]: Fluxion would examine and reject
+             * each of them, so skip them all. */
             failed = true;
             lo = t->n[f].at + 1;
             continue;

@@ -102,6 +102,8 @@ int32_t planner__pt_first_key_ge(const struct pt_tree *t, int64_t lo, int64_t re
 int32_t planner__pt_last_key_ge(const struct pt_tree *t, int64_t req);
 /* First point at or after 'lo' with rem < 'req'; 0 if none. */
 int32_t planner__pt_first_rem_lt(const struct pt_tree *t, int64_t lo, int64_t req);
+/* Last point at or before 'hi' with rem < 'req'; 0 if none. */
+int32_t planner__pt_last_rem_lt(const struct pt_tree *t, int64_t hi, int64_t req);
 /* First point at or after 'lo' with rem > 'limit' or scheduled < 'amount';
  * 0 if none. */
 int32_t planner__pt_first_over(const struct pt_tree *t, int64_t lo, int64_t limit,

@@ -455,24 +455,60 @@ int32_t planner__pt_first_over(const struct pt_tree *t, int64_t lo, int64_t limi
     return first_from(t->n, t->root, 0, 0, lo, &q);
 }
 
-int32_t planner__pt_last_key_ge(const struct pt_tree *t, int64_t req)
+/* Last node (in time order) of subtree 'i' matching 'q', when every node of
+ * it is at or before the bound.  One descent. */
+static int32_t last_all(const struct pt_node *n, int32_t i, int64_t base, int64_t base_s,
+                        const struct pt_pred *q)
 {
-    const struct pt_node *n = t->n;
-    int32_t i = t->root;
-    int64_t base = 0, thr = -req;
-    while (i && base + n[i].min_po <= thr) {
+    while (i && sub_may(n, i, base, base_s, q)) {
         int32_t l = n[i].left, r = n[i].right;
         int64_t self = base + (l ? n[l].sum : 0) + n[i].d;
-        if (r && self + n[r].min_po <= thr) {
+        int64_t self_s = base_s + (l ? n[l].sum_s : 0) + n[i].ds;
+        if (r && sub_may(n, r, self, self_s, q)) {
             base = self;
+            base_s = self_s;
             i = r;
-        } else if (self - n[i].off <= thr) {
+        } else if (node_is(n, i, self, self_s, q)) {
             return i;
         } else {
             i = l;
         }
     }
     return NIL;
+}
+
+/* Last node at or before 'hi' matching 'q'.  O(log n) like first_from(). */
+static int32_t last_upto(const struct pt_node *n, int32_t i, int64_t base, int64_t base_s,
+                         int64_t hi, const struct pt_pred *q)
+{
+    while (i && sub_may(n, i, base, base_s, q)) {
+        int32_t l = n[i].left;
+        if (n[i].at > hi) {
+            i = l;
+            continue;
+        }
+        int64_t self = base + (l ? n[l].sum : 0) + n[i].d;
+        int64_t self_s = base_s + (l ? n[l].sum_s : 0) + n[i].ds;
+        int32_t r = last_upto(n, n[i].right, self, self_s, hi, q);
+        if (r)
+            return r;
+        if (node_is(n, i, self, self_s, q))
+            return i;
+        return last_all(n, l, base, base_s, q);
+    }
+    return NIL;
+}
+
+int32_t planner__pt_last_key_ge(const struct pt_tree *t, int64_t req)
+{
+    struct pt_pred q = {PRED_KEY_GE, -req, 0};
+    return last_upto(t->n, t->root, 0, 0, INT64_MAX, &q);
+}
+
+int32_t planner__pt_last_rem_lt(const struct pt_tree *t, int64_t hi, int64_t req)
+{
+    struct pt_pred q = {PRED_REM_LT, -req, 0};
+    return last_upto(t->n, t->root, 0, 0, hi, &q);
 }
 
 /* Max prefix over nodes in [lo, hi] of subtree 'i'; 'lo_ok'/'hi_ok' say the
