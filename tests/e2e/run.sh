@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# run.sh: end-to-end checks of 'schedsim run' and 'schedsim compare' on real traces.
+# run.sh: end-to-end checks of 'schedsim run', 'compare' and 'plot' on real traces.
 #
 # Environment (set by CTest): SCHEDSIM (binary), SRCDIR, SHARED (/work/shared),
 # BUILDDIR.  Checks, from the written reports:
@@ -122,7 +122,20 @@ grep -q '^wait_mean_s,3539' "$TMP/kth-fcfs/summary.csv" || fail "kth fcfs mean w
 grep -q "^wait_mean_s," "$TMP/cmp.csv" || fail "compare csv"
 grep -q "^queue_policy .*fcfs .*easy" "$TMP/cmp.txt" || fail "compare table"
 
-# 5. bad input and bad options
+# 5. figures: scripts always, SVG when gnuplot is installed
+"$SCHEDSIM" plot --out "$TMP" "$TMP/out" "$TMP/kth-fcfs" > "$TMP/plot.txt" || fail "plot"
+for f in out/utilisation.gp out/gantt.gp out/gantt.dat out/wait_cdf.dat \
+         kth-fcfs/utilisation.gp wait_cdf.gp; do
+    [ -s "$TMP/$f" ] || fail "plot did not write $f"
+done
+[ ! -e "$TMP/kth-fcfs/gantt.gp" ] || fail "gantt drawn for a run too big to read"
+if command -v gnuplot > /dev/null; then
+    [ -s "$TMP/out/gantt.svg" ] && [ -s "$TMP/wait_cdf.svg" ] || fail "no svg"
+else
+    grep -q "gnuplot not found" "$TMP/plot.txt" || fail "plot without gnuplot"
+fi
+
+# 6. bad input and bad options
 set +e
 "$SCHEDSIM" run --graph /nonexistent.json --out "$TMP/x" 2> "$TMP/err"; rc=$?
 [ $rc -eq 1 ] && grep -q "^schedsim: /nonexistent.json" "$TMP/err" || fail "missing graph: $rc"
