@@ -11,9 +11,13 @@ which filters out the noise of a shared machine.  A second, in-process
 figure needs no C run: the wall time of ReapiCli.match() minus the engine's
 own timing of the call ('ov', taken inside reapi_cli_match).
 
+With --instructions, both sides also run under valgrind's callgrind and the
+instructions per cycle are compared: a count that does not depend on the
+machine's load (wall-clock figures on a busy machine do).
+
 Usage: SCHEDSIM_LIB=build/release/engine/libschedsim.so \\
          python3 bench/bench_python.py [--cycles N] [--repeat R] [--c-bench PATH]
-         [GRAPH.json JOBSPEC]
+         [--instructions] [GRAPH.json JOBSPEC]
 Default graph and jobspec: the one-core example of Fluxion's Python README
 (the seed of issue 6), as bench_reapi's default.  Build with
 -DCMAKE_BUILD_TYPE=Release for meaningful figures.
@@ -86,12 +90,42 @@ def c_run(exe, files, cycles):
     return float(m.group(2)) / 1e6, float(m.group(3)) / 1e6
 
 
+def loop(graph, options, jobspec, cycles):
+    """bench_reapi's loop shape, for callgrind: warm-up, then the cycles."""
+    with ReapiCli(graph, options) as cli:
+        for _ in range(cycles + cycles // 10 + 1):
+            cli.cancel(cli.match(jobspec)[0])
+
+
+def callgrind(cmd):
+    """Instructions executed by 'cmd' under callgrind."""
+    p = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+                       + cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                       text=True, check=True)
+    return int(re.search(r"Collected : (\d+)", p.stderr).group(1))
+
+
+def instructions(exe, files):
+    """Instructions per match+cancel cycle, C and Python: two run lengths,
+    so start-up and loading cancel out."""
+    lo, hi = 1000, 3000
+    cycles = (hi + hi // 10) - (lo + lo // 10)
+    lib = os.path.realpath(loaded_path())
+    c = [callgrind([exe, "--lib", lib] + files + [str(n)]) for n in (lo, hi)]
+    py = [callgrind([sys.executable, os.path.abspath(__file__), "--loop", str(n)] + files)
+          for n in (lo, hi)]
+    return (c[1] - c[0]) / cycles, (py[1] - py[0]) / cycles
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("files", nargs="*", help="GRAPH.json JOBSPEC")
     ap.add_argument("--cycles", type=int, default=100000)
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--c-bench", help="path of bench_reapi")
+    ap.add_argument("--instructions", action="store_true",
+                    help="also count instructions with valgrind (a minute or two)")
+    ap.add_argument("--loop", type=int, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if len(a.files) not in (0, 2):
         ap.error("give both GRAPH.json and JOBSPEC, or neither")
@@ -103,6 +137,9 @@ def main():
         options = '{"load_format": "jgf"}'
     else:
         graph, options, jobspec = seed_inputs()
+    if a.loop:
+        loop(graph, options, jobspec, a.loop)
+        return 0
     exe = c_bench_path(a.c_bench)
     have_c = os.access(exe, os.X_OK)
     py, cc = [], []
@@ -127,6 +164,13 @@ def main():
         print("  C baseline skipped: %s not built (target bench_reapi)" % exe)
     print("  in-process: match() wall time minus the engine's own 'ov': %.3f us"
           % (gap * us))
+    if a.instructions and have_c:
+        ci, pi = instructions(exe, a.files)
+        us_per_instr = (cm + ccn) / ci * us
+        print("  instructions per cycle (callgrind): C %.0f, Python %.0f: %+.0f per call,"
+              % (ci, pi, (pi - ci) / 2))
+        print("  about %.3f us per call at the C run's own rate of %.2f instructions/ns"
+              % ((pi - ci) / 2 * us_per_instr, 1 / us_per_instr / 1000))
     return 0
 
 
