@@ -1,0 +1,608 @@
+#!/usr/bin/env python3
+"""Differential test of `schedsim query` against Fluxion's resource-query.
+
+Each case is a random small resource graph (written by `schedsim graph gen`
+as JGF: 1-16 nodes, optional racks, 1-2 sockets, cores, GPUs, memory, node
+properties), a random stream of commands (match allocate /
+allocate_orelse_reserve / allocate_with_satisfiability / satisfiability,
+cancel and partial-cancel of earlier jobs, info, find, set-status,
+set-property) over random version-1 jobspecs (node / socket / core / gpu /
+memory requests, slots at several levels, fixed and min/max/operator counts,
+exclusive flags, durations) and a random point on the option axes: match
+policy (-P, named and custom forms), writer (-F), pruning filters (-p),
+traverser (-T) and subsystem (-S CA).  Both programs run the same commands
+in the same directory with `-t out`; the -t files are compared byte for
+byte (standard error too, reported apart, with --stderr).
+
+Nothing is normalised: with these options (no -e, no stat or list) neither
+program prints anything time dependent to the -t file.
+
+A differing case is minimised (commands dropped, graph shrunk while the -t
+files still differ) and saved under OUT/<case>/: graph.json, the jobspecs,
+cmds, opts (the command line, to rerun with run.sh), want.out (Fluxion),
+got.out (schedsim), diff (unified), and the stderr of both.  A summary of
+differences by axis and by the command whose output differs first is
+printed at the end and written to OUT/summary.txt.
+
+Cases are seeded per case (--seed S, case i uses Random("S:i")), so the
+same case comes out the same whatever --cases, --jobs or --only say.
+
+--self runs schedsim as the reference too (a self-check that needs no
+Fluxion); --gen-only DIR writes the generated cases without running them.
+This is a development tool: the test suite and CI never need Fluxion.
+Exit status: 0 when no case differed, 1 when some did, 2 on usage errors.
+"""
+import argparse
+import concurrent.futures
+import difflib
+import json
+import os
+import random
+import shutil
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DEFAULT_FLUXION = "/opt/fluxion/bin/resource-query"
+DEFAULT_OUT = "/tmp/difftest-out"
+
+POLICIES = ["first", "firstnodex", "low", "high", "lonode", "hinode", "lonodex", "hinodex",
+            "locality", "variation", "custom"]
+WRITERS = ["simple", "pretty_simple", "jgf", "rlite", "rv1", "rv1_nosched"]
+PRUNES = ["none", "ALL:core", "ALL:core,ALL:node", "ALL:core,ALL:node,ALL:gpu",
+          "ALL:core,ALL:gpu,ALL:memory", "ALL:node", "rack:node,node:core",
+          "ALL:core,ALL:socket,ALL:node,ALL:gpu,ALL:memory"]
+TRAVERSERS = ["simple", "flexible"]
+OPS = ["allocate"] * 5 + ["allocate_orelse_reserve"] * 5 + [
+    "allocate_with_satisfiability", "satisfiability"]
+FINDS = ["status=up", "status=down", "sched-now=allocated", "sched-now=free",
+         "sched-future=reserved", "status=up and sched-now=free",
+         "sched-now=allocated or sched-future=reserved",
+         "status=down or sched-now=allocated", "property=ssd", "sched-now=free and property=ssd"]
+DURATIONS = [1, 60, 100, 600, 3600, 7200]
+
+
+# ---------------------------------------------------------------- generation
+
+def gen_graph_params(rng):
+    nodes = rng.choice([1, 1, 2, 2, 3, 4, 4, 5, 6, 8, 8, 12, 16])
+    p = {"nodes": nodes,
+         "racks": rng.choice([0, 0, 1] + ([2, 3] if nodes >= 3 else [])),
+         "sockets": rng.choice([1, 2, 2]),
+         "cores": rng.choice([1, 2, 2, 4, 4, 6, 8]),
+         "gpus": rng.choice([0, 0, 1, 2]),
+         "memory": rng.choice([0, 0, 16, 64]),
+         "props": []}
+    if rng.random() < 0.4:
+        a = rng.randrange(nodes)
+        b = rng.randrange(a, nodes)
+        p["props"].append("ssd@%d-%d" % (a, b) if b > a else "ssd@%d" % a)
+    return p
+
+
+def graph_argv(p):
+    argv = ["-n", str(p["nodes"]), "-s", str(p["sockets"]), "-c", str(p["cores"]),
+            "-g", str(p["gpus"])]
+    if p["memory"]:
+        argv += ["-m", str(p["memory"])]
+    if p["racks"]:
+        argv += ["-r", str(p["racks"])]
+    for prop in p["props"]:
+        name, rng_ = prop.split("@")
+        a, _, b = rng_.partition("-")
+        a, b = int(a), min(int(b or a), p["nodes"] - 1)
+        if a < p["nodes"]:         # minimisation may have dropped nodes
+            argv += ["-p", "%s@%d-%d" % (name, a, b) if b > a else "%s@%d" % (name, a)]
+    return argv
+
+
+def gen_count(rng, hi):
+    """A count: an integer, sometimes a min/max/operator range."""
+    lo = rng.randint(1, max(1, hi))
+    r = rng.random()
+    if r < 0.80:
+        return lo
+    if r < 0.88:
+        return {"min": lo}
+    if r < 0.94:
+        return {"min": lo, "max": lo + rng.randint(0, 3), "operator": "+", "operand": 1}
+    return {"min": lo, "max": lo * 4, "operator": "*", "operand": 2}
+
+
+def gen_jobspec(rng, gp):
+    """A version-1 jobspec as a nested dict (resources, duration)."""
+    # The graph's levels below the root; the request starts at one of them.
+    levels = ["cluster"] + (["rack"] if gp["racks"] else []) + ["node", "socket"]
+    top = rng.choice(levels[1:] + ["node", "node", "socket", "leaf", "leaf"]
+                     + (["cluster"] if rng.random() < 0.1 else []))
+    chain = [] if top == "leaf" else levels[levels.index(top):]
+    if chain and rng.random() < 0.08:
+        # Skip a level: Fluxion's simple traverser needs the graph's shape.
+        del chain[rng.randrange(len(chain))]
+    maxc = {"cluster": 1, "rack": max(1, gp["racks"]), "node": min(4, gp["nodes"] + 1),
+            "socket": gp["sockets"] + (1 if rng.random() < 0.1 else 0)}
+    leaves = [{"type": "core", "count": gen_count(rng, gp["cores"] + 1)}]
+    if rng.random() < 0.3:
+        leaves.append({"type": "gpu", "count": gen_count(rng, max(1, gp["gpus"]))})
+    if rng.random() < 0.2:
+        leaves.append({"type": "memory", "count": rng.choice([1, 4, 8, 16, 32])})
+    if rng.random() < 0.08:
+        leaves = [leaves[-1]]          # a GPU-only or memory-only request
+    # Slot position: 0 = above the chain's top, len(chain) = just above the leaves.
+    spos = rng.randint(0, len(chain))
+    levels_out = []
+    for i, t in enumerate(chain):
+        if i == spos:
+            levels_out.append("slot")
+        levels_out.append(t)
+    if spos == len(chain):
+        levels_out.append("slot")
+    node = leaves
+    for t in reversed(levels_out):
+        if t == "slot":
+            r = {"type": "slot", "count": rng.randint(1, 2), "label": "task", "with": node}
+            if rng.random() < 0.1:
+                r["count"] = gen_count(rng, 2)
+        else:
+            r = {"type": t, "count": rng.randint(1, maxc[t]), "with": node}
+            if t in ("node", "socket") and rng.random() < 0.15:
+                r["count"] = gen_count(rng, maxc[t])
+            x = rng.random()
+            if x < 0.15:
+                r["exclusive"] = True
+            elif x < 0.2:
+                r["exclusive"] = False
+        node = [r]
+    return {"resources": node, "duration": rng.choice(DURATIONS)}
+
+
+def yaml_scalar(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return '"%s"' % v if v in ("+", "*", "^") else v
+    return str(v)
+
+
+def yaml_res(res, ind, out):
+    for r in res:
+        pad = " " * ind
+        out.append("%s- type: %s" % (pad, r["type"]))
+        c = r["count"]
+        if isinstance(c, dict):
+            out.append("%s  count:" % pad)
+            for k in ("min", "max", "operator", "operand"):
+                if k in c:
+                    out.append("%s    %s: %s" % (pad, k, yaml_scalar(c[k])))
+        else:
+            out.append("%s  count: %d" % (pad, c))
+        for k in ("label", "exclusive"):
+            if k in r:
+                out.append("%s  %s: %s" % (pad, k, yaml_scalar(r[k])))
+        if r.get("with"):
+            out.append("%s  with:" % pad)
+            yaml_res(r["with"], ind + 4, out)
+
+
+def jobspec_yaml(js):
+    out = ["version: 1", "resources:"]
+    yaml_res(js["resources"], 2, out)
+    out += ["attributes:", "  system:", "    duration: %d" % js["duration"], "tasks:",
+            '  - command: [ "app" ]', "    slot: task", "    count:", "      per_slot: 1"]
+    return "\n".join(out) + "\n"
+
+
+def node_paths(gp):
+    """Containment paths of the nodes `schedsim graph gen` writes (rack i*R/N)."""
+    paths = []
+    for i in range(gp["nodes"]):
+        if gp["racks"]:
+            paths.append("/cluster0/rack%d/node%d" % (i * gp["racks"] // gp["nodes"], i))
+        else:
+            paths.append("/cluster0/node%d" % i)
+    return paths
+
+
+def gen_commands(rng, gp, njs, policy):
+    """A list of command lines; job files are named job<k>.yaml, partial R pr<k>.json."""
+    cmds, jobs, partials = [], 0, []
+    paths = node_paths(gp)
+    if policy == "variation":
+        for p in paths:
+            if rng.random() < 0.8:
+                cmds.append("set-property %s perf_class=%d" % (p, rng.randint(1, 3)))
+    for _ in range(rng.randint(3, 16)):
+        r = rng.random()
+        if r < 0.62:
+            cmds.append("match %s job%d.yaml" % (rng.choice(OPS), rng.randrange(njs)))
+            jobs += 1
+        elif r < 0.72 and jobs:
+            cmds.append("cancel %d" % rng.randint(1, jobs + (1 if rng.random() < 0.1 else 0)))
+        elif r < 0.76 and jobs:
+            k = len(partials)
+            rank = rng.randrange(gp["nodes"])
+            partials.append(rank)
+            cmds.append("partial-cancel %d rv1exec pr%d.json" % (rng.randint(1, jobs), k))
+        elif r < 0.82 and jobs:
+            cmds.append("info %d" % rng.randint(1, jobs))
+        elif r < 0.92:
+            cmds.append("find " + rng.choice(FINDS + ["jobid-alloc=%d" % max(1, jobs)]))
+        else:
+            st = "down" if rng.random() < 0.7 else "up"
+            cmds.append("set-status %s %s" % (rng.choice(paths), st))
+    return cmds, partials
+
+
+def partial_r(gp, rank):
+    cores = gp["sockets"] * gp["cores"]
+    ch = {"core": "0-%d" % (cores - 1) if cores > 1 else "0"}
+    gpus = gp["sockets"] * gp["gpus"]
+    if gpus:
+        ch["gpu"] = "0-%d" % (gpus - 1) if gpus > 1 else "0"
+    return json.dumps({"version": 1, "execution": {
+        "R_lite": [{"rank": str(rank), "children": ch}], "nodelist": ["node%d" % rank],
+        "starttime": 0, "expiration": 1000000}}) + "\n"
+
+
+def gen_policy(rng):
+    p = rng.choice(POLICIES)
+    if p != "custom":
+        return p
+    parts = ["policy=" + rng.choice(["low", "high"])]
+    for k in ("node_centric", "node_exclusive", "stop_on_1_matches"):
+        if rng.random() < 0.5:
+            parts.append("%s=%s" % (k, rng.choice(["true", "false"])))
+    return " ".join(parts)
+
+
+def gen_case(seed, i, axes):
+    rng = random.Random("%s:%d" % (seed, i))
+    gp = gen_graph_params(rng)
+    njs = rng.randint(1, 4)
+    jobspecs = [gen_jobspec(rng, gp) for _ in range(njs)]
+    policy = gen_policy(rng) if axes["policies"] is None else rng.choice(axes["policies"])
+    writer = rng.choice(axes["writers"])
+    prune = rng.choice(axes["prunes"])
+    trav = rng.choice(axes["traversers"])
+    cmds, partials = gen_commands(rng, gp, njs, policy)
+    return {"id": "c%05d" % i, "graph": gp, "jobspecs": jobspecs, "cmds": cmds,
+            "partials": partials, "policy": policy, "writer": writer, "prune": prune,
+            "trav": trav}
+
+
+def case_opts(case):
+    o = ["-L", "graph.json", "-f", "jgf", "-S", "CA", "-P", case["policy"],
+         "-F", case["writer"], "-T", case["trav"]]
+    if case["prune"] != "none":
+        o += ["-p", case["prune"]]
+    return o + ["-t", "out"]
+
+
+def shq(s):
+    return s if s and all(c.isalnum() or c in "-_=:,./@" for c in s) else "'%s'" % s
+
+
+def write_case(case, d, schedsim):
+    """Write the case's files into d; the graph comes from `schedsim graph gen`."""
+    os.makedirs(d, exist_ok=True)
+    r = subprocess.run([schedsim, "graph", "gen"] + graph_argv(case["graph"])
+                       + ["-o", os.path.join(d, "graph.json")], capture_output=True)
+    if r.returncode:
+        raise RuntimeError("graph gen failed: " + r.stderr.decode(errors="replace"))
+    used = set(w for c in case["cmds"] for w in c.split() if w.endswith(".yaml"))
+    for k, js in enumerate(case["jobspecs"]):
+        if "job%d.yaml" % k not in used:
+            continue
+        with open(os.path.join(d, "job%d.yaml" % k), "w") as fp:
+            fp.write(jobspec_yaml(js))
+    for k, rank in enumerate(case["partials"]):
+        with open(os.path.join(d, "pr%d.json" % k), "w") as fp:
+            fp.write(partial_r(case["graph"], rank))
+    with open(os.path.join(d, "cmds"), "w") as fp:
+        fp.write("\n".join(case["cmds"] + ["quit"]) + "\n")
+    with open(os.path.join(d, "opts"), "w") as fp:
+        fp.write(" ".join(shq(a) for a in case_opts(case)) + "\n")
+    with open(os.path.join(d, "case.json"), "w") as fp:
+        json.dump(case, fp, indent=1, sort_keys=True)
+        fp.write("\n")
+
+
+# ---------------------------------------------------------------- running
+
+def run_one(argv, d, timeout):
+    out = os.path.join(d, "out")
+    if os.path.exists(out):
+        os.unlink(out)
+    with open(os.path.join(d, "cmds"), "rb") as fp:
+        try:
+            r = subprocess.run(argv, cwd=d, stdin=fp, capture_output=True, timeout=timeout)
+            rc, err = r.returncode, r.stderr
+        except subprocess.TimeoutExpired:
+            rc, err = "timeout", b"timeout\n"
+    t = b""
+    if os.path.exists(out):
+        with open(out, "rb") as fp:
+            t = fp.read()
+        os.unlink(out)
+    if isinstance(rc, int) and rc < 0:
+        err += b"\n[killed by signal %d]\n" % -rc
+    return t, err, rc
+
+
+def run_pair(case, d, args):
+    opts = case_opts(case)
+    want = run_one([args.ref] + opts, d, args.timeout)
+    got = run_one([args.schedsim, "query"] + opts, d, args.timeout)
+    return want, got
+
+
+def differs(want, got, args):
+    if want[0] != got[0]:
+        return True
+    if want[2] != got[2] and (want[2] == "timeout" or got[2] == "timeout"
+                              or (isinstance(got[2], int) and got[2] < 0)):
+        return True
+    return args.stderr and want[1] != got[1]
+
+
+def minimise(case, d, args):
+    """Drop commands and shrink the graph while the outputs still differ."""
+    def still(c):
+        write_case(c, d, args.schedsim)
+        return differs(*run_pair(c, d, args), args)
+
+    cur = json.loads(json.dumps(case))
+    budget = [args.min_budget]
+
+    def try_(c):
+        if budget[0] <= 0:
+            return False
+        budget[0] -= 1
+        try:
+            return still(c)
+        except RuntimeError:
+            return False
+
+    # Commands: drop chunks, then single lines, from the end backwards.
+    chunk = max(1, len(cur["cmds"]) // 2)
+    while chunk >= 1:
+        i = len(cur["cmds"]) - chunk
+        while i > -chunk:
+            lo = max(0, i)
+            c = dict(cur, cmds=cur["cmds"][:lo] + cur["cmds"][i + chunk:])
+            if c["cmds"] and try_(c):
+                cur = c
+            i -= chunk
+        chunk //= 2
+    # Graph: fewer nodes, no racks, one socket, fewer cores, no gpus/memory/props.
+    g = cur["graph"]
+    steps = []
+    for n in sorted({1, 2, g["nodes"] // 2, g["nodes"] - 1}):
+        if 1 <= n < g["nodes"]:
+            steps.append(("nodes", n))
+    steps += [("racks", 0), ("sockets", 1), ("gpus", 0), ("memory", 0), ("props", [])]
+    for c in sorted({1, 2, g["cores"] // 2, g["cores"] - 1}):
+        if 1 <= c < g["cores"]:
+            steps.append(("cores", c))
+    for k, v in steps:
+        if cur["graph"][k] == v or (k == "nodes" and v >= cur["graph"]["nodes"]) or \
+                (k == "cores" and v >= cur["graph"]["cores"]):
+            continue
+        ng = dict(cur["graph"], **{k: v})
+        if ng["racks"] > ng["nodes"]:
+            ng["racks"] = ng["nodes"]
+        c = dict(cur, graph=ng)
+        if try_(c):
+            cur = c
+    # Unused jobspecs are left on disk as they are (their numbering is in cmds).
+    write_case(cur, d, args.schedsim)
+    return cur
+
+
+def culprit(case):
+    """The last command of a minimised case: the one whose output differs."""
+    for c in reversed(case["cmds"]):
+        w = c.split()
+        if w[0] == "match":
+            return "match " + w[1]
+        if w[0] == "find":
+            return "find " + " ".join(w[1:])
+        if w[0] in ("set-status", "set-property"):
+            return w[0]
+        return w[0]
+    return "(load)"
+
+
+def save(case, d, want, got):
+    with open(os.path.join(d, "want.out"), "wb") as fp:
+        fp.write(want[0])
+    with open(os.path.join(d, "got.out"), "wb") as fp:
+        fp.write(got[0])
+    with open(os.path.join(d, "want.err"), "wb") as fp:
+        fp.write(want[1])
+    with open(os.path.join(d, "got.err"), "wb") as fp:
+        fp.write(got[1])
+    a = want[0].decode(errors="replace").splitlines(True)
+    b = got[0].decode(errors="replace").splitlines(True)
+    diff = "".join(difflib.unified_diff(a, b, "fluxion", "schedsim"))
+    if want[1] != got[1]:
+        diff += "".join(difflib.unified_diff(want[1].decode(errors="replace").splitlines(True),
+                                             got[1].decode(errors="replace").splitlines(True),
+                                             "fluxion.stderr", "schedsim.stderr"))
+    with open(os.path.join(d, "diff"), "w") as fp:
+        fp.write(diff)
+    with open(os.path.join(d, "run.sh"), "w") as fp:
+        fp.write("#!/bin/sh\n# rerun: sh run.sh [BINARY] (default resource-query;"
+                 " for schedsim: sh run.sh 'schedsim query')\n"
+                 "cd \"$(dirname \"$0\")\" || exit 1\nexec ${1:-%s} %s -t /dev/stdout"
+                 " < cmds\n" % (DEFAULT_FLUXION, " ".join(shq(a) for a in case_opts(case)[:-2])))
+
+
+def do_case(i, args, axes):
+    case = gen_case(args.seed, i, axes)
+    d = os.path.join(args.out, case["id"])
+    if os.path.exists(d):
+        shutil.rmtree(d)
+    try:
+        write_case(case, d, args.schedsim)
+    except RuntimeError as e:
+        return case, "error", str(e), None, {}
+    want, got = run_pair(case, d, args)
+    stats = tally(want[0])
+    if not differs(want, got, args):
+        shutil.rmtree(d)
+        return case, "same", None, None, stats
+    if isinstance(want[2], int) and want[2] < 0:
+        kind = "refcrash"      # Fluxion itself died (a Fluxion bug, listed apart)
+    elif want[0] != got[0]:
+        kind = "tfile"
+    elif got[2] != want[2]:
+        kind = "crash"
+    else:
+        kind = "stderr"
+    small = case
+    if args.minimise:
+        small = minimise(case, d, args)
+        want, got = run_pair(small, d, args)
+        if not differs(want, got, args):   # minimisation must keep a difference
+            small = case
+            write_case(case, d, args.schedsim)
+            want, got = run_pair(case, d, args)
+    save(small, d, want, got)
+    return case, kind, d, small, stats
+
+
+def tally(text):
+    """Counts of the reference's match outcomes, to see what the cases exercise."""
+    t = {"alloc": text.count(b"RESOURCES=ALLOCATED"), "resv": text.count(b"RESOURCES=RESERVED"),
+         "nomatch": text.count(b"No matching resources found"),
+         "sat": text.count(b"Satisfiable request"), "unsat": text.count(b"Unsatisfiable")}
+    return t
+
+
+# ---------------------------------------------------------------- summary
+
+def axis_of(case, name):
+    if name == "policy":
+        return "custom" if case["policy"].startswith("policy=") else case["policy"]
+    if name == "graph":
+        g = case["graph"]
+        return ("racks" if g["racks"] else "norack") + ("+gpu" if g["gpus"] else "") + \
+            ("+mem" if g["memory"] else "")
+    return case[name]
+
+
+def summarise(results, args):
+    lines = []
+    total = len(results)
+    bad = [r for r in results if r[1] not in ("same",)]
+    ours = [r for r in bad if r[1] != "refcrash"]
+    lines.append("%d cases, %d same, %d differ, %d of them where the reference crashed "
+                 "(seed %s, reference %s)" % (total, total - len(bad), len(bad),
+                                              len(bad) - len(ours), args.seed, args.ref))
+    for name in ("policy", "writer", "prune", "trav", "graph"):
+        counts = {}
+        for case, kind, _, _ in results:
+            k = axis_of(case, name)
+            c = counts.setdefault(k, [0, 0])
+            c[0] += 1
+            c[1] += kind != "same"
+        lines.append("")
+        lines.append("%-46s %6s %6s" % ("by " + name, "cases", "differ"))
+        for k in sorted(counts):
+            lines.append("  %-44s %6d %6d" % (k, counts[k][0], counts[k][1]))
+    by = {}
+    for case, kind, d, small in bad:
+        key = "%s: %s" % (kind, culprit(small) if small else "-")
+        by.setdefault(key, []).append((len(small["cmds"]) if small else 0, d))
+    if by:
+        lines.append("")
+        lines.append("by first differing command of the minimised case (smallest first)")
+        for k in sorted(by, key=lambda k: -len(by[k])):
+            ds = sorted(by[k])
+            lines.append("  %4d  %-40s %s" % (len(ds), k, " ".join(d for _, d in ds[:3])))
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    ap = argparse.ArgumentParser(
+        description=__doc__.split("\n\n")[0],
+        epilog=__doc__.split("\n\n", 1)[1], formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--seed", default="1", help="random seed (default 1)")
+    ap.add_argument("--cases", type=int, default=200, help="number of cases (default 200)")
+    ap.add_argument("--first", type=int, default=0, help="index of the first case (default 0)")
+    ap.add_argument("--only", help="run just these case indexes (comma separated)")
+    ap.add_argument("--fluxion", default=DEFAULT_FLUXION, help="resource-query binary")
+    ap.add_argument("--schedsim", default=os.environ.get("SCHEDSIM", os.path.join(
+        REPO, "build", "difftest", "sim", "schedsim")), help="schedsim binary")
+    ap.add_argument("--self", action="store_true",
+                    help="use schedsim itself as the reference (no Fluxion needed)")
+    ap.add_argument("--out", default=DEFAULT_OUT, help="where differing cases go (%s)"
+                    % DEFAULT_OUT)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--stderr", action="store_true",
+                    help="also count standard error differences")
+    ap.add_argument("--no-minimise", dest="minimise", action="store_false")
+    ap.add_argument("--min-budget", type=int, default=120,
+                    help="runs allowed to minimise one case (default 120)")
+    ap.add_argument("--policies", help="comma list (default: all, custom forms included)")
+    ap.add_argument("--writers", default=",".join(WRITERS))
+    ap.add_argument("--prunes", default=";".join(PRUNES),
+                    help="';'-separated pruning filter sets, 'none' for no -p")
+    ap.add_argument("--traversers", default=",".join(TRAVERSERS))
+    ap.add_argument("--gen-only", metavar="DIR",
+                    help="write the generated cases under DIR and stop")
+    args = ap.parse_args()
+    axes = {"policies": args.policies.split(",") if args.policies else None,
+            "writers": args.writers.split(","), "prunes": args.prunes.split(";"),
+            "traversers": args.traversers.split(",")}
+    if os.sep in args.schedsim:
+        args.schedsim = os.path.abspath(args.schedsim)
+    if not shutil.which(args.schedsim):
+        print("difftest: no schedsim at %s (use --schedsim)" % args.schedsim, file=sys.stderr)
+        return 2
+    idx = [int(x) for x in args.only.split(",")] if args.only else \
+        list(range(args.first, args.first + args.cases))
+    if args.gen_only:
+        for i in idx:
+            case = gen_case(args.seed, i, axes)
+            write_case(case, os.path.join(args.gen_only, case["id"]), args.schedsim)
+        print("wrote %d cases under %s" % (len(idx), args.gen_only))
+        return 0
+    args.ref = args.schedsim if args.self else args.fluxion
+    if args.self:
+        # Make the reference run `schedsim query` too.
+        wrapper = os.path.join(os.path.abspath(args.out), "self-ref.sh")
+        os.makedirs(args.out, exist_ok=True)
+        with open(wrapper, "w") as fp:
+            fp.write('#!/bin/sh\nexec "%s" query "$@"\n' % args.schedsim)
+        os.chmod(wrapper, 0o755)
+        args.ref = wrapper
+    elif not os.access(args.fluxion, os.X_OK):
+        print("difftest: no Fluxion resource-query at %s: nothing to compare" % args.fluxion)
+        return 0
+    args.out = os.path.abspath(args.out)
+    os.makedirs(args.out, exist_ok=True)
+    results, totals = [], {}
+    with concurrent.futures.ThreadPoolExecutor(max(1, args.jobs)) as ex:
+        futs = [ex.submit(do_case, i, args, axes) for i in idx]
+        for f in futs:
+            case, kind, d, small, stats = f.result()
+            results.append((case, kind, d, small))
+            for k, v in stats.items():
+                totals[k] = totals.get(k, 0) + v
+            if kind != "same":
+                print("%s %-6s %s" % (case["id"], kind, d), flush=True)
+    text = summarise(results, args)
+    text += "\nreference outcomes: %s\n" % " ".join(
+        "%s=%d" % (k, totals[k]) for k in sorted(totals))
+    with open(os.path.join(args.out, "summary.txt"), "w") as fp:
+        fp.write(text)
+    print(text, end="")
+    return 1 if any(r[1] not in ("same", "refcrash") for r in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
