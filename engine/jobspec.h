@@ -138,6 +138,23 @@ typedef struct jobspec {
 ENG_API jobspec_t *jobspec_parse(const char *text, size_t len, const char *source,
                                  eng_error_t *err);
 
+/* Flags of jobspec_parse_ex(). */
+enum jobspec_flag {
+    /* Behave as Fluxion's libjobspec, for resource-query compatibility:
+     * accept what it accepts (a plain count of 0, which gives {0, 0, '+', 1},
+     * unknown keys in a count mapping, an empty type, repeated mapping keys
+     * where it ignores them), check in its order, and put in err->text its
+     * message, e.g. "Key \"count\" missing from resource" or
+     * "yaml-cpp: error at line 8, column 16: bad conversion" (what
+     * resource-query prints after "Jobspec error for N: ").  Line and column
+     * are still set.  YAML/JSON syntax errors keep our own text. */
+    JOBSPEC_FLUXION = 1 << 0,
+};
+
+/* jobspec_parse() with 'flags' (enum jobspec_flag, or 0). */
+ENG_API jobspec_t *jobspec_parse_ex(const char *text, size_t len, const char *source,
+                                    unsigned flags, eng_error_t *err);
+
 /* Read and parse the file 'path' ("-" is standard input); errors name 'path'.
  * Returns a new jobspec or NULL with 'err' set (ENG_EIO added to the above). */
 ENG_API jobspec_t *jobspec_load(const char *path, eng_error_t *err);

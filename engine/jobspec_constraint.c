@@ -194,21 +194,6 @@ static int decode_idset(const char *text, struct irange *out, size_t *nout)
 /* ---- parsing --------------------------------------------------------------- */
 
 /* Text of a scalar entry as yaml-cpp's as<std::string> gives it. */
-static const char *entry_text(jsctx_t *c, const jsnode_t *e, const char *path,
-                              const char *op, size_t i)
-{
-    if (e->kind == JSN_NULL)
-        return "null";
-    if (e->kind != JSN_SCALAR) {
-        char sub[JOBSPEC_PATH_MAX];
-        jobspec__subpath_index(sub, path, op, i);
-        jobspec__fail(c, ENG_EPARSE, e, sub, "expected a string, got %s",
-                      jobspec__kind_name(e));
-        return NULL;
-    }
-    return e->text;
-}
-
 static int parse_properties(jsctx_t *c, const jsnode_t *seq, const char *path,
                             jobspec_constraint_t *con)
 {
@@ -218,16 +203,18 @@ static int parse_properties(jsctx_t *c, const jsnode_t *seq, const char *path,
         const jsnode_t *e = seq->items[i];
         char sub[JOBSPEC_PATH_MAX];
         jobspec__subpath_index(sub, path, "properties", i);
+        /* yaml-cpp's tag "!": a quoted string, not a number or a plain word */
         if (e->kind != JSN_SCALAR || !e->quoted)
-            return jobspec__fail(c, ENG_EPARSE, e, sub,
-                                 "expected a quoted string, got %s",
-                                 e->kind == JSN_SCALAR ? e->text : jobspec__kind_name(e));
+            return jobspec__expect(c, e, sub, "a quoted string",
+                                   "non-string property specified");
         const char *name = e->text + (e->text[0] == '^');
+        char fluxion[ENG_ERROR_TEXT_MAX];
+        snprintf(fluxion, sizeof fluxion, "%s is invalid", e->text);
         if (strpbrk(name, "!&'\"^`|()"))
-            return jobspec__fail(c, ENG_EPARSE, e, sub,
-                                 "invalid property \"%s\" (none of !&'\"^`|() after an "
-                                 "optional leading ^)",
-                                 e->text);
+            return jobspec__failx(c, e, sub, fluxion,
+                                  "invalid property \"%s\" (none of !&'\"^`|() after an "
+                                  "optional leading ^)",
+                                  e->text);
         con->props[con->n++] = e->text;
     }
     return 0;
@@ -239,26 +226,29 @@ static int parse_hosts_or_ranks(jsctx_t *c, const jsnode_t *seq, const char *pat
     bool hosts = con->op == COP_HOSTLIST;
     size_t cap = 0, total = 0;
     for (size_t i = 0; i < seq->n; i++) {
-        const char *t = entry_text(c, seq->items[i], path, op, i);
-        if (!t)
-            return -1;
-        total += strlen(t) + 1;
+        const char *t = jobspec__to_text(seq->items[i]);
+        total += t ? strlen(t) + 1 : 0;
     }
     if (!hosts && total &&
         !(con->ranks = jobspec__arena_alloc(c->arena, total * sizeof *con->ranks)))
         return jobspec__fail(c, ENG_ENOMEM, seq, path, "out of memory");
     for (size_t i = 0; i < seq->n; i++) {
         const jsnode_t *e = seq->items[i];
-        const char *t = entry_text(c, e, path, op, i);
+        const char *t = jobspec__to_text(e);
+        char sub[JOBSPEC_PATH_MAX];
+        jobspec__subpath_index(sub, path, op, i);
+        if (!t)
+            return jobspec__expect(c, e, sub, "a string", jobspec__badconv);
         int rc = hosts ? decode_hostlist(c, e, t, con, &cap)
                        : decode_idset(t, con->ranks, &con->n);
         if (rc == ENG_ENOMEM)
             return rc;
-        char sub[JOBSPEC_PATH_MAX];
-        jobspec__subpath_index(sub, path, op, i);
+        char fluxion[ENG_ERROR_TEXT_MAX];
+        snprintf(fluxion, sizeof fluxion, "Invalid %s `%s'", hosts ? "hostlist" : "idset",
+                 t);
         if (rc)
-            return jobspec__fail(c, ENG_EPARSE, e, sub, "invalid %s \"%s\"",
-                                 hosts ? "hostlist" : "idset", t);
+            return jobspec__failx(c, e, sub, fluxion, "invalid %s \"%s\"",
+                                  hosts ? "hostlist" : "idset", t);
     }
     if (!hosts && con->n > 1)
         qsort(con->ranks, con->n, sizeof *con->ranks, cmp_irange);
@@ -297,11 +287,10 @@ int jobspec__constraint_parse(jsctx_t *c, const jsnode_t *n, const char *path,
         return jobspec__fail(c, ENG_ELIMIT, n, path, "constraints nested deeper than %d",
                              (int)JOBSPEC_DEPTH_MAX);
     if (n->kind != JSN_MAP)
-        return jobspec__fail(c, ENG_EPARSE, n, path, "expected a mapping, got %s",
-                             jobspec__kind_name(n));
+        return jobspec__expect(c, n, path, "a mapping", "constraint is not a mapping");
     if (n->n > 1)
-        return jobspec__fail(c, ENG_EPARSE, n, path,
-                             "a constraint holds one operator, got %zu", n->n);
+        return jobspec__failx(c, n, path, "constraint map may not contain > 1 operation",
+                              "a constraint holds one operator, got %zu", n->n);
     jobspec_constraint_t *con = jobspec__arena_alloc(c->arena, sizeof *con);
     if (!con)
         return jobspec__fail(c, ENG_ENOMEM, n, path, "out of memory");
@@ -309,18 +298,18 @@ int jobspec__constraint_parse(jsctx_t *c, const jsnode_t *n, const char *path,
     if (n->n == 0)
         return 0;
     const jsnode_t *key = n->items[0], *val = n->items[1];
+    char fluxion[ENG_ERROR_TEXT_MAX], sub[JOBSPEC_PATH_MAX];
+    jobspec__subpath(sub, path, key->text);
+    snprintf(fluxion, sizeof fluxion, "%s operator value must be an array", key->text);
+    if (val->kind != JSN_SEQ) /* checked before the operator's name, as Fluxion */
+        return jobspec__expect(c, val, sub, "a sequence", fluxion);
     for (int op = COP_PROPERTIES; op <= COP_NOT; op++)
         if (strcmp(key->text, op_names[op]) == 0)
             con->op = (enum cop)op;
+    snprintf(fluxion, sizeof fluxion, "unknown constraint operator: %s", key->text);
     if (con->op == COP_TRUE)
-        return jobspec__fail(c, ENG_EPARSE, key, path,
-                             "unknown constraint operator \"%s\"", key->text);
-    if (val->kind != JSN_SEQ) {
-        char sub[JOBSPEC_PATH_MAX];
-        jobspec__subpath(sub, path, key->text);
-        return jobspec__fail(c, ENG_EPARSE, val, sub, "expected a sequence, got %s",
-                             jobspec__kind_name(val));
-    }
+        return jobspec__failx(c, key, path, fluxion, "unknown constraint operator \"%s\"",
+                              key->text);
     switch (con->op) {
     case COP_PROPERTIES:
         return parse_properties(c, val, path, con);

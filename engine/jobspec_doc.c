@@ -203,8 +203,10 @@ struct builder {
     int depth;
     size_t nnodes;
     jsnode_t *root;
-    bool ended; /* the first document ended */
+    jsnode_t *empty; /* an empty value waiting for the next event's mark */
+    bool ended;      /* the first document ended */
     bool done;
+    bool allow_duplicates;
     struct anchor anchors[ANCHORS_MAX];
     int nanchors;
 };
@@ -235,8 +237,8 @@ static jsnode_t *node_new(struct builder *b, enum jsnode_kind kind, int line, in
     }
     n->kind = kind;
     n->text = "";
-    n->line = line;
-    n->column = column;
+    n->line = n->yline = line;
+    n->column = n->ycolumn = column;
     return n;
 }
 
@@ -317,7 +319,7 @@ static int pop_frame(struct builder *b)
     char *anchor = f->anchor;
     free(f->items);
     b->depth--;
-    if (rc == 0 && n->kind == JSN_MAP)
+    if (rc == 0 && n->kind == JSN_MAP && !b->allow_duplicates)
         rc = check_duplicates(b->arena, n, b->source, b->err);
     if (rc == 0 && anchor)
         return add_anchor(b, NULL, n, true, anchor) ? -1 : add_value(b, n);
@@ -351,6 +353,8 @@ static int yaml_scalar(struct builder *b, const yaml_event_t *ev)
     n->quoted = !plain && !tagged;
     if (plain && !tagged && is_null_text(n->text))
         n->kind = JSN_NULL;
+    if (plain && !tagged && len == 0)
+        b->empty = n;
     if (ev->data.scalar.anchor &&
         add_anchor(b, (const char *)ev->data.scalar.anchor, n, false, NULL))
         return -1;
@@ -381,6 +385,11 @@ static int yaml_collection(struct builder *b, const yaml_event_t *ev, bool map)
 
 static int yaml_event(struct builder *b, const yaml_event_t *ev)
 {
+    if (b->empty) {
+        b->empty->yline = (int)ev->start_mark.line + 1;
+        b->empty->ycolumn = (int)ev->start_mark.column + 1;
+        b->empty = NULL;
+    }
     switch (ev->type) {
     case YAML_SCALAR_EVENT:
         return yaml_scalar(b, ev);
@@ -766,9 +775,11 @@ static void builder_reset(struct builder *b, eng_error_t *err)
 {
     jsarena_t *a = b->arena;
     const char *source = b->source;
+    bool dups = b->allow_duplicates;
     memset(b, 0, sizeof *b);
     b->arena = a;
     b->source = source;
+    b->allow_duplicates = dups;
     b->err = err;
 }
 
@@ -797,7 +808,7 @@ static jsnode_t *json_or_yaml(struct builder *b, const char *text, size_t len,
 }
 
 jsnode_t *jobspec__doc_parse(jsarena_t *a, const char *text, size_t len,
-                             const char *source, eng_error_t *err)
+                             const char *source, bool allow_duplicates, eng_error_t *err)
 {
     struct builder *b = jobspec__tmp_realloc(a, NULL, sizeof *b);
     if (!b) {
@@ -806,6 +817,7 @@ jsnode_t *jobspec__doc_parse(jsarena_t *a, const char *text, size_t len,
     }
     b->arena = a;
     b->source = source;
+    b->allow_duplicates = allow_duplicates;
     builder_reset(b, err);
     jsnode_t *root = looks_like_json(text, len) ? json_or_yaml(b, text, len, err)
                                                 : yaml_parse(b, text, len);

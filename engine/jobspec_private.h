@@ -33,7 +33,7 @@ void *jobspec__tmp_realloc(jsarena_t *a, void *p, size_t size);
 void jobspec__arena_fail_after(jsarena_t *a, size_t n);
 
 /* jobspec_parse() with allocation failure injected after 'n' allocations. */
-jobspec_t *jobspec__parse_failing(const char *text, size_t len, size_t n,
+jobspec_t *jobspec__parse_failing(const char *text, size_t len, unsigned flags, size_t n,
                                   eng_error_t *err);
 
 /* ---- document tree -------------------------------------------------------- */
@@ -51,14 +51,17 @@ struct jsnode {
     const char *text; /* scalar text, NUL-terminated; "" otherwise */
     size_t n;         /* entries of a sequence, pairs of a map */
     jsnode_t **items;
-    int line, column; /* 1-based */
+    int line, column;   /* 1-based */
+    int yline, ycolumn; /* where yaml-cpp puts it (differs for an empty value:
+                           the next token), for JOBSPEC_FLUXION texts */
 };
 
 /* Parse 'text' (YAML, or JSON when it starts with '{' or '[') into a tree in
- * 'a'.  Returns the root (JSN_NULL for an empty document), or NULL with 'err'
- * set. */
+ * 'a'.  Repeated keys are refused unless 'allow_duplicates' (then lookups
+ * find the first, as yaml-cpp's do).  Returns the root (JSN_NULL for an empty
+ * document), or NULL with 'err' set. */
 jsnode_t *jobspec__doc_parse(jsarena_t *a, const char *text, size_t len,
-                             const char *source, eng_error_t *err);
+                             const char *source, bool allow_duplicates, eng_error_t *err);
 
 /* Value of 'key' in the map 'map', or NULL (also when 'map' is not a map). */
 const jsnode_t *jobspec__map_get(const jsnode_t *map, const char *key);
@@ -86,7 +89,40 @@ typedef struct jsctx {
     eng_error_t *err;
     size_t budget; /* nodes still allowed to be built */
     int depth;     /* current nesting of resources or constraints */
+    bool fluxion;  /* JOBSPEC_FLUXION: Fluxion's rules, order and texts */
 } jsctx_t;
+
+/* Fluxion text meaning yaml-cpp's "bad conversion" of the node at fault. */
+extern const char jobspec__badconv[];
+
+/* Reject 'n': "path: expected 'what', got <n>", or in Fluxion mode the text
+ * 'fluxion' (when not NULL).  Returns ENG_EPARSE. */
+int jobspec__expect(jsctx_t *c, const jsnode_t *n, const char *path, const char *what,
+                    const char *fluxion);
+/* Reject 'n' with "path: <fmt>", or in Fluxion mode 'fluxion' (when not NULL). */
+int jobspec__failx(jsctx_t *c, const jsnode_t *n, const char *path, const char *fluxion,
+                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Reject 'n' with Fluxion's text 'fluxion' (or jobspec__badconv). */
+int jobspec__fluxion_fail(jsctx_t *c, const jsnode_t *n, const char *fluxion);
+
+/* Scalars as yaml-cpp's as<T>() reads them; false when it would throw. */
+bool jobspec__to_uint(const jsnode_t *n, unsigned long long max, unsigned long long *out);
+bool jobspec__to_int(const jsnode_t *n, long long min, long long max, long long *out);
+bool jobspec__to_double(const jsnode_t *n, double *out);
+/* as<std::string>: a scalar's text, "null" for null, NULL otherwise. */
+const char *jobspec__to_text(const jsnode_t *n);
+
+/* ---- resources (jobspec_resource.c) ---------------------------------------- */
+
+/* Parse the sequence 'seq' of resources below 'parent' (NULL at the top) into
+ * a new arena array '*out' of '*nout'; 'next_index' numbers them in
+ * pre-order. */
+int jobspec__parse_resources(jsctx_t *c, const jsnode_t *seq, const char *path,
+                             jobspec_resource_t *parent, jobspec_resource_t **out,
+                             size_t *nout, size_t *next_index);
+/* Fill 'by_index' from the tree 'rs' of 'n' resources. */
+void jobspec__index_resources(const jobspec_resource_t *rs, size_t n,
+                              const jobspec_resource_t **by_index);
 
 /* Count one built node against the budget; ENG_ELIMIT at 'n' when spent. */
 int jobspec__spend(jsctx_t *c, const jsnode_t *n);

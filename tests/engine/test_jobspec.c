@@ -45,6 +45,18 @@ static jobspec_t *parse_str(const char *text, eng_error_t *err)
     return jobspec_parse(text, strlen(text), "<test>", err);
 }
 
+/* Parse the file 'path' with 'flags'. */
+static jobspec_t *load_ex(const char *path, unsigned flags, eng_error_t *err)
+{
+    size_t len = 0;
+    char *text = fio_read_all(path, 1 << 22, &len, err);
+    ck_assert_msg(text != NULL, "cannot read %s", path);
+    jobspec_t *js = jobspec_parse_ex(text, len, path, flags, err);
+    free(text);
+    return js;
+}
+
+/* Accepted both ways: ours, and in Fluxion mode. */
 static void expect_valid(const char *path, void *arg)
 {
     (void)arg;
@@ -52,6 +64,10 @@ static void expect_valid(const char *path, void *arg)
     jobspec_t *js = jobspec_load(path, &err);
     char buf[600];
     ck_assert_msg(js != NULL, "rejected: %s", eng_error_format(&err, buf, sizeof buf));
+    jobspec_destroy(js);
+    js = load_ex(path, JOBSPEC_FLUXION, &err);
+    ck_assert_msg(js != NULL, "rejected in Fluxion mode: %s",
+                  eng_error_format(&err, buf, sizeof buf));
     jobspec_destroy(js);
 }
 
@@ -115,6 +131,39 @@ static void check_command_file(const char *path, void *arg)
     free(text);
 }
 
+/* Fluxion mode gives libjobspec's own message for each file of its corpus
+ * (tests/data/jobspec/fluxion_corpus_messages.tsv, from flux-jobspec-validate;
+ * its "Unknown non-standard exception" is a syntax error, ours differs). */
+START_TEST(test_fluxion_messages)
+{
+    eng_error_t err;
+    char *tsv =
+        fio_read_all(DATA_DIR "/fluxion_corpus_messages.tsv", 1 << 20, NULL, &err);
+    ck_assert_ptr_nonnull(tsv);
+    int n = 0;
+    for (char *line = tsv; line && *line;) {
+        char *nl = strchr(line, '\n');
+        if (nl)
+            *nl = '\0';
+        char *tab = strchr(line, '\t');
+        if (line[0] != '#' && tab) {
+            *tab = '\0';
+            char path[1024];
+            snprintf(path, sizeof path, "%s/invalid/%s", VALIDATION, line);
+            jobspec_t *js = load_ex(path, JOBSPEC_FLUXION, &err);
+            ck_assert_msg(js == NULL, "%s: accepted", line);
+            if (strcmp(tab + 1, "Unknown non-standard exception") != 0)
+                ck_assert_msg(strcmp(err.text, tab + 1) == 0,
+                              "%s:\n got  '%s'\n want '%s'", line, err.text, tab + 1);
+            n++;
+        }
+        line = nl ? nl + 1 : NULL;
+    }
+    ck_assert_int_eq(n, 49);
+    free(tsv);
+}
+END_TEST
+
 START_TEST(test_fluxion_case_jobspecs)
 {
     int n = 0;
@@ -167,6 +216,20 @@ static void check_invalid_case(const char *dir, void *arg)
                   err.text, text);
     ck_assert_str_eq(eng_errname(err.code), *code ? code : "ENG_EPARSE");
     ck_assert_str_eq(err.source, input);
+    free(want);
+
+    /* 'fluxion', when present: Fluxion's message for it, or "ok" */
+    snprintf(errpath, sizeof errpath, "%s/fluxion", dir);
+    if (stat(errpath, &st) != 0)
+        return;
+    want = fio_read_all(errpath, 4096, NULL, &err);
+    ck_assert_ptr_nonnull(want);
+    want[strcspn(want, "\n")] = '\0';
+    js = load_ex(input, JOBSPEC_FLUXION, &err);
+    ck_assert_msg(strcmp(js ? "ok" : err.text, want) == 0,
+                  "%s (Fluxion mode):\n got  '%s'\n want '%s'", dir, js ? "ok" : err.text,
+                  want);
+    jobspec_destroy(js);
     free(want);
 }
 
@@ -509,8 +572,9 @@ START_TEST(test_alloc_failures)
         char *text = fio_read_all(files[f], 1 << 20, &len, &err);
         ck_assert_ptr_nonnull(text);
         size_t n = 0;
+        unsigned flags = f % 2 ? JOBSPEC_FLUXION : 0;
         for (;; n++) {
-            jobspec_t *js = jobspec__parse_failing(text, len, n, &err);
+            jobspec_t *js = jobspec__parse_failing(text, len, flags, n, &err);
             if (js) {
                 jobspec_destroy(js);
                 break;
@@ -559,6 +623,7 @@ Suite *jobspec_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_test(tc, test_fluxion_valid);
     tcase_add_test(tc, test_fluxion_invalid);
+    tcase_add_test(tc, test_fluxion_messages);
     tcase_add_test(tc, test_fluxion_case_jobspecs);
     tcase_add_test(tc, test_fluxion_deliberately_bad);
     tcase_add_test(tc, test_data_invalid);
