@@ -129,7 +129,7 @@ def _from_env():
 
 
 def _beside_package():
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.realpath(__file__))
     return [os.path.join(here, n) for n in LIBNAMES]
 
 
@@ -137,7 +137,7 @@ def _source_tree():
     """Build directories of the checkout this package sits in, if any.
     Sanitizer builds are skipped: they load only with libasan preloaded
     (SCHEDSIM_LIB can still name one)."""
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.realpath(__file__))
     root = os.path.dirname(os.path.dirname(here))
     if not os.path.isfile(os.path.join(root, "engine", "reapi_cli.h")):
         return []

@@ -103,7 +103,7 @@ class Result:
 
 
 def _source_root():
-    here = os.path.dirname(os.path.abspath(__file__))
+    here = os.path.dirname(os.path.realpath(__file__))
     root = os.path.dirname(os.path.dirname(here))
     return root if os.path.isfile(os.path.join(root, "engine", "reapi_cli.h")) else None
 
