@@ -638,6 +638,9 @@ static int replay_one(reapi_cli_ctx_t *c, const struct journal *j)
     case REAPI_J_RSTATUS:
         rc = reapi_cli_set_rank_status(c, j->text, (resource_status_t)j->op);
         break;
+    case REAPI_J_TIME:
+        rc = reapi_cli_set_time(c, (int64_t)j->jobid);
+        break;
     }
     free(R);
     free((char *)Rc);
@@ -670,4 +673,25 @@ error:
         errno = EPROTO;
     reapi_cli_destroy(c);
     return NULL;
+}
+
+/* ---- time (schedsim extension) ---------------------------------------------- */
+
+int reapi_cli_set_time(reapi_cli_ctx_t *ctx, int64_t t)
+{
+    if (!ctx || !ctx->e || eng_time_set(ctx->e, t) < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    reapi_cli__journal(ctx, REAPI_J_TIME, 0, (uint64_t)t, NULL);
+    return 0;
+}
+
+int64_t reapi_cli_get_time(reapi_cli_ctx_t *ctx)
+{
+    if (!ctx || !ctx->e) {
+        errno = EINVAL;
+        return -1;
+    }
+    return eng_time(ctx->e);
 }

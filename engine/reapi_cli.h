@@ -169,6 +169,19 @@ ENG_API int reapi_cli_set_rank_status(reapi_cli_ctx_t *ctx, const char *ranks,
 ENG_API int reapi_cli_get_rank_status(reapi_cli_ctx_t *ctx, const char *rank,
                                       resource_status_t *status);
 
+/* ---- schedsim extensions (not in Fluxion's API) --------------------------- */
+
+/* Move the engine's current time to 't' integer seconds.  Matches start at
+ * or after it, and a match is a reservation when it starts later ('*at' is
+ * then the absolute start).  Fluxion's client behaves as if the time stayed
+ * 0.  Returns 0, or -1 with errno EINVAL ('ctx' NULL or not initialized, or
+ * 't' before the current time: time never goes back). */
+ENG_API int reapi_cli_set_time(reapi_cli_ctx_t *ctx, int64_t t);
+
+/* The engine's current time (0 until set), or -1 with errno EINVAL ('ctx'
+ * NULL or not initialized). */
+ENG_API int64_t reapi_cli_get_time(reapi_cli_ctx_t *ctx);
+
 ENG_END_DECLS
 
 #endif /* ENG_REAPI_CLI_H */

@@ -71,6 +71,7 @@ enum reapi_journal_kind {
     REAPI_J_REMOVE,
     REAPI_J_STATUS,
     REAPI_J_RSTATUS,
+    REAPI_J_TIME,
 };
 
 /* Record a successful state-changing call ('text' is copied). */

@@ -372,6 +372,43 @@ START_TEST(test_clone)
 }
 END_TEST
 
+START_TEST(test_time)
+{
+    reapi_cli_ctx_t *ctx = setup();
+    uint64_t jobid;
+    bool reserved;
+    char *R = NULL;
+    int64_t at;
+    double ov;
+    ck_assert_int_eq(reapi_cli_get_time(ctx), 0);
+    ck_assert_int_eq(reapi_cli_set_time(ctx, 100), 0);
+    ck_assert_int_eq(reapi_cli_get_time(ctx), 100);
+    errno = 0;
+    ck_assert_int_eq(reapi_cli_set_time(ctx, 99), -1); /* never backwards */
+    ck_assert_int_eq(errno, EINVAL);
+    ck_assert_int_eq(
+        reapi_cli_match_allocate(ctx, false, one_core, &jobid, &reserved, &R, &at, &ov),
+        0);
+    ck_assert_int_eq(at, 100);
+    ck_assert(!reserved);
+    ck_assert_ptr_nonnull(strstr(R, "\"starttime\": 100, \"expiration\": 160"));
+    free(R);
+    ck_assert_int_eq(
+        reapi_cli_match_allocate(ctx, true, one_core, &jobid, &reserved, &R, &at, &ov),
+        0);
+    ck_assert_int_eq(at, 160);
+    ck_assert(reserved);
+    free(R);
+    reapi_cli_ctx_t *clone = reapi_cli_clone(ctx); /* the clone keeps the time */
+    ck_assert_int_eq(reapi_cli_get_time(clone), 100);
+    reapi_cli_destroy(clone);
+    errno = 0;
+    ck_assert_int_eq(reapi_cli_get_time(NULL), -1);
+    ck_assert_int_eq(errno, EINVAL);
+    reapi_cli_destroy(ctx);
+}
+END_TEST
+
 Suite *reapi_cli_suite(void)
 {
     Suite *s = suite_create("reapi_cli");
@@ -382,6 +419,7 @@ Suite *reapi_cli_suite(void)
     tcase_add_test(tc, test_status);
     tcase_add_test(tc, test_badparam);
     tcase_add_test(tc, test_clone);
+    tcase_add_test(tc, test_time);
     suite_add_tcase(s, tc);
     return s;
 }
