@@ -7,7 +7,8 @@ eng_error.h and eng.h; tests/test_cdef.py checks them against those headers
 so they cannot drift apart.
 
 The library is searched, first hit wins:
-  1. $SCHEDSIM_LIB (the .so file, or a directory holding it);
+  1. $SCHEDSIM_LIB (the .so file, or a directory holding it); when set, it is
+     the only place looked at;
   2. beside this module (a copy bundled at install time, see setup.py);
   3. the source tree's build directories, when the package is imported from
      python/ in a schedsim checkout (build/release, build/test, build/*);
@@ -150,11 +151,12 @@ def _source_tree():
 
 
 def candidates():
-    """Where the library is looked for, in order (existing files only, then
-    the bare names for the dynamic loader)."""
-    found = [p for p in _from_env() + _beside_package() + _source_tree() if os.path.isfile(p)]
-    if os.environ.get("SCHEDSIM_LIB") and not found:
-        return []  # an explicit setting that names nothing is an error, not a hint
+    """Where the library is looked for, in order: existing files, then the
+    bare names for the dynamic loader.  An explicit $SCHEDSIM_LIB is the only
+    candidate (nothing when it names no file: an error, not a hint)."""
+    if os.environ.get("SCHEDSIM_LIB"):
+        return [p for p in _from_env() if os.path.isfile(p)]
+    found = [p for p in _beside_package() + _source_tree() if os.path.isfile(p)]
     return found + list(LIBNAMES)
 
 
