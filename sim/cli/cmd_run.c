@@ -198,7 +198,7 @@ static void progress_draw(void *arg, const sim_t *sim)
     p->drawn = true;
     struct sim_stats st;
     sim_stats_get(sim, &st);
-    size_t done = st.completed + st.rejected;
+    size_t done = st.completed + st.rejected + st.unmapped;
     double secs = (double)(now - p->t0) / 1e9, rate = (double)done / secs;
     double frac = p->total ? (double)done / (double)p->total : 1;
     int bar = (int)(frac * 30);
