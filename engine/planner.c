@@ -332,7 +332,7 @@ static int spans_reserve(planner_t *p)
 {
     if (p->nspans < p->cap_spans)
         return 0;
-    size_t cap = p->cap_spans ? p->cap_spans * 2 : 8;
+    size_t cap = p->cap_spans ? p->cap_spans * 2 : 2;
     struct span *s = realloc(p->spans, cap * sizeof(*s));
     if (!s)
         return ENG_ENOMEM;

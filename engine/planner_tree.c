@@ -12,7 +12,9 @@
 
 #include "planner_private.h"
 
-enum { NIL = 0, POOL_MIN = 16 };
+/* Most planners (one per vertex) hold the base point and at most one or two
+ * spans: start small, double when needed. */
+enum { NIL = 0, POOL_MIN = 4 };
 
 static int32_t height(const struct pt_node *n, int32_t i)
 {
