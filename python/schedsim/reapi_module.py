@@ -42,6 +42,19 @@ def _flux_handle_class():
     return Flux
 
 
+def _borrow_address(cls, address):
+    """A flux.Flux wrapping the C flux_t at 'address' without owning it."""
+    if cls is None:
+        raise TypeError("set_handle: a flux_t address needs flux-core's Python package "
+                        "(run under 'flux python')")
+    if address <= 0:
+        raise TypeError("set_handle: %d is not a flux_t address" % address)
+    from flux.core.inner import ffi
+    h = cls(handle=ffi.cast("flux_t *", address))
+    h.destructor = None  # borrowed: the caller's handle stays open
+    return h
+
+
 def _text(value, what):
     if isinstance(value, str):
         return value
@@ -71,11 +84,16 @@ class ReapiModule:
         return self._h
 
     def set_handle(self, flux_handle):
-        """Use 'flux_handle' (a ``flux.Flux()``) for every call.  Raises
-        TypeError for anything that is not a Flux handle."""
+        """Use 'flux_handle' for every call: a ``flux.Flux()``, or (as
+        Fluxion's binding allows) the integer address of a C ``flux_t``,
+        which is borrowed: never closed here.  Raises TypeError for anything
+        else."""
         cls = _flux_handle_class()
         if cls is not None and isinstance(flux_handle, cls):
             self._h = flux_handle
+            return
+        if isinstance(flux_handle, int) and not isinstance(flux_handle, bool):
+            self._h = _borrow_address(cls, flux_handle)
             return
         # A handle-like object (flux.Flux's rpc(topic, payload) returning a
         # future with get()) is accepted too, so the RPC layer can be tested

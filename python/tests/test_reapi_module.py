@@ -4,6 +4,7 @@ tests run under 'flux start ... flux python -m pytest', see python/README.md;
 skipped with the reason otherwise)."""
 
 import errno
+import importlib.util
 import json
 import os
 
@@ -62,9 +63,15 @@ def test_import_and_state_errors_without_flux():
     with pytest.raises(ReapiError) as e:
         m.match(JOBSPEC)
     assert e.value.errno == errno.EINVAL and "set_handle" in str(e.value)
-    for bad in (42, "flux", None, object(), FakeHandle):
+    for bad in ("flux", None, object(), FakeHandle, True):
         with pytest.raises(TypeError, match="expected a flux.Flux handle"):
             m.set_handle(bad)
+    with pytest.raises(TypeError, match="flux_t address"):
+        m.set_handle(0x1234 if _no_flux() else -1)
+
+
+def _no_flux():
+    return importlib.util.find_spec("flux") is None
 
 
 def test_payloads_as_fluxion_sends_them(fake):
@@ -185,3 +192,19 @@ def test_live_flux_seed_module_block():
     mod = SeedModule()
     mod.set_handle(h)
     assert mod.handle is h
+
+
+def test_live_flux_handle_by_address():
+    """Fluxion's binding also takes the C handle's address; it is borrowed."""
+    live_module()
+    import flux
+    from flux.core.inner import ffi
+    h = flux.Flux()
+    mod = ReapiModule()
+    mod.set_handle(int(ffi.cast("uintptr_t", h.handle)))
+    assert mod.stat().V > 0
+    mod.set_handle(h)  # the borrowed wrapper is dropped: h must still work
+    del mod
+    import gc
+    gc.collect()
+    assert h.rpc("sched-fluxion-resource.stats-get", {}).get()["V"] > 0
