@@ -209,8 +209,8 @@ static int parse_properties(jsctx_t *c, const jsnode_t *seq, const char *path,
                                    "non-string property specified");
         const char *name = e->text + (e->text[0] == '^');
         char fluxion[ENG_ERROR_TEXT_MAX];
-        snprintf(fluxion, sizeof fluxion, "%s is invalid", e->text);
-        if (strpbrk(name, "!&'\"^`|()"))
+        if (strpbrk(name, "!&'\"^`|()") &&
+            snprintf(fluxion, sizeof fluxion, "%s is invalid", e->text) >= 0)
             return jobspec__failx(c, e, sub, fluxion,
                                   "invalid property \"%s\" (none of !&'\"^`|() after an "
                                   "optional leading ^)",
@@ -244,9 +244,8 @@ static int parse_hosts_or_ranks(jsctx_t *c, const jsnode_t *seq, const char *pat
         if (rc == ENG_ENOMEM)
             return rc;
         char fluxion[ENG_ERROR_TEXT_MAX];
-        snprintf(fluxion, sizeof fluxion, "Invalid %s `%s'", hosts ? "hostlist" : "idset",
-                 t);
-        if (rc)
+        if (rc && snprintf(fluxion, sizeof fluxion, "Invalid %s `%s'",
+                           hosts ? "hostlist" : "idset", t) >= 0)
             return jobspec__failx(c, e, sub, fluxion, "invalid %s \"%s\"",
                                   hosts ? "hostlist" : "idset", t);
     }
@@ -300,14 +299,16 @@ int jobspec__constraint_parse(jsctx_t *c, const jsnode_t *n, const char *path,
     const jsnode_t *key = n->items[0], *val = n->items[1];
     char fluxion[ENG_ERROR_TEXT_MAX], sub[JOBSPEC_PATH_MAX];
     jobspec__subpath(sub, path, key->text);
-    snprintf(fluxion, sizeof fluxion, "%s operator value must be an array", key->text);
-    if (val->kind != JSN_SEQ) /* checked before the operator's name, as Fluxion */
+    if (val->kind != JSN_SEQ && /* checked before the operator's name, as Fluxion */
+        snprintf(fluxion, sizeof fluxion, "%s operator value must be an array",
+                 key->text) >= 0)
         return jobspec__expect(c, val, sub, "a sequence", fluxion);
     for (int op = COP_PROPERTIES; op <= COP_NOT; op++)
         if (strcmp(key->text, op_names[op]) == 0)
             con->op = (enum cop)op;
-    snprintf(fluxion, sizeof fluxion, "unknown constraint operator: %s", key->text);
-    if (con->op == COP_TRUE)
+    if (con->op == COP_TRUE &&
+        snprintf(fluxion, sizeof fluxion, "unknown constraint operator: %s", key->text) >=
+            0)
         return jobspec__failx(c, key, path, fluxion, "unknown constraint operator \"%s\"",
                               key->text);
     switch (con->op) {

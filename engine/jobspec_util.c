@@ -106,14 +106,19 @@ void jobspec__subpath(char *out, const char *path, const char *key)
 /* 'out' = path[i], or path.key[i] when 'key' is not NULL. */
 void jobspec__subpath_index(char *out, const char *path, const char *key, size_t i)
 {
-    char num[32];
-    snprintf(num, sizeof num, "[%zu]", i);
+    char num[32], *d = num + sizeof num;
+    *--d = '\0';
+    *--d = ']';
+    do
+        *--d = (char)('0' + i % 10);
+    while ((i /= 10) != 0);
+    *--d = '[';
     if (key)
         jobspec__subpath(out, path, key);
     else
         jobspec__subpath(out, "", path);
     size_t n = strlen(out);
-    for (const char *p = num; *p && n < PATH_MAX_LEN - 1; p++)
+    for (const char *p = d; *p && n < PATH_MAX_LEN - 1; p++)
         out[n++] = *p;
     out[n] = '\0';
 }
