@@ -297,7 +297,12 @@ class ReapiCli:
         if self._c_match(ctx, 3 if orelse_reserve else 2, js, self._jobid, self._bool,
                          self._str, self._at, self._ov) != 0:
             self._match_failed(ctx, js, orelse_reserve)
-        R = self._take(self._str[0])
+        p = self._str[0]  # _take() inlined: this is the hot path
+        if p:
+            R = ffi.string(p).decode("utf-8", "replace")
+            self._free(p)
+        else:
+            R = None
         if as_dict:
             R = _maybe_dict(R, True)
         return (self._jobid[0], self._bool[0], R, self._at[0], self._ov[0])
