@@ -120,9 +120,10 @@ def gen_jobspec(rng, gp):
     if chain and rng.random() < 0.08:
         # Skip a level: Fluxion's simple traverser needs the graph's shape.
         del chain[rng.randrange(len(chain))]
-    maxc = {"cluster": 1, "rack": max(1, gp["racks"]), "node": min(4, gp["nodes"] + 1),
-            "socket": gp["sockets"] + (1 if rng.random() < 0.1 else 0)}
-    leaves = [{"type": "core", "count": gen_count(rng, gp["cores"] + 1)}]
+    over = 1 if rng.random() < 0.1 else 0     # sometimes ask for more than there is
+    maxc = {"cluster": 1, "rack": max(1, gp["racks"]), "node": min(4, gp["nodes"]) + over,
+            "socket": gp["sockets"] + over}
+    leaves = [{"type": "core", "count": gen_count(rng, max(1, gp["cores"] // 2) + over)}]
     if rng.random() < 0.3:
         leaves.append({"type": "gpu", "count": gen_count(rng, max(1, gp["gpus"]))})
     if rng.random() < 0.2:
@@ -141,7 +142,8 @@ def gen_jobspec(rng, gp):
     node = leaves
     for t in reversed(levels_out):
         if t == "slot":
-            r = {"type": "slot", "count": rng.randint(1, 2), "label": "task", "with": node}
+            r = {"type": "slot", "count": rng.choice([1, 1, 1, 2]), "label": "task",
+                 "with": node}
             if rng.random() < 0.1:
                 r["count"] = gen_count(rng, 2)
         else:
