@@ -147,6 +147,11 @@ set-property /nonexistent a=b
 get-property /cluster0/compute1
 set-property /cluster0/compute1 perf_class=3
 set-property /cluster0/compute1 perf_class=4
+set-property /cluster0/compute1 alpha=1
+set-property /cluster0/compute1 zeta=2
+set-property /cluster0/compute1 beta=3
+set-property /cluster0/compute1 gamma=4
+set-property /cluster0/compute1 delta=5
 get-property /cluster0/compute1
 get-property /nope
 get-status /cluster0/compute2
@@ -162,7 +167,12 @@ Incorrect input format.
 Please use \`set-property <resource> PROPERTY=VALUE\`.
 Couldn't find path /nonexistent in resource graph.
 No properties were found for /cluster0/compute1 (vtx's uniq_id=1).
+alpha=1
+beta=3
+delta=5
+gamma=4
 perf_class=4
+zeta=2
 Could not find path /nope in resource graph.
 /cluster0/compute2 is up
 /cluster0/compute2 is down
