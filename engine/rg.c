@@ -695,12 +695,14 @@ int rg_vertex_prop_set(rg_graph_t *g, rg_vid_t v, const char *key, const char *v
     rg_sym_t k = rg_sym_intern(g, key), val = rg_sym_intern(g, value);
     if (k == RG_SYM_NONE || val == RG_SYM_NONE)
         return ENG_ENOMEM;
-    /* keep the list sorted by key text: iteration order is then Fluxion's */
-    uint32_t *link = &g->v[v].props;
-    for (; *link; link = &g->props[*link].next) {
-        int c = strcmp(g->syms[g->props[*link].key].s, key);
+    /* keep the list sorted by key text: iteration order is then Fluxion's.  The
+     * insertion point is held as an index, not a pointer: prop_alloc() may move
+     * g->props. */
+    uint32_t prev = 0, cur = g->v[v].props;
+    for (; cur; prev = cur, cur = g->props[cur].next) {
+        int c = strcmp(g->syms[g->props[cur].key].s, key);
         if (c == 0) {
-            g->props[*link].val = val;
+            g->props[cur].val = val;
             return 0;
         }
         if (c > 0)
@@ -709,8 +711,11 @@ int rg_vertex_prop_set(rg_graph_t *g, rg_vid_t v, const char *key, const char *v
     uint32_t p = prop_alloc(g);
     if (!p)
         return ENG_ENOMEM;
-    g->props[p] = (struct rg__prop){.key = k, .val = val, .next = *link};
-    *link = p;
+    g->props[p] = (struct rg__prop){.key = k, .val = val, .next = cur};
+    if (prev)
+        g->props[prev].next = p;
+    else
+        g->v[v].props = p;
     return 0;
 }
 

@@ -164,6 +164,31 @@ START_TEST(test_properties_status)
 }
 END_TEST
 
+/* Insertion after an existing key while the property pool grows: the insertion
+ * point must survive the pool's reallocation (it once dangled). */
+START_TEST(test_properties_grow)
+{
+    rg_graph_t *g = small_graph(1);
+    char key[32], val[32];
+    for (int i = 0; i < 200; i++) {
+        snprintf(key, sizeof key, "k%03d", i);
+        snprintf(val, sizeof val, "v%d", i);
+        ck_assert_int_eq(rg_vertex_prop_set(g, 1, key, val), 0);
+    }
+    int n = 0;
+    const char *prev = "";
+    for (rg_prop_it_t it = rg_prop_first(g, 1); it != RG_PROP_END;
+         it = rg_prop_next(g, it), n++) {
+        const char *k = rg_sym_str(g, rg_prop_key(g, it));
+        ck_assert_int_lt(strcmp(prev, k), 0);
+        prev = k;
+    }
+    ck_assert_int_eq(n, 200);
+    ck_assert_str_eq(rg_vertex_prop_get(g, 1, "k123"), "v123");
+    rg_graph_destroy(g);
+}
+END_TEST
+
 START_TEST(test_badparam)
 {
     rg_graph_t *g = small_graph(1);
@@ -278,6 +303,7 @@ Suite *rg_suite(void)
     Suite *s = suite_create("rg");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_symbols);
+    tcase_add_test(tc, test_properties_grow);
     tcase_add_test(tc, test_build_and_query);
     tcase_add_test(tc, test_remove_subtree);
     tcase_add_test(tc, test_properties_status);
