@@ -218,6 +218,8 @@ void eng_destroy(eng_t *e)
     free(e->jr);
     free(e->agg_buf);
     free(e->jobs);
+    eng__flex_free(e);
+    free(e->flex_blocks);
     free(e->prune_spec);
     free(e->subsys_name);
     rg_graph_destroy(e->g);
@@ -407,6 +409,7 @@ int eng_graph_take(eng_t *e, rg_graph_t *g, eng_error_t *err)
     e->sym_cluster = rg_sym_intern(g, "cluster");
     e->sym_slot = rg_sym_intern(g, "slot");
     e->sym_storage_node = rg_sym_intern(g, "storage_node");
+    e->sym_xor_slot = rg_sym_intern(g, "xor_slot");
     e->agg_buf = calloc(ENG_PRUNE_TYPES_MAX, sizeof *e->agg_buf);
     int rc = e->agg_buf ? 0 : eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     if (rc == 0 && rg_graph_root(g, e->dom) == RG_VID_NONE)
@@ -782,4 +785,11 @@ int eng__rebuild(eng_t *e, eng_error_t *err);
 int eng__rebuild(eng_t *e, eng_error_t *err)
 {
     return rebuild(e, true, err);
+}
+
+void eng__flex_free(eng_t *e)
+{
+    for (size_t i = 0; i < e->nflex_blocks; i++)
+        free(e->flex_blocks[i]);
+    e->nflex_blocks = 0;
 }

@@ -217,6 +217,7 @@ static int prepare(eng_t *e, const jobspec_t *js)
         e->capjr = js->nresources_total;
     }
     e->js = js;
+    e->njr = js->nresources_total;
     return 0;
 }
 
@@ -295,6 +296,7 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
     struct jobmeta m;
     rc = run(e, op, js, jobid, w, &m, err);
     e->js = NULL;
+    eng__flex_free(e);
     res->overhead_s = eng__clock() - t0;
     res->preorder = e->tot_pre;
     res->postorder = e->tot_post;

@@ -194,7 +194,11 @@ struct eng {
     /* graph metadata */
     int64_t nodes_up;
     int64_t graph_end;
-    rg_sym_t sym_node, sym_cluster, sym_slot, sym_storage_node;
+    rg_sym_t sym_node, sym_cluster, sym_slot, sym_storage_node, sym_xor_slot;
+    /* flexible traverser: request copies made by xor_slot expansion */
+    void **flex_blocks;
+    size_t nflex_blocks, capflex_blocks;
+    size_t njr; /* side-table entries in use (>= js->nresources_total) */
 
     /* traversal state */
     uint64_t seq;        /* Fluxion's m_sequence_number */
@@ -222,6 +226,9 @@ struct eng {
     double load_s, mmin, mmax, macc;
     uint64_t nmatch;
 };
+
+/* Release the request copies of the flexible traverser. */
+void eng__flex_free(eng_t *e);
 
 /* Messages (Fluxion's m_err_msg). */
 void eng__msg_clear(eng_t *e);
@@ -290,6 +297,32 @@ bool trav__exclusivity(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_
 void trav__prime_jobspec(eng_t *e, const jobspec_resource_t *rs, size_t n,
                          int64_t *to_parent);
 bool trav__in_dom(const eng_t *e, rg_eid_t ed);
+
+int trav__select_simple(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root,
+                        struct jobmeta *meta, bool excl);
+int trav__by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
+                  const jobspec_resource_t *r);
+int trav__by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                     const jobspec_resource_t *r);
+bool trav__slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot);
+struct egroup *trav__iter_next(struct evals *ev);
+int trav__explore(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                  const jobspec_resource_t *rs, size_t n, bool pristine, bool *excl,
+                  struct scoring *dfu, unsigned mult);
+
+/* trav_flex.c: Fluxion's flexible traverser (or-slots and xor_slot) */
+int trav__flex_test(eng_t *e, rg_vid_t u, const jobspec_resource_t *rs, size_t n,
+                    bool *pristine, unsigned *nslots, const jobspec_resource_t **next,
+                    size_t *nnext);
+int trav__flex_prune_resources(eng_t *e, const struct jobmeta *m, bool x, rg_vid_t u,
+                               const jobspec_resource_t *rs, size_t n);
+int trav__flex_dom_slot(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                        const jobspec_resource_t *slots, size_t n, unsigned nslots,
+                        bool pristine, struct scoring *dfu);
+void trav__flex_prime(eng_t *e, const jobspec_resource_t *rs, size_t n,
+                      int64_t *to_parent);
+int trav__flex_select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root,
+                      struct jobmeta *meta, bool excl);
 
 /* trav_update.c */
 int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *meta,

@@ -109,8 +109,8 @@ static int by_avail(eng_t *e, const struct jobmeta *m, rg_vid_t u)
     return 0;
 }
 
-static int by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
-                   const jobspec_resource_t *r)
+int trav__by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
+                  const jobspec_resource_t *r)
 {
     if (x_in && r->exclusive == JOBSPEC_EXCL_FALSE) {
         eng__msg_add(e, "by_excl: exclusivity conflicts at jobspec=%s : vertex=%s",
@@ -132,8 +132,8 @@ static int by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
     return njobs < ENG_X_CHECKER_NJOBS ? ENG_EBUSY : 0;
 }
 
-static int by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
-                      const jobspec_resource_t *r)
+int trav__by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                     const jobspec_resource_t *r)
 {
     if (!e->subplan[u] || !e->sp_idx[u])
         return 0;
@@ -192,13 +192,15 @@ static int prune(eng_t *e, const struct jobmeta *m, bool x, rg_vid_t u, struct r
     int rc = by_avail(e, m, u);
     if (rc < 0)
         return rc;
+    if (e->flexible)
+        return trav__flex_prune_resources(e, m, x, u, r.rs, r.n);
     for (size_t i = 0; i < r.n; i++) {
         const jobspec_resource_t *res = &r.rs[i];
         if (v->type != rtype(e, res) && !res->is_slot)
             continue;
-        if (!res->is_slot && (rc = by_excl(e, m, u, x, res)) < 0)
+        if (!res->is_slot && (rc = trav__by_excl(e, m, u, x, res)) < 0)
             return rc == ENG_ELIMIT ? ENG_EBUSY : rc;
-        if ((rc = by_subplan(e, m, u, res)) < 0)
+        if ((rc = trav__by_subplan(e, m, u, res)) < 0)
             return ENG_EBUSY;
     }
     return 0;
@@ -234,7 +236,7 @@ static int match_res(eng_t *e, rg_vid_t u, struct req r, const jobspec_resource_
     return 0;
 }
 
-static bool slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
+bool trav__slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
 {
     if (!slot)
         return false;
@@ -254,6 +256,12 @@ static bool slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
 static struct req test(eng_t *e, rg_vid_t u, struct req r, bool *pristine,
                        unsigned *nslots, enum match_spec *spec)
 {
+    if (e->flexible) {
+        struct req out = r;
+        *spec = (enum match_spec)trav__flex_test(e, u, r.rs, r.n, pristine, nslots,
+                                                 &out.rs, &out.n);
+        return out;
+    }
     const jobspec_resource_t *slot = NULL, *mres = NULL;
     if (match_res(e, u, r, &slot, nslots, &mres) < 0) {
         eng__msg_add(e, "test: siblings in jobspec request same resource type : %s.\n",
@@ -261,7 +269,7 @@ static struct req test(eng_t *e, rg_vid_t u, struct req r, bool *pristine,
         *spec = SPEC_NONE;
         return r;
     }
-    if (slot_match(e, u, slot)) {
+    if (trav__slot_match(e, u, slot)) {
         *spec = SPEC_SLOT;
         *pristine = false;
         return (struct req){slot->with, slot->nwith};
@@ -390,9 +398,11 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
     return rc2;
 }
 
-static int explore(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
-                   bool pristine, bool *excl, struct scoring *dfu, unsigned mult)
+int trav__explore(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                  const jobspec_resource_t *rs, size_t n, bool pristine, bool *excl,
+                  struct scoring *dfu, unsigned mult)
 {
+    struct req r = {rs, n};
     if (e->pol.stop_on_k == 0)
         return explore_statically(e, m, u, r, pristine, excl, dfu);
     return explore_dynamically(e, m, u, r, pristine, excl, dfu, mult);
@@ -400,7 +410,7 @@ static int explore(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
 
 /* ---- slots --------------------------------------------------------------------- */
 
-static struct egroup *iter_next(struct evals *ev)
+struct egroup *trav__iter_next(struct evals *ev)
 {
     if (ev->iter_reset) {
         ev->iter = 0;
@@ -452,7 +462,7 @@ static int slot_groups(eng_t *e, struct req shape, struct scoring *ds, unsigned 
             unsigned count =
                 match__calc_count(&shape.rs[s].count, ev ? ev->qual_count : 0);
             for (unsigned j = 0; j < count;) {
-                struct egroup *g = ev ? iter_next(ev) : NULL;
+                struct egroup *g = ev ? trav__iter_next(ev) : NULL;
                 if (!g || ned >= 1024) {
                     eng__msg_add(e, "dom_slot: not enough slots.\n");
                     return ENG_EBUSY;
@@ -478,7 +488,7 @@ static int dom_slot(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req sh
     struct scoring *groups = ds ? score__push(e) : NULL;
     if (!groups)
         return ENG_ENOMEM;
-    int rc = explore(e, m, u, shape, pristine, &x, ds, nslots);
+    int rc = trav__explore(e, m, u, shape.rs, shape.n, pristine, &x, ds, nslots);
     if (rc == 0) {
         match__dom_finish_slot(e, ds);
         unsigned qual = cnt_slot(e, shape, ds);
@@ -564,7 +574,10 @@ static int set_label(eng_t *e, rg_vid_t u, struct req r)
             return ENG_EEXIST;
         }
         e->label_seq[u] = e->seq;
-        e->label[u] = r.rs[i].label;
+        /* the engine outlives the request: keep the label in the graph's
+         * string table */
+        rg_sym_t l = rg_sym_intern(e->g, r.rs[i].label);
+        e->label[u] = l == RG_SYM_NONE ? NULL : rg_sym_str(e->g, l);
     }
     return 0;
 }
@@ -590,9 +603,11 @@ static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
         return ENG_ENOMEM;
     e->color[u] = e->color_base + 1;
     if (sm == SPEC_SLOT)
-        rc = dom_slot(e, m, u, next, nslots, check_pres, dfu);
+        rc = e->flexible
+                 ? trav__flex_dom_slot(e, m, u, next.rs, next.n, nslots, check_pres, dfu)
+                 : dom_slot(e, m, u, next, nslots, check_pres, dfu);
     else
-        rc = explore(e, m, u, next, check_pres, &x_inout, dfu, 1);
+        rc = trav__explore(e, m, u, next.rs, next.n, check_pres, &x_inout, dfu, 1);
     if (rc == ENG_ENOMEM)
         goto done;
     *excl = x_in;
@@ -656,8 +671,8 @@ static int resolve_graph(eng_t *e, rg_vid_t root, struct req r, struct scoring *
     return 0;
 }
 
-int trav__select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root,
-                 struct jobmeta *meta, bool excl)
+int trav__select_simple(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root,
+                        struct jobmeta *meta, bool excl)
 {
     struct req r = {rs, n};
     bool x_in = excl;
@@ -684,6 +699,14 @@ int trav__select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root
     }
     score__pop(e);
     return rc;
+}
+
+int trav__select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root,
+                 struct jobmeta *meta, bool excl)
+{
+    if (e->flexible)
+        return trav__flex_select(e, rs, n, root, meta, excl);
+    return trav__select_simple(e, rs, n, root, meta, excl);
 }
 
 /* ---- request priming (prime_jobspec) -------------------------------------------- */
@@ -724,6 +747,10 @@ static void prime_rec(eng_t *e, const jobspec_resource_t *rs, size_t n,
 void trav__prime_jobspec(eng_t *e, const jobspec_resource_t *rs, size_t n,
                          int64_t *to_parent)
 {
+    if (e->flexible) {
+        trav__flex_prime(e, rs, n, to_parent);
+        return;
+    }
     uint32_t mask = 0;
     prime_rec(e, rs, n, to_parent, &mask);
 }
