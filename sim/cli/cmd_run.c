@@ -350,8 +350,13 @@ struct run_ctx {
 };
 
 static void describe_run(const struct run_ctx *rc, const sim_t *sim,
-                         struct metrics_input *inputs, struct metrics_run *run)
+                         struct metrics_input *inputs, struct metrics_run *run,
+                         char *params, size_t psize)
 {
+    snprintf(params, psize, "swf_unit=%s cores_per_node=%lld prune_filters=%s",
+             rc->o->unit == WJOB_UNIT_NODE ? "node" : "core",
+             (long long)rc->in->cores_per_node,
+             rc->o->prune ? rc->o->prune : "ALL:core,ALL:node");
     struct sim_stats st;
     sim_stats_get(sim, &st);
     int64_t totals[SIM_UNIT_COUNT];
@@ -369,7 +374,7 @@ static void describe_run(const struct run_ctx *rc, const sim_t *sim,
         .queue_depth =
             rc->qp->queue_depth ? rc->qp->queue_depth : QPOL_DEFAULT_QUEUE_DEPTH,
         .reservation_depth = rd,
-        .params = NULL,
+        .params = params,
         .seed = rc->o->seed,
         .inputs = inputs,
         .ninputs = rc->o->resev ? 3 : 2,
@@ -393,7 +398,8 @@ static int write_reports(const struct run_ctx *rc, const sim_t *sim, eng_error_t
     size_t n = sim_job_count(sim);
     struct metrics_input inputs[3];
     struct metrics_run run;
-    describe_run(rc, sim, inputs, &run);
+    char params[512];
+    describe_run(rc, sim, inputs, &run, params, sizeof params);
     char path[4200];
     const char *dir = rc->o->out;
     snprintf(path, sizeof path, "%s/jobs.csv", dir);
