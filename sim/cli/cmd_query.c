@@ -23,8 +23,6 @@
 #include "cmd_query.h"
 #include "rg.h"
 
-enum { LINE_MAX_ARGS = 256 };
-
 static void usage(FILE *fp)
 {
     fprintf(
@@ -252,21 +250,42 @@ static double mono_s(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* Split 'line' at white space into 'argv' (at most LINE_MAX_ARGS). */
-static int split(char *line, char **argv)
+static bool is_space(char c)
 {
-    int n = 0;
-    for (char *p = line; *p && n < LINE_MAX_ARGS;) {
-        while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r' || *p == '\v' ||
-               *p == '\f')
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
+}
+
+/* Split 'line' in place at white space (as resource-query's istream
+ * tokenizer).  Returns a new NULL-terminated array (free() it) with the count
+ * in '*argc', or NULL when out of memory. */
+static char **split(char *line, int *argc)
+{
+    size_t n = 0;
+    for (char *p = line; *p;) {
+        while (is_space(*p))
+            p++;
+        if (!*p)
+            break;
+        n++;
+        while (*p && !is_space(*p))
+            p++;
+    }
+    char **argv = malloc((n + 1) * sizeof *argv);
+    if (!argv)
+        return NULL;
+    n = 0;
+    for (char *p = line; *p;) {
+        while (is_space(*p))
             *p++ = '\0';
         if (!*p)
             break;
         argv[n++] = p;
-        while (*p && !strchr(" \t\n\r\v\f", *p))
+        while (*p && !is_space(*p))
             p++;
     }
-    return n;
+    argv[n] = NULL;
+    *argc = (int)n;
+    return argv;
 }
 
 static void control_loop(struct q_session *s, bool prompt)
@@ -280,13 +299,18 @@ static void control_loop(struct q_session *s, bool prompt)
         }
         if (getline(&line, &cap, stdin) < 0)
             break;
-        char *argv[LINE_MAX_ARGS + 1];
-        int argc = split(line, argv);
-        argv[argc] = NULL;
-        q_cmd_f cmd = argc ? q_cmd_lookup(argv[0]) : NULL;
-        if (cmd && cmd(s, argc, argv) != 0)
+        int argc = 0;
+        char **argv = split(line, &argc);
+        if (!argv) {
+            fputs("schedsim query: out of memory\n", stderr);
             break;
+        }
+        q_cmd_f cmd = argc ? q_cmd_lookup(argv[0]) : NULL;
+        int rc = cmd ? cmd(s, argc, argv) : 0;
+        free(argv);
         fflush(s->out);
+        if (rc != 0)
+            break;
     }
     free(line);
 }
