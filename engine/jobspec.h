@@ -6,9 +6,12 @@
  * any 'version' from 1 to 9999 with the same rules (Fluxion does not apply
  * RFC 25's stricter shape rules to version 1), exactly the four top-level keys
  * version/resources/tasks/attributes, resource keys type/count/unit/exclusive/
- * with/label/id, and RFC 31 constraints in attributes.system.constraints.
+ * with/label/id, and RFC 31 constraints in attributes.system.constraints;
+ * by default a few things RFC 14 forbids and Fluxion lets by are refused
+ * (see jobspec.c), and JOBSPEC_FLUXION removes even that difference.  Whether
+ * each 'type' is known is the engine's check (Fluxion's depends on the graph).
  * JSON and YAML are told apart by content (JSON starts with '{' or '[');
- * both give the same tree.
+ * both give the same tree; only the first YAML document is read.
  *
  * Every rejection is positioned (source, 1-based line and column of the node
  * at fault) with a text such as
@@ -50,8 +53,9 @@ enum jobspec_excl {
 
 /* Count of a resource request.  An integer N gives {N, N, '+', 1}; a mapping
  * without max/operator/operand gives {min, UINT32_MAX, '+', 1} (Fluxion's
- * defaults: max unbounded).  Validated: min >= 1, max >= min; operator '+'
- * needs operand >= 1, '*' operand >= 2, '^' operand >= 2 and min >= 2. */
+ * defaults: max unbounded).  Validated: min >= 1 (a plain 0 is let through
+ * under JOBSPEC_FLUXION, as Fluxion does), max >= min; operator '+' needs
+ * operand >= 1, '*' operand >= 2, '^' operand >= 2 and min >= 2. */
 struct jobspec_count {
     uint32_t min;
     uint32_t max;
@@ -62,11 +66,12 @@ struct jobspec_count {
 typedef struct jobspec_resource jobspec_resource_t;
 
 /* One resource vertex of the request tree.  A slot is a resource whose
- * 'is_slot' is true (type "slot"); it always has a non-empty label. */
+ * 'is_slot' is true (type "slot"); it always has a 'label' key (Fluxion
+ * accepts label: "" too). */
 struct jobspec_resource {
-    const char *type;  /* never NULL, never empty */
+    const char *type;  /* never NULL; empty only under JOBSPEC_FLUXION */
     const char *unit;  /* "" when absent */
-    const char *label; /* "" when absent; set on every slot */
+    const char *label; /* "" when absent */
     const char *id;    /* "" when absent */
     struct jobspec_count count;
     enum jobspec_excl exclusive;

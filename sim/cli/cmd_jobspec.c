@@ -5,12 +5,13 @@
 #include <string.h>
 
 #include "cli.h"
+#include "fio.h"
 #include "jobspec.h"
 
 static void jobspec_help(FILE *fp)
 {
     fprintf(fp,
-            "Usage: schedsim jobspec check [--quiet] FILE...\n"
+            "Usage: schedsim jobspec check [--quiet] [--fluxion] FILE...\n"
             "       schedsim jobspec show FILE\n\n"
             "Validate Flux jobspecs (YAML or JSON; RFC 14 canonical 'version: 9999' or\n"
             "RFC 25 version 1) by the rules of Fluxion's jobspec library.\n\n"
@@ -20,17 +21,33 @@ static void jobspec_help(FILE *fp)
             "  show    print the parsed request tree of FILE (counts in full)\n\n"
             "Options:\n"
             "  -q, --quiet   check: print nothing for valid files\n"
+            "  -F, --fluxion accept exactly what Fluxion's libjobspec accepts and word\n"
+            "                errors as it does (resource-query's messages)\n"
             "  -h, --help    show this help\n\n"
             "FILE '-' is standard input.  Exit status: 0 all valid, 1 some file invalid\n"
             "or unreadable, 2 bad command line.\n");
 }
 
-static int check_files(int nfiles, char **files, bool quiet)
+/* jobspec_load() with 'flags'. */
+static jobspec_t *load_file(const char *path, unsigned flags, eng_error_t *err)
+{
+    if (!flags)
+        return jobspec_load(path, err);
+    size_t len = 0;
+    char *text = fio_read_all(path, JOBSPEC_TEXT_MAX, &len, err);
+    if (!text)
+        return NULL;
+    jobspec_t *js = jobspec_parse_ex(text, len, path, flags, err);
+    free(text);
+    return js;
+}
+
+static int check_files(int nfiles, char **files, bool quiet, unsigned flags)
 {
     int rc = CLI_EXIT_OK;
     for (int i = 0; i < nfiles; i++) {
         eng_error_t err;
-        jobspec_t *js = jobspec_load(files[i], &err);
+        jobspec_t *js = load_file(files[i], flags, &err);
         if (!js) {
             char buf[512];
             fprintf(stderr, "%s\n", eng_error_format(&err, buf, sizeof buf));
@@ -44,10 +61,10 @@ static int check_files(int nfiles, char **files, bool quiet)
     return rc;
 }
 
-static int show_file(const char *file)
+static int show_file(const char *file, unsigned flags)
 {
     eng_error_t err;
-    jobspec_t *js = jobspec_load(file, &err);
+    jobspec_t *js = load_file(file, flags, &err);
     if (!js) {
         cli_print_error(&err);
         return CLI_EXIT_FAIL;
@@ -67,17 +84,22 @@ int cmd_jobspec(int argc, char **argv)
 {
     static const struct option opts[] = {{"help", no_argument, NULL, 'h'},
                                          {"quiet", no_argument, NULL, 'q'},
+                                         {"fluxion", no_argument, NULL, 'F'},
                                          {NULL, 0, NULL, 0}};
     bool quiet = false;
+    unsigned flags = 0;
     int c;
     /* Options may come before or after the action and the files. */
-    while ((c = getopt_long(argc, argv, "hq", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "hqF", opts, NULL)) != -1) {
         switch (c) {
         case 'h':
             jobspec_help(stdout);
             return CLI_EXIT_OK;
         case 'q':
             quiet = true;
+            break;
+        case 'F':
+            flags |= JOBSPEC_FLUXION;
             break;
         default:
             return cli_usage_error("jobspec", "bad option");
@@ -90,12 +112,12 @@ int cmd_jobspec(int argc, char **argv)
     if (strcmp(action, "check") == 0) {
         if (nfiles < 1)
             return cli_usage_error("jobspec", "check: expected at least one FILE");
-        return check_files(nfiles, argv + optind, quiet);
+        return check_files(nfiles, argv + optind, quiet, flags);
     }
     if (strcmp(action, "show") == 0) {
         if (nfiles != 1)
             return cli_usage_error("jobspec", "show: expected exactly one FILE");
-        return show_file(argv[optind]);
+        return show_file(argv[optind], flags);
     }
     return cli_usage_error("jobspec", "unknown action '%s' (expected check or show)",
                            action);

@@ -45,6 +45,12 @@ grep -q 'basic.yaml: ok' "$tmp/out" || fail "mixed files: no ok line"
 cmp -s "$tmp/y" "$tmp/j" || fail "show: yaml and json trees differ"
 grep -q 'operator: \*' "$tmp/y" || fail "show: count not printed in full"
 
+# --fluxion: Fluxion's acceptance and wording
+"$SCHEDSIM" jobspec check -q --fluxion "$ours/invalid/count_zero/input.yaml" ||
+    fail "--fluxion: a plain count of 0 should pass, as in Fluxion"
+"$SCHEDSIM" jobspec check --fluxion "$corpus/invalid/resource_missing_count.yaml" 2>"$tmp/err"
+grep -q ': Key "count" missing from resource$' "$tmp/err" || fail "--fluxion: message"
+
 # usage errors exit 2, help exits 0
 for args in "" "frob" "check" "show" "show a b" "check --bogus x"; do
     # shellcheck disable=SC2086
