@@ -9,6 +9,7 @@
 #include "eng_private.h"
 #include "idset.h"
 #include "jgf.h"
+#include "rparse.h"
 
 rg_vid_t eng__rank_root(const eng_t *e, int64_t rank);
 int eng__rebuild(eng_t *e, eng_error_t *err);
@@ -157,20 +158,163 @@ out:
     return rc;
 }
 
+/* The JGF reader's update (resource_reader_jgf_t::update): plan the
+ * exclusive vertices the R names, check the others are free, and mark the
+ * R's edges for the update walk. */
+struct uvtx {
+    rg_vid_t v;
+    unsigned needs;
+    bool excl, root;
+};
+
+static void update_undo(eng_t *e, const struct uvtx *u, size_t n, uint64_t jobid)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct vjob *r = u[i].excl ? eng__vj_get(e, u[i].v, jobid) : NULL;
+        if (!r || !(r->flags & VJ_ALLOC))
+            continue;
+        planner_span_remove(e->plans[u[i].v], r->span);
+        r->flags &= ~(uint32_t)VJ_ALLOC;
+        e->nalloc[u[i].v]--;
+        eng__vj_drop_if_empty(e, r);
+    }
+}
+
+static int update_vertices(eng_t *e, const rparse_t *rp, const struct jobmeta *m,
+                           struct uvtx *u)
+{
+    size_t n = rparse_vertex_count(rp);
+    for (size_t i = 0; i < n; i++) {
+        const struct rparse_vertex *x = rparse_vertex(rp, i);
+        rg_vid_t v = x->path ? rg_vertex_find_path_rank(e->g, e->dom, x->path, x->rank)
+                             : RG_VID_NONE;
+        if (v == RG_VID_NONE) {
+            eng__msg_add(e,
+                         "exist: inconsistent input vertex: nonexistent path (%s) %s.\n",
+                         x->path ? x->path : "", x->jgf_id);
+            update_undo(e, u, i, m->jobid);
+            return ENG_ENOENT;
+        }
+        const struct rg_vertex *gv = rg_vertex_get(e->g, v);
+        u[i] =
+            (struct uvtx){v, (unsigned)x->size, x->exclusive, gv->parent == RG_VID_NONE};
+        if (!e->plans[v])
+            e->plans[v] = planner_create(0, ENG_PLAN_DURATION, gv->size,
+                                         rg_sym_str(e->g, gv->type), NULL);
+        int64_t avail =
+            e->plans[v] ? planner_avail_resources_during(e->plans[v], m->at, m->duration)
+                        : ENG_ENOMEM;
+        int64_t span = -1;
+        if (avail >= 0 && x->exclusive)
+            span = planner_span_add(e->plans[v], m->at, m->duration, gv->size);
+        struct vjob *r = span >= 0 ? eng__vj_put(e, v, m->jobid) : NULL;
+        if (avail < 0 || (x->exclusive && !r) || (!x->exclusive && avail < gv->size)) {
+            eng__msg_add(e, "update_vtx_plan: %s is unavailable.\n",
+                         rg_sym_str(e->g, gv->name));
+            update_undo(e, u, i, m->jobid);
+            return ENG_EBUSY;
+        }
+        if (r) {
+            r->span = span;
+            r->flags |= VJ_ALLOC;
+            e->nalloc[v]++;
+        }
+    }
+    return 0;
+}
+
+static int update_edges(eng_t *e, const rparse_t *rp, const struct uvtx *u)
+{
+    for (size_t i = 0; i < rparse_edge_count(rp); i++) {
+        const struct rparse_edge *x = rparse_edge(rp, i);
+        const struct uvtx *s = &u[x->src], *t = &u[x->dst];
+        if (s->root && e->rt_seq != e->seq) {
+            e->rt_needs = s->needs;
+            e->rt_excl = s->excl;
+            e->rt_seq = e->seq;
+        }
+        rg_eid_t ed;
+        for (ed = rg_out_first(e->g, s->v, RG_SYM_NONE); ed != RG_EID_NONE;
+             ed = rg_out_next(e->g, ed, RG_SYM_NONE))
+            if (rg_edge_get(e->g, ed)->dst == t->v)
+                break;
+        if (ed == RG_EID_NONE) {
+            eng__msg_add(e,
+                         "update_tgt_edge: JGF edge from %s to %s not found in resource "
+                         "graph.\n",
+                         rparse_vertex(rp, x->src)->jgf_id,
+                         rparse_vertex(rp, x->dst)->jgf_id);
+            return ENG_ENOENT;
+        }
+        e->e_needs[ed] = t->needs;
+        e->e_excl[ed] = t->excl;
+        e->e_seq[ed] = e->seq;
+    }
+    return 0;
+}
+
 int eng_update(eng_t *e, uint64_t jobid, const char *r, size_t len, int64_t at,
                uint64_t duration, bool reserve, rwrite_t *w, struct eng_match_result *res,
                eng_error_t *err)
 {
     eng_error_clear(err);
-    (void)jobid;
-    (void)r;
-    (void)len;
-    (void)reserve;
-    (void)w;
+    (void)reserve; /* Fluxion's reader records allocations either way */
     if (res)
         memset(res, 0, sizeof *res);
-    if (!e || !r || at < 0 || duration == 0)
-        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
-    return eng_errorf(err, ENG_ENOTSUP, NULL, 0, 0,
-                      "update from R is not implemented by this engine yet");
+    if (!e || !e->g || !r || at < 0 || duration == 0 || duration > (uint64_t)INT64_MAX)
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid time (%lld, %llu)",
+                          (long long)at, (unsigned long long)duration);
+    eng__msg_clear(e);
+    struct eng_job *j = eng__job_find(e, jobid);
+    if (j && (j->info.state == ENG_JOB_ALLOCATED || j->info.state == ENG_JOB_RESERVED))
+        return eng_errorf(err, ENG_EEXIST, NULL, 0, 0, "existing jobid %llu",
+                          (unsigned long long)jobid);
+    rparse_t *rp = rparse_parse(r, len, NULL, err);
+    if (!rp)
+        return err ? err->code : ENG_EPARSE;
+    int rc = 0;
+    struct uvtx *u = NULL;
+    if (!rparse_has_jgf(rp)) {
+        rc = eng_errorf(err, ENG_ENOTSUP, NULL, 0, 0,
+                        "update needs an R with a JGF \"scheduling\" key");
+        goto out;
+    }
+    u = calloc(rparse_vertex_count(rp) + 1, sizeof *u);
+    if (!u) {
+        rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out;
+    }
+    struct jobmeta m = {.at = at,
+                        .now = e->now,
+                        .duration = (int64_t)duration,
+                        .jobid = jobid,
+                        .alloc_type = AT_ALLOC};
+    trav__tick(e);
+    if ((rc = update_vertices(e, rp, &m, u)) < 0 || (rc = update_edges(e, rp, u)) < 0) {
+        eng_errorf(err, rc, NULL, 0, 0, "%s",
+                   "cannot place the job on the R's resources");
+        goto out;
+    }
+    if (e->rt_seq == e->seq &&
+        trav__update(e, rg_graph_root(e->g, e->dom), w, &m, false, err) < 0) {
+        rc = eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "nothing to update");
+        goto out;
+    }
+    struct eng_job_info info = {.jobid = jobid,
+                                .state =
+                                    at > e->now ? ENG_JOB_RESERVED : ENG_JOB_ALLOCATED,
+                                .at = at,
+                                .duration = (int64_t)duration};
+    if (eng__job_put(e, &info) < 0)
+        rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    if (res) {
+        res->at = at;
+        res->duration = (int64_t)duration;
+        res->reserved = at > e->now;
+        res->satisfiable = true;
+    }
+out:
+    free(u);
+    rparse_destroy(rp);
+    return rc;
 }

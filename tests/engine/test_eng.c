@@ -349,7 +349,8 @@ static void print_match(struct outbuf *o, enum eng_match_op op, int rc, uint64_t
 
 /* Replay a command file with "match" and "cancel" commands as resource-query
  * does (simple writer) and return the text of its -t file. */
-static char *replay(const char *graph, const char *policy, const char *cmds)
+static char *replay(const char *graph, const char *policy, const char *trav,
+                    const char *cmds)
 {
     char root[1024];
     snprintf(root, sizeof root, "%s/conformance/data", SCHEDSIM_SHARED_DIR);
@@ -357,7 +358,7 @@ static char *replay(const char *graph, const char *policy, const char *cmds)
     size_t len;
     snprintf(path, sizeof path, "%s/%s", root, graph);
     char *text = slurp(path, &len);
-    struct eng_options o = {.policy = policy};
+    struct eng_options o = {.policy = policy, .traverser = trav};
     eng_error_t err;
     eng_t *e = eng_create(&o, &err);
     ck_assert_ptr_nonnull(e);
@@ -404,36 +405,50 @@ static char *replay(const char *graph, const char *policy, const char *cmds)
 }
 
 static const struct {
-    const char *policy, *cmds, *expected;
+    const char *policy, *cmds, *expected, *traverser;
 } basics[] = {
-    {"high", "commands/basics/cmds01.in", "expected/basics/001.R.out"},
-    {"high", "commands/basics/cmds02.in", "expected/basics/002.R.out"},
-    {"high", "commands/basics/cmds03.in", "expected/basics/003.R.out"},
-    {"high", "commands/basics/cmds04.in", "expected/basics/004.R.out"},
-    {"high", "commands/basics/cmds05.in", "expected/basics/005.R.out"},
-    {"high", "commands/basics/cmds06.in", "expected/basics/006.R.out"},
-    {"high", "commands/basics/cmds08.in", "expected/basics/008.R.out"},
-    {"low", "commands/basics/cmds01.in", "expected/basics/009.R.out"},
-    {"low", "commands/basics/cmds02.in", "expected/basics/010.R.out"},
-    {"low", "commands/basics/cmds03.in", "expected/basics/011.R.out"},
-    {"low", "commands/basics/cmds04.in", "expected/basics/012.R.out"},
-    {"low", "commands/basics/cmds05.in", "expected/basics/013.R.out"},
-    {"low", "commands/basics/cmds06.in", "expected/basics/014.R.out"},
-    {"low", "commands/basics/cmds07.in", "expected/basics/015.R.out"},
-    {"low", "commands/basics/cmds08.in", "expected/basics/016.R.out"},
-    {"low", "commands/basics/cmds40.in", "expected/basics/040.R.out"},
-    {"first", "commands/basics/cmds01.in", "expected/basics/041.R.out"},
-    {"first", "commands/basics/cmds02.in", "expected/basics/042.R.out"},
-    {"first", "commands/basics/cmds03.in", "expected/basics/043.R.out"},
-    {"first", "commands/basics/cmds04.in", "expected/basics/044.R.out"},
-    {"first", "commands/basics/cmds05.in", "expected/basics/045.R.out"},
-    {"first", "commands/basics/cmds06.in", "expected/basics/046.R.out"},
-    {"first", "commands/basics/cmds08.in", "expected/basics/048.R.out"},
+    {"high", "commands/basics/cmds01.in", "expected/basics/001.R.out", NULL},
+    {"high", "commands/basics/cmds02.in", "expected/basics/002.R.out", NULL},
+    {"high", "commands/basics/cmds03.in", "expected/basics/003.R.out", NULL},
+    {"high", "commands/basics/cmds04.in", "expected/basics/004.R.out", NULL},
+    {"high", "commands/basics/cmds05.in", "expected/basics/005.R.out", NULL},
+    {"high", "commands/basics/cmds06.in", "expected/basics/006.R.out", NULL},
+    {"high", "commands/basics/cmds08.in", "expected/basics/008.R.out", NULL},
+    {"low", "commands/basics/cmds01.in", "expected/basics/009.R.out", NULL},
+    {"low", "commands/basics/cmds02.in", "expected/basics/010.R.out", NULL},
+    {"low", "commands/basics/cmds03.in", "expected/basics/011.R.out", NULL},
+    {"low", "commands/basics/cmds04.in", "expected/basics/012.R.out", NULL},
+    {"low", "commands/basics/cmds05.in", "expected/basics/013.R.out", NULL},
+    {"low", "commands/basics/cmds06.in", "expected/basics/014.R.out", NULL},
+    {"low", "commands/basics/cmds07.in", "expected/basics/015.R.out", NULL},
+    {"low", "commands/basics/cmds08.in", "expected/basics/016.R.out", NULL},
+    {"low", "commands/basics/cmds40.in", "expected/basics/040.R.out", NULL},
+    {"first", "commands/basics/cmds01.in", "expected/basics/041.R.out", NULL},
+    {"first", "commands/basics/cmds02.in", "expected/basics/042.R.out", NULL},
+    {"first", "commands/basics/cmds03.in", "expected/basics/043.R.out", NULL},
+    {"first", "commands/basics/cmds04.in", "expected/basics/044.R.out", NULL},
+    {"first", "commands/basics/cmds05.in", "expected/basics/045.R.out", NULL},
+    {"first", "commands/basics/cmds06.in", "expected/basics/046.R.out", NULL},
+    {"first", "commands/basics/cmds08.in", "expected/basics/048.R.out", NULL},
+    /* t3038: the flexible traverser (or-slots, xor_slot) */
+    {"high", "commands/flexible/cmds02.in", "expected/flexible/002.R.out", "flexible"},
+    {"high", "commands/flexible/cmds03.in", "expected/flexible/003.R.out", "flexible"},
+    {"high", "commands/flexible/cmds04.in", "expected/flexible/004.R.out", "flexible"},
+    {"high", "commands/flexible/cmds05.in", "expected/flexible/005.R.out", "flexible"},
+    {"high", "commands/flexible/cmds07.in", "expected/flexible/007.R.out", "flexible"},
+    {"high", "commands/flexible/cmds08.in", "expected/flexible/008.R.out", "flexible"},
+    {"first", "commands/flexible/cmds09.in", "expected/flexible/009.R.out", "flexible"},
+    {"first", "commands/flexible/cmds10.in", "expected/flexible/010.R.out", "flexible"},
+    {"first", "commands/flexible/cmds11.in", "expected/flexible/011.R.out", "flexible"},
+    {"high", "commands/flexible/cmds13.in", "expected/flexible/013.R.out", "flexible"},
+    {"first", "commands/flexible/cmds13.in", "expected/flexible/014.R.out", "flexible"},
+    {"first", "commands/flexible/cmds15.in", "expected/flexible/015.R.out", "flexible"},
 };
 
 START_TEST(test_basics_tiny)
 {
-    char *got = replay("jgfs/tiny.json", basics[_i].policy, basics[_i].cmds);
+    char *got = replay("jgfs/tiny.json", basics[_i].policy, basics[_i].traverser,
+                       basics[_i].cmds);
     char path[2048];
     size_t len;
     snprintf(path, sizeof path, "%s/conformance/data/%s", SCHEDSIM_SHARED_DIR,
@@ -702,6 +717,48 @@ START_TEST(test_time)
 }
 END_TEST
 
+/* update: an R produced by a match places the same job again, and the
+ * writer gives the same R back. */
+START_TEST(test_update_roundtrip)
+{
+    eng_error_t err;
+    eng_t *e = mk_engine("high", gen_graph(1, 2, 2, 2, 1));
+    rwrite_t *w = rwrite_create(RWRITE_RV1, &err);
+    ck_assert_ptr_nonnull(w);
+    const char *two =
+        "{\"version\": 9999, \"resources\": [{\"type\": \"node\", \"count\": 1, "
+        "\"with\": [{\"type\": \"slot\", \"count\": 1, \"label\": \"d\", "
+        "\"with\": [{\"type\": \"socket\", \"count\": 1, \"with\": [{\"type\": "
+        "\"core\", \"count\": 2}]}]}]}], \"attributes\": {\"system\": "
+        "{\"duration\": 100}}, \"tasks\": [{\"command\": [\"a\"], \"slot\": "
+        "\"d\", \"count\": {\"per_slot\": 1}}]}";
+    jobspec_t *js = js_parse(two);
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, 1, w, NULL, &err), 0);
+    char *r1 = NULL, *r2 = NULL;
+    ck_assert_int_eq(rwrite_emit(w, &r1, &err), 0);
+    ck_assert_int_eq(eng_cancel(e, 1, false, &err), 0);
+    struct eng_match_result res;
+    ck_assert_int_eq(eng_update(e, 2, r1, strlen(r1), 0, 100, false, w, &res, &err), 0);
+    ck_assert_int_eq(rwrite_emit(w, &r2, &err), 0);
+    ck_assert_str_eq(r1, r2);
+    /* the same R cannot be placed twice at the same time */
+    ck_assert_int_eq(eng_update(e, 3, r1, strlen(r1), 0, 100, false, w, &res, &err),
+                     ENG_EBUSY);
+    ck_assert_int_eq(eng_update(e, 2, r1, strlen(r1), 0, 100, false, w, &res, &err),
+                     ENG_EEXIST);
+    /* once job 2 is gone it fits again */
+    ck_assert_int_eq(eng_cancel(e, 2, false, &err), 0);
+    ck_assert_int_eq(eng_update(e, 3, r1, strlen(r1), 50, 10, false, NULL, &res, &err),
+                     0);
+    ck_assert(res.reserved);
+    free(r1);
+    free(r2);
+    jobspec_destroy(js);
+    rwrite_destroy(w);
+    eng_destroy(e);
+}
+END_TEST
+
 Suite *eng_suite(void)
 {
     Suite *s = suite_create("eng");
@@ -714,6 +771,7 @@ Suite *eng_suite(void)
     tcase_add_test(tc, test_absent_types);
     tcase_add_test(tc, test_status);
     tcase_add_test(tc, test_time);
+    tcase_add_test(tc, test_update_roundtrip);
     tcase_add_loop_test(tc, test_basics_tiny, 0, (int)(sizeof basics / sizeof basics[0]));
     tcase_add_loop_test(tc, test_random_streams, 0, 24);
     suite_add_tcase(s, tc);
