@@ -43,6 +43,8 @@ static bool past_end(int64_t at, int64_t duration, int64_t end)
 {
     if (at > end)
         return true;
+    if (at < 0) /* end >= 0: end - at could overflow, at + duration cannot */
+        return at + duration > end;
     return duration > end - at;
 }
 

@@ -448,6 +448,13 @@ START_TEST(test_badparam)
     planner_destroy(e);
     ck_assert_int_eq(planner_check(p), 0);
     planner_destroy(p);
+    /* windows before the base time of an unbounded planner do not overflow */
+    p = mk(0, INT64_MAX, 4, "x");
+    ck_assert_int_eq(planner_avail_during(p, -5, 10, 1), 0);
+    ck_assert_int_eq(planner_avail_during(p, INT64_MIN, INT64_MAX, 1), 0);
+    ck_assert_int_eq(planner_avail_resources_during(p, -5, 10), ENG_EINVAL);
+    ck_assert_int_eq(planner_avail_during(p, 5, INT64_MAX, 1), ENG_ELIMIT);
+    planner_destroy(p);
 }
 END_TEST
 
