@@ -296,22 +296,80 @@ head -n1 rv1s.out >match5.json
     ! grep -q '"core"' <<<"$(pyq match5.json 'json.dumps(d["scheduling"])')" && ok ||
     ko "t3040-10 rv1_shorthand" "$(cat rv1s.out)"
 
-# t3022 1: match-allocate then update-allocate from the emitted R give the
-# same output.  Pending until the engine implements eng_update().
+# t3022: update-allocate / update-reserve from the R that match emitted
+# rebuild the same output.  Counted as pending while the engine has no
+# eng_update() (the update command then fails in the traverser).
+# update_case NAME MATCHCMDS UPDCMDS FILTER: run MATCHCMDS, split its JGF
+# lines into cmds_aa.json, cmds_ab.json, ...; run UPDCMDS; compare the two -t
+# files (FILTER=filtered: without INFO lines).
+update_case() {
+    local name=$1 filter=$4
+    printf '%s' "$2" >m.cmds
+    printf '%s' "$3" >u.cmds
+    rm -f cmds_*.json
+    run_q o e -L "$TINY" -f jgf -S CA -P high -F jgf -t m.out <m.cmds
+    grep -v INFO m.out | split -l 1 --additional-suffix=.json - cmds_
+    run_q o e -L "$TINY" -f jgf -S CA -P high -F jgf -t u.out <u.cmds
+    if [ "$filter" = filtered ]; then
+        grep -v INFO m.out >m.cmp
+        grep -v INFO u.out >u.cmp
+    else
+        cp m.out m.cmp
+        cp u.out u.cmp
+    fi
+    if cmp -s m.cmp u.cmp; then
+        ok
+    elif grep -q 'traverser run () returned error' e; then
+        pending=$((pending + 1))
+        echo "PENDING: $name (engine has no eng_update yet)"
+    else
+        ko "$name" "$(diff m.cmp u.cmp | head)"
+    fi
+}
 J="$DATA/jobspecs/basics/test001.yaml"
-printf 'match allocate %s\nmatch allocate %s\nquit\n' "$J" "$J" >cmds
-run_q o e -L "$TINY" -f jgf -S CA -P high -F jgf -t 001.R.out <cmds
-grep -v INFO 001.R.out | split -l 1 --additional-suffix=.json - cmds001_
-printf 'update allocate jgf cmds001_aa.json 1 0 3600\nupdate allocate jgf cmds001_ab.json 2 0 3600\nquit\n' >upd
-run_q o e -L "$TINY" -f jgf -S CA -P high -F jgf -t 001.R.out2 <upd
-if cmp -s 001.R.out 001.R.out2; then
-    ok
-elif grep -q 'traverser run () returned error' e; then
-    pending=$((pending + 1))
-    echo "PENDING: t3022-1 update (engine has no eng_update yet)"
-else
-    ko "t3022-1 update" "$(diff 001.R.out 001.R.out2 | head)"
-fi
+M4=$(printf 'match allocate %s\n' "$J" "$J" "$J" "$J")
+update_case t3022-1 "$M4
+quit
+" "update allocate jgf cmds_aa.json 1 0 3600
+update allocate jgf cmds_ab.json 2 0 3600
+update allocate jgf cmds_ac.json 3 0 3600
+update allocate jgf cmds_ad.json 4 0 3600
+quit
+" full
+update_case t3022-2 "$M4
+quit
+" "update allocate jgf cmds_aa.json 1 0 3600
+match allocate $J
+update allocate jgf cmds_ac.json 3 0 3600
+match allocate $J
+quit
+" full
+R10=$(printf 'match allocate_orelse_reserve %s\n' "$J" "$J" "$J" "$J" "$J" "$J" "$J" "$J" "$J" "$J")
+update_case t3022-3 "$R10
+quit
+" "update allocate jgf cmds_aa.json 1 0 3600
+update allocate jgf cmds_ab.json 2 0 3600
+update allocate jgf cmds_ac.json 3 0 3600
+update allocate jgf cmds_ad.json 4 0 3600
+update reserve jgf cmds_ae.json 5 3600 3600
+update reserve jgf cmds_af.json 6 3600 3600
+update reserve jgf cmds_ag.json 7 3600 3600
+update reserve jgf cmds_ah.json 8 3600 3600
+update reserve jgf cmds_ai.json 9 7200 3600
+update reserve jgf cmds_aj.json 10 7200 3600
+quit
+" full
+# t3022 7: updating resources that are already allocated must fail: the
+# filtered outputs (without INFO lines) are the same
+update_case t3022-7 "$M4
+quit
+" "$M4
+update allocate jgf cmds_aa.json 5 0 3600
+update allocate jgf cmds_ab.json 6 0 3600
+update allocate jgf cmds_ac.json 7 0 3600
+update allocate jgf cmds_ad.json 8 0 3600
+quit
+" filtered
 
 # A C program written for Fluxion's client, built against reapi_cli.h and
 # the shared library only (no internal headers, no static archive).
