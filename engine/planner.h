@@ -11,9 +11,12 @@
  * at the end of this comment.  Differences are deliberate and listed there.
  *
  * Costs: with n scheduled points, every query and update below is O(log n)
- * (span lookups O(log s) for s spans), except planner_update_total(), copy,
- * assign and equality, which are O(n).  Queries never allocate; span_add
- * allocates only when a pool grows (amortised).
+ * (span lookups O(log s) for s spans), except that avail_time_first/next pay
+ * O(log n) per rejected window (a run of candidates cut short by a point
+ * with too few free units; Fluxion pays O(window) per candidate), and
+ * planner_update_total(), copy, assign and equality, which are O(n).
+ * Queries never allocate; span_add allocates only when a pool grows
+ * (amortised).  An idle planner takes about 600 bytes, 104 per point.
  *
  * Errors are values: functions returning int64_t give a time, a count or a
  * span id (all >= 0) on success and a negative enum eng_errc on failure;
