@@ -49,10 +49,10 @@ DEFAULT_OUT = "/tmp/difftest-out"
 
 POLICIES = ["first", "firstnodex", "low", "high", "lonode", "hinode", "lonodex", "hinodex",
             "locality", "variation", "custom"]
-WRITERS = ["simple", "pretty_simple", "jgf", "rlite", "rv1", "rv1_nosched"]
+WRITERS = ["simple", "pretty_simple", "jgf", "jgf_shorthand", "rlite", "rv1", "rv1_nosched"]
 PRUNES = ["none", "ALL:core", "ALL:core,ALL:node", "ALL:core,ALL:node,ALL:gpu",
           "ALL:core,ALL:gpu,ALL:memory", "ALL:node", "rack:node,node:core",
-          "ALL:core,ALL:socket,ALL:node,ALL:gpu,ALL:memory"]
+          "ALL:core,ALL:socket,ALL:node,ALL:gpu,ALL:memory", "cluster:core,rack:node,node:core"]
 TRAVERSERS = ["simple", "flexible"]
 OPS = ["allocate"] * 5 + ["allocate_orelse_reserve"] * 5 + [
     "allocate_with_satisfiability", "satisfiability"]
@@ -73,7 +73,8 @@ def gen_graph_params(rng):
          "cores": rng.choice([1, 2, 2, 4, 4, 6, 8]),
          "gpus": rng.choice([0, 0, 1, 2]),
          "memory": rng.choice([0, 0, 16, 64]),
-         "props": []}
+         "props": [], "prefix": rng.choice(["node", "node", "host", "n"]),
+         "cluster": rng.choice(["cluster", "cluster", "tiny"])}
     if rng.random() < 0.4:
         a = rng.randrange(nodes)
         b = rng.randrange(a, nodes)
@@ -88,6 +89,10 @@ def graph_argv(p):
         argv += ["-m", str(p["memory"])]
     if p["racks"]:
         argv += ["-r", str(p["racks"])]
+    if p.get("prefix", "node") != "node":
+        argv += ["--prefix", p["prefix"]]
+    if p.get("cluster", "cluster") != "cluster":
+        argv += ["--cluster", p["cluster"]]
     for prop in p["props"]:
         name, rng_ = prop.split("@")
         a, _, b = rng_.partition("-")
@@ -124,9 +129,11 @@ def gen_jobspec(rng, gp):
     maxc = {"cluster": 1, "rack": max(1, gp["racks"]), "node": min(4, gp["nodes"]) + over,
             "socket": gp["sockets"] + over}
     leaves = [{"type": "core", "count": gen_count(rng, max(1, gp["cores"] // 2) + over)}]
-    if rng.random() < 0.3:
+    # GPUs and memory mostly where the graph has them (Fluxion's jobspec parser
+    # rejects a type its graph does not know, which is tested, but rarely).
+    if rng.random() < (0.4 if gp["gpus"] else 0.03):
         leaves.append({"type": "gpu", "count": gen_count(rng, max(1, gp["gpus"]))})
-    if rng.random() < 0.2:
+    if rng.random() < (0.3 if gp["memory"] else 0.03):
         leaves.append({"type": "memory", "count": rng.choice([1, 4, 8, 16, 32])})
     if rng.random() < 0.08:
         leaves = [leaves[-1]]          # a GPU-only or memory-only request
@@ -156,7 +163,10 @@ def gen_jobspec(rng, gp):
             elif x < 0.2:
                 r["exclusive"] = False
         node = [r]
-    return {"resources": node, "duration": rng.choice(DURATIONS)}
+    js = {"resources": node, "duration": rng.choice(DURATIONS)}
+    if rng.random() < 0.15:
+        js["constraints"] = gen_constraint(rng, gp)
+    return js
 
 
 def yaml_scalar(v):
@@ -190,7 +200,10 @@ def yaml_res(res, ind, out):
 def jobspec_yaml(js):
     out = ["version: 1", "resources:"]
     yaml_res(js["resources"], 2, out)
-    out += ["attributes:", "  system:", "    duration: %d" % js["duration"], "tasks:",
+    out += ["attributes:", "  system:", "    duration: %d" % js["duration"]]
+    if "constraints" in js:
+        out.append("    constraints: " + json.dumps(js["constraints"]))
+    out += ["tasks:",
             '  - command: [ "app" ]', "    slot: task", "    count:", "      per_slot: 1"]
     return "\n".join(out) + "\n"
 
@@ -198,12 +211,47 @@ def jobspec_yaml(js):
 def node_paths(gp):
     """Containment paths of the nodes `schedsim graph gen` writes (rack i*R/N)."""
     paths = []
+    root = "/%s0" % gp.get("cluster", "cluster")
+    pre = gp.get("prefix", "node")
     for i in range(gp["nodes"]):
         if gp["racks"]:
-            paths.append("/cluster0/rack%d/node%d" % (i * gp["racks"] // gp["nodes"], i))
+            paths.append("%s/rack%d/%s%d" % (root, i * gp["racks"] // gp["nodes"], pre, i))
         else:
-            paths.append("/cluster0/node%d" % i)
+            paths.append("%s/%s%d" % (root, pre, i))
     return paths
+
+
+def other_paths(rng, gp):
+    """A socket, rack or the cluster: set-status on non-node vertices."""
+    n = rng.randrange(gp["nodes"])
+    c = rng.random()
+    if c < 0.5:
+        return "%s/socket%d" % (node_paths(gp)[n], rng.randrange(gp["sockets"]) + n * gp["sockets"])
+    if c < 0.8 and gp["racks"]:
+        return "/%s0/rack%d" % (gp.get("cluster", "cluster"), rng.randrange(gp["racks"]))
+    return "/%s0" % gp.get("cluster", "cluster")
+
+
+def gen_constraint(rng, gp):
+    """An RFC 31 constraint over the generated graph's names, ranks and ssd property."""
+    pre = gp.get("prefix", "node")
+    n = gp["nodes"]
+
+    def leaf():
+        k = rng.random()
+        if k < 0.4:
+            return {"properties": [rng.choice(["ssd", "^ssd"])]}
+        if k < 0.7:
+            a = rng.randrange(n)
+            b = rng.randrange(a, n)
+            return {"hostlist": ["%s%d" % (pre, a) if a == b else "%s[%d-%d]" % (pre, a, b)]}
+        return {"ranks": [str(rng.randrange(n))]}
+    k = rng.random()
+    if k < 0.6:
+        return leaf()
+    if k < 0.8:
+        return {rng.choice(["and", "or"]): [leaf(), leaf()]}
+    return {"not": [leaf()]}
 
 
 def gen_commands(rng, gp, njs, policy):
@@ -228,11 +276,22 @@ def gen_commands(rng, gp, njs, policy):
             cmds.append("partial-cancel %d rv1exec pr%d.json" % (rng.randint(1, jobs), k))
         elif r < 0.82 and jobs:
             cmds.append("info %d" % rng.randint(1, jobs))
-        elif r < 0.92:
-            cmds.append("find " + rng.choice(FINDS + ["jobid-alloc=%d" % max(1, jobs)]))
+        elif r < 0.90:
+            j = rng.randint(1, max(1, jobs))
+            cmds.append("find " + rng.choice(FINDS + [
+                "jobid-alloc=%d" % j, "jobid-span=%d" % j, "jobid-tag=%d" % j,
+                "jobid-reserved=%d" % j, "agfilter=t", "jobid-alloc=%d agfilter=t" % j,
+                "names=%s" % paths[rng.randrange(len(paths))].rsplit("/", 1)[1],
+                "(status=up or status=down) and sched-now=free"]))
+        elif r < 0.93:
+            k = rng.randint(2, 3)
+            cmds.append("multi-match %s %s" % (rng.choice(OPS[:10]), " ".join(
+                "job%d.yaml" % rng.randrange(njs) for _ in range(k))))
+            jobs += k
         else:
             st = "down" if rng.random() < 0.7 else "up"
-            cmds.append("set-status %s %s" % (rng.choice(paths), st))
+            p = rng.choice(paths) if rng.random() < 0.85 else other_paths(rng, gp)
+            cmds.append("set-status %s %s" % (p, st))
     return cmds, partials
 
 
@@ -243,7 +302,7 @@ def partial_r(gp, rank):
     if gpus:
         ch["gpu"] = "0-%d" % (gpus - 1) if gpus > 1 else "0"
     return json.dumps({"version": 1, "execution": {
-        "R_lite": [{"rank": str(rank), "children": ch}], "nodelist": ["node%d" % rank],
+        "R_lite": [{"rank": str(rank), "children": ch}], "nodelist": ["%s%d" % (gp.get("prefix", "node"), rank)],
         "starttime": 0, "expiration": 1000000}}) + "\n"
 
 
