@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "eng_private.h"
+#include "graph_load.h"
 #include "idset.h"
 #include "jgf.h"
 
@@ -440,11 +441,8 @@ int eng_graph_load(eng_t *e, const char *text, size_t len, const char *format,
     eng_error_clear(err);
     if (!e || !text)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no engine or text");
-    if (format && strcmp(format, "jgf") != 0)
-        return eng_errorf(err, ENG_ENOTSUP, NULL, 0, 0, "unsupported graph format '%s'",
-                          format);
     double t0 = now_s();
-    rg_graph_t *g = jgf_parse(text, len, source, NULL, err);
+    rg_graph_t *g = graph_load_parse(text, len, format, source, NULL, err);
     if (!g)
         return err ? err->code : ENG_EPARSE;
     int rc = eng_graph_take(e, g, err);
