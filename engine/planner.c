@@ -561,6 +561,7 @@ static bool is_tracked(const planner_t *p, const struct pt_values *v)
 
 struct eq_state {
     const planner_t *a, *b;
+    bool strict; /* compare the avail_time iteration too */
 };
 
 static int eq_point(const struct pt_values *va, void *arg)
@@ -570,7 +571,7 @@ static int eq_point(const struct pt_values *va, void *arg)
     int32_t i = planner__pt_floor(&st->b->pts, va->at, &vb);
     if (!i || vb.at != va->at || vb.rem != va->rem || vb.sched != va->sched ||
         vb.key != va->key || vb.ref != va->ref ||
-        is_tracked(st->a, va) != is_tracked(st->b, &vb))
+        (st->strict && is_tracked(st->a, va) != is_tracked(st->b, &vb)))
         return 1;
     return 0;
 }
@@ -592,19 +593,29 @@ static bool spans_equal(const planner_t *a, const planner_t *b)
     }
 }
 
-bool planner_is_equal(const planner_t *a, const planner_t *b)
+static bool planners_match(const planner_t *a, const planner_t *b, bool strict)
 {
     if (!a || !b)
         return false;
     if (a == b)
         return true;
     if (a->total != b->total || strcmp(a->type, b->type) || a->base != b->base ||
-        a->end != b->end || a->iter_set != b->iter_set ||
-        a->span_counter != b->span_counter || a->pts.count != b->pts.count ||
-        !spans_equal(a, b))
+        a->end != b->end || a->pts.count != b->pts.count || !spans_equal(a, b))
         return false;
-    struct eq_state st = {a, b};
+    if (strict && (a->iter_set != b->iter_set || a->span_counter != b->span_counter))
+        return false;
+    struct eq_state st = {a, b, strict};
     return planner__pt_walk(&a->pts, eq_point, &st) == 0;
+}
+
+bool planner_is_equal(const planner_t *a, const planner_t *b)
+{
+    return planners_match(a, b, true);
+}
+
+bool planner_is_same_state(const planner_t *a, const planner_t *b)
+{
+    return planners_match(a, b, false);
 }
 
 struct check_state {

@@ -176,6 +176,12 @@ int planner_update_total(planner_t *p, int64_t total);
  * planners_equal, used to check that cancel restores the prior state). */
 bool planner_is_equal(const planner_t *a, const planner_t *b);
 
+/* True if 'a' and 'b' plan the same: as planner_is_equal() but ignoring the
+ * span id counter and the avail_time iteration, so allocate + cancel gives a
+ * planner in the same state as before (planner_is_equal() would see the
+ * counter move). */
+bool planner_is_same_state(const planner_t *a, const planner_t *b);
+
 /* Number of scheduled points (>= 1 unless empty).  For tests and statistics. */
 size_t planner_point_count(const planner_t *p);
 

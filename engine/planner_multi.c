@@ -568,23 +568,38 @@ static bool rows_equal(const planner_multi_t *a, const planner_multi_t *b)
     }
 }
 
-bool planner_multi_is_equal(const planner_multi_t *a, const planner_multi_t *b)
+static bool multis_match(const planner_multi_t *a, const planner_multi_t *b, bool strict)
 {
     if (!a || !b)
         return false;
     if (a == b)
         return true;
-    if (a->len != b->len || a->span_counter != b->span_counter ||
-        a->it_on_or_after != b->it_on_or_after || a->it_duration != b->it_duration ||
-        !rows_equal(a, b))
+    if (a->len != b->len || !rows_equal(a, b))
+        return false;
+    if (strict &&
+        (a->span_counter != b->span_counter || a->it_on_or_after != b->it_on_or_after ||
+         a->it_duration != b->it_duration))
         return false;
     for (size_t i = 0; i < a->len; i++) {
         int64_t j = planner_multi_type_index(b, planner_resource_type(a->pl[i]));
-        if (j < 0 || a->totals[i] != b->totals[j] || a->it_counts[i] != b->it_counts[j] ||
-            !planner_is_equal(a->pl[i], b->pl[j]))
+        if (j < 0 || a->totals[i] != b->totals[j])
+            return false;
+        if (strict ? a->it_counts[i] != b->it_counts[j] ||
+                         !planner_is_equal(a->pl[i], b->pl[j])
+                   : !planner_is_same_state(a->pl[i], b->pl[j]))
             return false;
     }
     return true;
+}
+
+bool planner_multi_is_equal(const planner_multi_t *a, const planner_multi_t *b)
+{
+    return multis_match(a, b, true);
+}
+
+bool planner_multi_is_same_state(const planner_multi_t *a, const planner_multi_t *b)
+{
+    return multis_match(a, b, false);
 }
 
 /* The arrays an update builds before it commits. */

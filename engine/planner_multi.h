@@ -155,6 +155,10 @@ size_t planner_multi_span_count(const planner_multi_t *mp);
  * state (Fluxion's planner_multis_equal; planners compared by type). */
 bool planner_multi_is_equal(const planner_multi_t *a, const planner_multi_t *b);
 
+/* As planner_multi_is_equal() but ignoring span id counters and avail_time
+ * iterations (see planner_is_same_state()). */
+bool planner_multi_is_same_state(const planner_multi_t *a, const planner_multi_t *b);
+
 /* Make the tracked types exactly 'types[0..len)' in that order with totals
  * 'totals' (elasticity and re-priming): a new type gets a planner over the
  * current time range, a known type moves to index j and its total changes as

@@ -687,6 +687,8 @@ START_TEST(test_props_random)
         if (id > 0)
             ck_assert_int_eq(planner_span_remove(p, id), 0);
         assert_same_state(p, before);
+        ck_assert(planner_is_same_state(p, before));
+        ck_assert(id < 0 || !planner_is_equal(p, before)); /* the id counter moved */
         ck_assert_int_eq(planner_check(p), 0);
         planner_destroy(before);
     }

@@ -485,6 +485,15 @@ START_TEST(test_multi_props)
         }
     }
     ck_assert_int_eq(planner_multi_check(mp), 0);
+    /* add + remove leaves the same state (but a new span id counter) */
+    planner_multi_t *before = planner_multi_copy(mp, NULL);
+    const int64_t zero[PL] = {0, 0, 0};
+    int64_t id = planner_multi_span_add(mp, 3, 7, zero, PL);
+    ck_assert(!planner_multi_is_same_state(mp, before));
+    ck_assert_int_eq(planner_multi_span_remove(mp, id), 0);
+    ck_assert(planner_multi_is_same_state(mp, before));
+    ck_assert(!planner_multi_is_equal(mp, before));
+    planner_multi_destroy(before);
     for (int i = 0; i < PL; i++)
         planner_destroy(pl[i]);
     planner_multi_destroy(mp);
