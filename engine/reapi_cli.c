@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "graph_load.h"
 #include "idset.h"
 #include "jobspec.h"
 #include "reapi_cli_private.h"
@@ -189,18 +190,19 @@ void reapi_cli_destroy(reapi_cli_ctx_t *ctx)
 
 struct opts {
     const char *load_format, *matcher_name, *matcher_policy, *traverser, *match_format,
-        *prune;
+        *prune, *allowlist;
 };
 
 /* Fluxion's set_resource_ctx_params(): defaults, then the keys present. */
 static int read_options(json_t *o, struct opts *p)
 {
-    *p = (struct opts){"grug", "CA", "first", "simple", "jgf", "ALL:core,ALL:node"};
+    *p = (struct opts){"grug", "CA", "first", "simple", "jgf", "ALL:core,ALL:node", ""};
     const char **dst[] = {&p->load_format, &p->matcher_name, &p->matcher_policy,
-                          &p->traverser,   &p->match_format, &p->prune};
-    static const char *const keys[] = {"load_format",    "matcher_name",
-                                       "matcher_policy", "traverser_policy",
-                                       "match_format",   "prune_filters"};
+                          &p->traverser,   &p->match_format, &p->prune,
+                          &p->allowlist};
+    static const char *const keys[] = {
+        "load_format",  "matcher_name",  "matcher_policy", "traverser_policy",
+        "match_format", "prune_filters", "load_allowlist"};
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
         json_t *v = json_object_get(o, keys[i]);
         if (v && !json_is_string(v))
@@ -232,8 +234,7 @@ static int build(reapi_cli_ctx_t *ctx, const struct opts *p, const char *rgraph,
     eng_destroy(probe);
     /* Fluxion's jgf_shorthand reader differs from jgf only when it updates
      * (it fills in exclusive subtrees); loading a graph is the same. */
-    if (strcmp(p->load_format, "jgf") != 0 &&
-        strcmp(p->load_format, "jgf_shorthand") != 0)
+    if (!graph_load_format_known(p->load_format) || strcmp(p->load_format, "auto") == 0)
         return init_fail(ctx, EPROTO, "resource_query_t: ERROR: can't create reader\n");
     /* Fluxion falls back to "simple" for a name it does not know */
     rwrite_format_parse(p->match_format, &fmt);
@@ -255,7 +256,9 @@ static int build(reapi_cli_ctx_t *ctx, const struct opts *p, const char *rgraph,
         return init_fail(ctx, EPROTO,
                          "initialize_matchers_and_traversers: ERROR: can't set pruning "
                          "filters\n");
-    if (eng_graph_load(ctx->e, rgraph, len, "jgf", source, &e2) < 0) {
+    struct graph_load_opts lo = {.allowlist = p->allowlist};
+    rg_graph_t *g = graph_load_parse(rgraph, len, p->load_format, source, &lo, &e2);
+    if (!g || eng_graph_take(ctx->e, g, &e2) < 0) {
         char buf[400], text[ENG_ERROR_TEXT_MAX];
         eng_error_format(&e2, buf, sizeof buf);
         snprintf(text, sizeof text,
