@@ -60,7 +60,10 @@ struct sim_job_spec {
     sim_time_t walltime; /* requested time, >= 1; the job ends at
                             start + min(runtime, walltime) */
     const char *jobspec; /* jobspec text for the backend; NULL when unmapped */
-    int64_t req_nodes, req_cores, req_gpus; /* requested, for reports; -1 unknown */
+    /* Requested, for reports; -1 unknown.  'req_cores' must not exceed the
+     * cores the jobspec needs: sim_start_job() answers ENG_EBUSY without
+     * asking the backend when fewer cores than that are idle. */
+    int64_t req_nodes, req_cores, req_gpus;
     const char *unmapped; /* non-NULL: why the job cannot be mapped (never submitted) */
 };
 
@@ -138,6 +141,7 @@ struct sim_stats {
     uint64_t events;      /* events dispatched */
     uint64_t passes;      /* scheduling passes */
     uint64_t match_calls; /* backend match calls (all jobs) */
+    uint64_t prechecked;  /* start attempts answered "busy" by the idle-core count */
     int64_t match_ns;     /* their wall time (0 without a clock) */
     size_t submitted, started, completed, rejected, unmapped, queued, running;
     sim_time_t now;
@@ -181,7 +185,9 @@ size_t sim_job_count(const sim_t *sim);
 
 /* Try to start queued job 'job' now.  Returns 0 (running; its completion
  * is queued), ENG_EBUSY (does not fit now), ENG_ENOMATCH (never fits), or a
- * failure code (stop the run).  Drops the job's reservation first, if any. */
+ * failure code (stop the run).  Drops the job's reservation first, if any.
+ * When the job requests more cores than are idle (total minus those held
+ * by running jobs) the answer is ENG_EBUSY without a backend call. */
 int sim_start_job(sim_t *sim, const sim_job_t *job, eng_error_t *err);
 
 /* Start queued 'job' now, or else reserve its earliest start (Fluxion's
