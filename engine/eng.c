@@ -219,6 +219,7 @@ void eng_destroy(eng_t *e)
     free(e->jr);
     free(e->agg_buf);
     free(e->jobs);
+    free(e->marked);
     eng__flex_free(e);
     free(e->flex_blocks);
     free(e->prune_spec);

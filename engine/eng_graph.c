@@ -246,9 +246,7 @@ static int update_edges(eng_t *e, const rparse_t *rp, const struct uvtx *u)
                          rparse_vertex(rp, x->dst)->jgf_id);
             return ENG_ENOENT;
         }
-        e->e_needs[ed] = t->needs;
-        e->e_excl[ed] = t->excl;
-        e->e_seq[ed] = e->seq;
+        trav__mark_edge(e, ed, t->needs, t->excl);
     }
     return 0;
 }

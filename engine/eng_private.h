@@ -213,8 +213,11 @@ struct eng {
     size_t capjr;
     const jobspec_t *js;
     int64_t *agg_buf;
-    int after_next; /* planner error of the reserve loop's extra step */
-    int stale;      /* Fluxion's errno as last set during this match */
+    rg_eid_t *marked; /* edges marked in this sequence (any order) */
+    size_t nmarked, capmarked;
+    bool marked_oom; /* the list is incomplete: scan out-edges instead */
+    int after_next;  /* planner error of the reserve loop's extra step */
+    int stale;       /* Fluxion's errno as last set during this match */
     char msg[ENG_MSG_MAX];
 
     /* jobs */
@@ -297,6 +300,7 @@ bool trav__exclusivity(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_
 void trav__prime_jobspec(eng_t *e, const jobspec_resource_t *rs, size_t n,
                          int64_t *to_parent);
 bool trav__in_dom(const eng_t *e, rg_eid_t ed);
+void trav__mark_edge(eng_t *e, rg_eid_t ed, uint64_t needs, int x);
 
 int trav__select_simple(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root,
                         struct jobmeta *meta, bool excl);

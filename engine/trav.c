@@ -10,6 +10,7 @@
  * errno: ENG_EBUSY (not here / not now), ENG_ENOMATCH (ENODEV: the request
  * cannot be resolved at the root), ENG_EINVAL (inconsistent request, with a
  * message), ENG_ENOMEM. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "eng_private.h"
@@ -48,6 +49,8 @@ void trav__tick(eng_t *e)
 {
     e->seq++;
     e->color_base += 3;
+    e->nmarked = 0;
+    e->marked_oom = false;
 }
 
 bool trav__exclusivity(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t u)
@@ -506,6 +509,28 @@ static int dom_slot(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req sh
 
 static void set_edge(eng_t *e, rg_eid_t ed, uint64_t needs, int x)
 {
+    trav__mark_edge(e, ed, needs, x);
+}
+
+/* Fluxion's set_for_trav_update.  Each edge marked in this sequence is also
+ * listed, so the update walk visits the marked edges of a vertex without
+ * scanning all its out-edges (the root of a large system has thousands). */
+void trav__mark_edge(eng_t *e, rg_eid_t ed, uint64_t needs, int x)
+{
+    if (e->e_seq[ed] != e->seq) {
+        if (e->nmarked == e->capmarked) {
+            size_t cap = e->capmarked ? 2 * e->capmarked : 256;
+            rg_eid_t *n = realloc(e->marked, cap * sizeof *n);
+            if (!n) {
+                e->marked_oom = true;
+                goto set;
+            }
+            e->marked = n;
+            e->capmarked = cap;
+        }
+        e->marked[e->nmarked++] = ed;
+    }
+set:
     e->e_needs[ed] = needs;
     e->e_excl[ed] = (uint8_t)(x != 0);
     e->e_seq[ed] = e->seq;

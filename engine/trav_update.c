@@ -10,6 +10,7 @@
  * out-edge weights for the stop-on-first policies are refreshed only on
  * allocation; a cancel that cannot start from a tagged root scans every
  * vertex and releases only planner spans. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "eng_private.h"
@@ -207,12 +208,56 @@ static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
     return 0;
 }
 
+struct pair {
+    rg_vid_t src;
+    rg_eid_t eid;
+};
+
 struct upd {
     rwrite_t *w;
     const struct jobmeta *m;
     bool full;
     eng_error_t *err;
+    struct pair *pairs; /* marked edges by (source, edge id); NULL: scan */
+    size_t npairs;
 };
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const struct pair *x = a, *y = b;
+    if (x->src != y->src)
+        return x->src < y->src ? -1 : 1;
+    return (x->eid > y->eid) - (x->eid < y->eid);
+}
+
+static size_t pairs_lower(const struct upd *c, rg_vid_t u)
+{
+    size_t lo = 0, hi = c->npairs;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (c->pairs[mid].src < u)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* The marked edges sorted by source then edge id: a vertex's out-edges are
+ * kept in insertion order, which is edge-id order. */
+static struct pair *sort_marked(eng_t *e, size_t *n)
+{
+    if (e->marked_oom)
+        return NULL;
+    struct pair *p = malloc((e->nmarked + 1) * sizeof *p);
+    if (!p)
+        return NULL;
+    for (size_t i = 0; i < e->nmarked; i++)
+        p[i] = (struct pair){rg_edge_get(e->g, e->marked[i])->src, e->marked[i]};
+    qsort(p, e->nmarked, sizeof *p, cmp_pair);
+    *n = e->nmarked;
+    return p;
+}
 
 static int upd_sched(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool excl,
                      int n, const struct agg *dfu, struct agg *to_parent,
@@ -243,9 +288,22 @@ static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool exc
     excl = excl || mod;
     e->trav_level++;
     e->color[u] = e->color_base + 1;
-    for (rg_eid_t ed = rg_out_first(e->g, u, e->dom); ed != RG_EID_NONE;
-         ed = rg_out_next(e->g, ed, e->dom)) {
+    /* Without a shadow walk only this sequence's marked edges matter: take
+     * them from the sorted list rather than scanning every out-edge */
+    bool listed = !mod && c->pairs;
+    size_t k = listed ? pairs_lower(c, u) : 0;
+    rg_eid_t ed =
+        listed ? (k < c->npairs && c->pairs[k].src == u ? c->pairs[k].eid : RG_EID_NONE)
+               : rg_out_first(e->g, u, e->dom);
+    for (; ed != RG_EID_NONE;
+         ed = listed ? (++k < c->npairs && c->pairs[k].src == u ? c->pairs[k].eid
+                                                                : RG_EID_NONE)
+                     : rg_out_next(e->g, ed, e->dom)) {
+        if (listed && !trav__in_dom(e, ed))
+            continue;
         rg_vid_t tgt = rg_edge_get(e->g, ed)->dst;
+        if (listed && !rg_vertex_is_live(e->g, tgt))
+            continue;
         if (e->color[tgt] > e->color_base)
             continue;
         if (e->e_seq[ed] != e->seq && !mod)
@@ -275,12 +333,14 @@ int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *met
         eng__msg_add(e, "update: resource state wasn't properly set up for update.\n");
         return ENG_EINVAL;
     }
-    struct upd c = {w, meta, full, err};
+    struct upd c = {w, meta, full, err, NULL, 0};
     struct agg top = {{0}, 0};
     e->color_base += 3;
+    c.pairs = sort_marked(e, &c.npairs);
     bool shadow = eng__xtype_has(e, V(e, root)->type);
     int n =
         upd_dfv(e, &c, root, (unsigned)e->rt_needs, e->rt_excl != 0, &top, shadow, false);
+    free(c.pairs);
     if (n <= 0)
         return ENG_EINVAL;
     if (w) {
@@ -351,6 +411,11 @@ static int mod_dfv(eng_t *e, rg_vid_t u, uint64_t jobid)
         rg_vid_t tgt = rg_edge_get(e->g, ed)->dst;
         if (e->color[tgt] > e->color_base)
             continue;
+        if (e->ntag[tgt] == 0) { /* no job's tag: the visit stops at once */
+            e->preorder++;
+            e->color[tgt] = e->color_base + 1;
+            continue;
+        }
         rc += mod_dfv(e, tgt, jobid);
     }
     e->color[u] = e->color_base + 2;
