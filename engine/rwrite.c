@@ -514,8 +514,11 @@ int rwrite_emit(rwrite_t *w, char **out, eng_error_t *err)
         rc = jgf_json(w, &o, err);
         break;
     case RWRITE_RLITE:
-        rc = rwrite__rlite_json(&w->rl, &o, NULL, err);
-        break;
+        return rwrite__rlite_text(&w->rl, false, 0, 0, out, err);
+    case RWRITE_RV1_NOSCHED:
+        if (rwrite__rlite_is_empty(&w->rl))
+            break; /* Fluxion writes nothing and reports no error */
+        return rwrite__rlite_text(&w->rl, true, w->starttime, w->expiration, out, err);
     default:
         rc = rv1_json(w, &o, err);
         break;

@@ -56,4 +56,13 @@ int rwrite__rlite_json(struct rlite *r, json_t **o, json_t **aux, eng_error_t *e
  * calls, so emitting many vertices allocates once), or NULL (ENOMEM). */
 char *rwrite__scratch(rwrite_t *w, size_t size);
 
+/* Fluxion's rlite (envelope false: the R_lite array) or rv1_nosched
+ * (envelope true: RFC 20 R with 'starttime' and 'expiration') emit(), written
+ * as text directly (byte for byte what jansson's JSON_INDENT(0) dump of the
+ * same objects gives, at a fraction of the cost), newline included.  New
+ * string in '*out' (free() it).  Clears the gathered nodes on success.  0,
+ * ENG_EINVAL (nothing gathered, negative id or rank) or ENG_ENOMEM. */
+int rwrite__rlite_text(struct rlite *r, bool envelope, int64_t starttime,
+                       int64_t expiration, char **out, eng_error_t *err);
+
 #endif /* ENG_RWRITE_PRIVATE_H */

@@ -8,6 +8,7 @@
  * signature, in the byte order of the signature text (Fluxion keeps them in a
  * std::map<std::string, ...>), with the node ranks as an idset.  Nodes that
  * arrive with no reduced ids are not recorded at all. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -139,21 +140,11 @@ static char *compress_ids(int64_t *ids, size_t n, eng_error_t *err)
     return text;
 }
 
-/* Set 'key' of 'co' to the compressed 'ids' and empty them. */
-static int reduce_into(json_t *co, const char *key, struct rl_ids *ids, eng_error_t *err)
+/* The compressed 'ids' (sorted first), or NULL with 'err' set. */
+static char *reduce(struct rl_ids *ids, eng_error_t *err)
 {
-    if (ids->n == 0)
-        return 0;
     qsort(ids->id, ids->n, sizeof *ids->id, cmp_i64);
-    char *text = compress_ids(ids->id, ids->n, err);
-    if (!text)
-        return err ? err->code : ENG_EINVAL;
-    int rc = json_object_set_new(co, key, json_string(text));
-    free(text);
-    if (rc < 0)
-        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
-    ids->n = 0;
-    return 0;
+    return compress_ids(ids->id, ids->n, err);
 }
 
 static int gather_props(struct rlite *r, const struct rwrite_vertex *v, eng_error_t *err)
@@ -180,22 +171,40 @@ static int gather_props(struct rlite *r, const struct rwrite_vertex *v, eng_erro
     return 0;
 }
 
+/* The node's "children" signature, exactly as Fluxion's json_dumps() of
+ * {"core": ids, "gpu": ids} with JSON_INDENT(0) writes it.  Built as text:
+ * idsets hold only digits, commas and dashes, so nothing needs escaping, and
+ * this runs once per emitted node. */
+static char *signature(struct rlite *r, eng_error_t *err)
+{
+    char *core = NULL, *gpu = NULL, *sig = NULL;
+    if (r->core.n && !(core = reduce(&r->core, err)))
+        return NULL;
+    r->core.n = 0; /* Fluxion clears each reduced type as it goes */
+    if (r->gpu.n && !(gpu = reduce(&r->gpu, err))) {
+        free(core);
+        return NULL;
+    }
+    r->gpu.n = 0;
+    size_t n = 32 + (core ? strlen(core) : 0) + (gpu ? strlen(gpu) : 0);
+    if ((sig = malloc(n)))
+        snprintf(sig, n, "{%s%s%s%s%s%s%s}", core ? "\"core\": \"" : "", core ? core : "",
+                 core ? "\"" : "", core && gpu ? ", " : "", gpu ? "\"gpu\": \"" : "",
+                 gpu ? gpu : "", gpu ? "\"" : "");
+    else
+        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    free(core);
+    free(gpu);
+    return sig;
+}
+
 static int gather_node(struct rlite *r, const struct rwrite_vertex *v, eng_error_t *err)
 {
     if (r->core.n == 0 && r->gpu.n == 0)
         return 0;
-    json_t *co = json_object();
-    if (!co)
-        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
-    int rc = reduce_into(co, "core", &r->core, err);
-    if (rc == 0)
-        rc = reduce_into(co, "gpu", &r->gpu, err);
-    char *children = rc == 0 ? json_dumps(co, JSON_INDENT(0)) : NULL;
-    json_decref(co);
-    if (rc < 0)
-        return rc;
+    char *children = signature(r, err);
     if (!children)
-        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+        return err && err->code ? err->code : ENG_EINVAL;
     struct rl_group *g = map_group(&r->gather, children);
     free(children);
     if (!g || group_push(g, v->rank, v->name ? v->name : "") < 0)
@@ -271,40 +280,46 @@ static json_t *build_rlite(struct rlite *r, eng_error_t *err)
     return arr;
 }
 
-/* All gathered hosts sorted by rank, as one hostlist string. */
-static json_t *build_nodelist(struct rlite *r, eng_error_t *err)
+/* All gathered hosts sorted by rank (stably), as one hostlist string in
+ * '*out' (free() it).  0 or ENG_ENOMEM. */
+static int nodelist_text(struct rlite *r, char **out, eng_error_t *err)
 {
     size_t n = 0, k = 0;
     for (size_t i = 0; i < r->gather.n; i++)
         n += r->gather.g[i].n;
     struct rank_pos *rp = malloc((n ? n : 1) * sizeof *rp);
     hostlist_t *hl = hostlist_create();
-    json_t *arr = json_array();
-    char *text = NULL;
-    if (!rp || !hl || !arr)
-        goto nomem;
-    for (size_t i = 0; i < r->gather.n; i++)
+    *out = NULL;
+    int rc = rp && hl ? 0 : ENG_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < r->gather.n; i++)
         for (size_t j = 0; j < r->gather.g[i].n; j++, k++)
             rp[k] =
                 (struct rank_pos){r->gather.g[i].h[j].rank, k, r->gather.g[i].h[j].host};
-    qsort(rp, n, sizeof *rp, cmp_rank_pos);
-    for (size_t i = 0; i < n; i++)
+    if (rc == 0)
+        qsort(rp, n, sizeof *rp, cmp_rank_pos);
+    for (size_t i = 0; rc == 0 && i < n; i++)
         if (hostlist_append(hl, rp[i].host, NULL) < 0)
-            goto nomem;
-    if (!(text = hostlist_encode(hl)) ||
-        json_array_append_new(arr, json_string(text)) < 0)
-        goto nomem;
-    free(text);
+            rc = ENG_ENOMEM;
+    if (rc == 0 && !(*out = hostlist_encode(hl)))
+        rc = ENG_ENOMEM;
     free(rp);
     hostlist_destroy(hl);
+    return rc < 0 ? eng_errorf(err, rc, NULL, 0, 0, "out of memory") : 0;
+}
+
+static json_t *build_nodelist(struct rlite *r, eng_error_t *err)
+{
+    char *text = NULL;
+    if (nodelist_text(r, &text, err) < 0)
+        return NULL;
+    json_t *arr = json_array();
+    if (!arr || json_array_append_new(arr, json_string(text)) < 0) {
+        json_decref(arr);
+        arr = NULL;
+        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    free(text);
     return arr;
-nomem:
-    eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
-    free(text);
-    free(rp);
-    hostlist_destroy(hl);
-    json_decref(arr);
-    return NULL;
 }
 
 static json_t *build_props(struct rlite *r, eng_error_t *err)
@@ -356,5 +371,141 @@ int rwrite__rlite_json(struct rlite *r, json_t **o, json_t **aux, eng_error_t *e
     map_clear(&r->gather);
     map_clear(&r->props);
     *o = arr;
+    return 0;
+}
+
+/* ---- R as text ------------------------------------------------------------ */
+
+/* A growable string; 'ok' turns false on the first allocation failure. */
+struct sb {
+    char *p;
+    size_t len, cap;
+    bool ok;
+};
+
+static void sb_add(struct sb *b, const char *s, size_t n)
+{
+    if (!b->ok)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *p = realloc(b->p, cap);
+        if (!p) {
+            b->ok = false;
+            return;
+        }
+        b->p = p;
+        b->cap = cap;
+    }
+    memcpy(b->p + b->len, s, n);
+    b->len += n;
+    b->p[b->len] = '\0';
+}
+
+static void sb_str(struct sb *b, const char *s)
+{
+    sb_add(b, s, strlen(s));
+}
+
+/* 's' as a JSON string, escaped as jansson's json_dumps() escapes it
+ * (quote, backslash, the short escapes, other control bytes as \u00XX in
+ * upper case; '/' and non-ASCII bytes as they are). */
+static void sb_json(struct sb *b, const char *s)
+{
+    sb_add(b, "\"", 1);
+    for (const char *p = s; *p; p++) {
+        unsigned char c = (unsigned char)*p;
+        const char *esc = c == '"'    ? "\\\""
+                          : c == '\\' ? "\\\\"
+                          : c == '\b' ? "\\b"
+                          : c == '\f' ? "\\f"
+                          : c == '\n' ? "\\n"
+                          : c == '\r' ? "\\r"
+                          : c == '\t' ? "\\t"
+                                      : NULL;
+        char u[8];
+        if (!esc && c < 0x20) {
+            snprintf(u, sizeof u, "\\u%04X", c);
+            esc = u;
+        }
+        if (esc)
+            sb_str(b, esc);
+        else
+            sb_add(b, p, 1);
+    }
+    sb_add(b, "\"", 1);
+}
+
+static int rlite_entries(struct rlite *r, struct sb *b, eng_error_t *err)
+{
+    sb_add(b, "[", 1);
+    for (size_t i = 0; i < r->gather.n; i++) {
+        char *ranks = group_ranks(&r->gather.g[i], err);
+        if (!ranks)
+            return err && err->code ? err->code : ENG_EINVAL;
+        sb_str(b, i ? ", {\"rank\": \"" : "{\"rank\": \"");
+        sb_str(b, ranks);
+        sb_str(b, "\", \"children\": ");
+        sb_str(b, r->gather.g[i].key); /* already JSON text */
+        sb_add(b, "}", 1);
+        free(ranks);
+    }
+    sb_add(b, "]", 1);
+    return 0;
+}
+
+static int rlite_props(struct rlite *r, struct sb *b, eng_error_t *err)
+{
+    sb_str(b, ", \"properties\": {");
+    for (size_t i = 0; i < r->props.n; i++) {
+        char *ranks = group_ranks(&r->props.g[i], err);
+        if (!ranks)
+            return err && err->code ? err->code : ENG_EINVAL;
+        if (i)
+            sb_str(b, ", ");
+        sb_json(b, r->props.g[i].key);
+        sb_str(b, ": \"");
+        sb_str(b, ranks);
+        sb_add(b, "\"", 1);
+        free(ranks);
+    }
+    sb_add(b, "}", 1);
+    return 0;
+}
+
+int rwrite__rlite_text(struct rlite *r, bool envelope, int64_t starttime,
+                       int64_t expiration, char **out, eng_error_t *err)
+{
+    struct sb b = {NULL, 0, 0, true};
+    char *nodelist = NULL, num[64];
+    *out = NULL;
+    if (r->gather.n == 0)
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no resources to write as R_lite");
+    if (envelope)
+        sb_str(&b, "{\"version\": 1, \"execution\": {\"R_lite\": ");
+    int rc = rlite_entries(r, &b, err);
+    if (rc == 0 && envelope && (rc = nodelist_text(r, &nodelist, err)) == 0) {
+        sb_str(&b, ", \"nodelist\": [");
+        sb_json(&b, nodelist);
+        sb_add(&b, "]", 1);
+        if (r->props.n)
+            rc = rlite_props(r, &b, err);
+        snprintf(num, sizeof num, ", \"starttime\": %lld, \"expiration\": %lld}}",
+                 (long long)starttime, (long long)expiration);
+        sb_str(&b, num);
+    }
+    sb_add(&b, "\n", 1);
+    free(nodelist);
+    if (rc == 0 && !b.ok)
+        rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc < 0) {
+        free(b.p);
+        return rc;
+    }
+    map_clear(&r->gather);
+    map_clear(&r->props);
+    *out = b.p;
     return 0;
 }

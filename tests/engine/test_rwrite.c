@@ -1,6 +1,7 @@
 /* test_rwrite.c: the match writers against the exact text Fluxion's writers
  * produce (samples from the conformance pack's expected outputs). */
 #include <check.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -294,6 +295,48 @@ START_TEST(test_formats)
 }
 END_TEST
 
+/* rv1_nosched and rlite are written as text, not through jansson: check
+ * them against jansson's dump of the same objects, with names and property
+ * keys that need escaping. */
+START_TEST(test_text_matches_jansson)
+{
+    struct rwrite_kv kv[4];
+    struct rwrite_kv props[] = {{"we\"ird\\key\x01\t/\xc3\xa9", "v"}, {"plain", ""}};
+    struct rwrite_vertex c0 = vtx(&kv[0], "core", "core0", 0, 10, 7, "/c/n/core0");
+    struct rwrite_vertex g1 = vtx(&kv[1], "gpu", "gpu1", 1, 11, 7, "/c/n/gpu1");
+    struct rwrite_vertex n = vtx(&kv[2], "node", "h\"x\x1f", 7, 12, 7, "/c/n");
+    n.properties = props;
+    n.nproperties = 2;
+    rwrite_t *w = rwrite_create(RWRITE_RV1_NOSCHED, NULL);
+    const struct rwrite_vertex *seq[] = {&c0, &g1, &n};
+    for (int i = 0; i < 3; i++)
+        ck_assert_int_eq(rwrite_emit_vertex(w, seq[i], 2, 1, true, false, NULL, 0, NULL),
+                         0);
+    rwrite_set_times(w, 5, -3);
+    char *out = emit(w);
+    json_t *want =
+        json_pack("{s:i s:{s:[{s:s s:{s:s s:s}}] s:[s] s:{s:s s:s} s:I s:I}}", "version",
+                  1, "execution", "R_lite", "rank", "7", "children", "core", "0", "gpu",
+                  "1", "nodelist", "h\"x\x1f", "properties", "plain", "7",
+                  "we\"ird\\key\x01\t/\xc3\xa9=v", "7", "starttime", (json_int_t)5,
+                  "expiration", (json_int_t)-3);
+    char *dump = json_dumps(want, JSON_INDENT(0));
+    ck_assert_ptr_nonnull(dump);
+    size_t n_out = strlen(out);
+    ck_assert(n_out > 0 && out[n_out - 1] == '\n');
+    out[n_out - 1] = '\0';
+    ck_assert_str_eq(out, dump);
+    free(dump);
+    json_decref(want);
+    free(out);
+    /* nothing gathered: rv1_nosched writes nothing, rlite fails */
+    out = emit(w);
+    ck_assert_str_eq(out, "");
+    free(out);
+    rwrite_destroy(w);
+}
+END_TEST
+
 static rg_vid_t add_vertex(rg_graph_t *g, const char *type, int64_t id, int64_t uniq,
                            int64_t rank, rg_vid_t parent, const char *path)
 {
@@ -371,6 +414,7 @@ Suite *rwrite_suite(void)
     tcase_add_test(tc, test_negative_rank);
     tcase_add_test(tc, test_formats);
     tcase_add_test(tc, test_rg);
+    tcase_add_test(tc, test_text_matches_jansson);
     suite_add_tcase(s, tc);
     return s;
 }
