@@ -34,7 +34,8 @@ static const char usage_text[] =
     "                    [--quiet]\n\n"
     "Replay a workload trace against a resource graph and write jobs.csv,\n"
     "allocations.jsonl, utilisation.csv and summary.{csv,json,txt} to DIR.\n\n"
-    "  --graph FILE           resource graph (JGF); default: a generated cluster of\n"
+    "  --graph FILE           resource graph: JGF, GRUG, hwloc XML or rv1exec R (told\n"
+    "                         apart by content); default: a generated cluster of\n"
     "                         64 nodes of 32 cores (one socket)\n"
     "  --trace FILE           workload, SWF or JSON lines (told apart by content);\n"
     "                         default: 1000 Lublin-Feitelson jobs (offered load 0.8)\n"
@@ -225,7 +226,7 @@ static int load_graph(eng_t *e, const struct run_opts *o, struct inputs *in,
             return ENG_EIO;
         metrics_hash_buf(text, len, in->graph_hash);
         snprintf(in->graph_name, sizeof in->graph_name, "%s", o->graph);
-        int rc = eng_graph_load(e, text, len, "jgf", o->graph, err);
+        int rc = eng_graph_load(e, text, len, NULL, o->graph, err);
         free(text);
         return rc;
     }
@@ -513,6 +514,8 @@ int cmd_run(int argc, char **argv)
         rc = write_reports(&ctx, s.sim, &err);
     if (rc != 0)
         cli_print_error(&err);
+    /* no engine: a bad --match-policy or --prune-filters value */
+    int code = rc == 0 ? CLI_EXIT_OK : s.e ? CLI_EXIT_FAIL : CLI_EXIT_USAGE;
     run_state_free(&s, ops);
-    return rc == 0 ? CLI_EXIT_OK : CLI_EXIT_FAIL;
+    return code;
 }
