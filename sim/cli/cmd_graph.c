@@ -7,6 +7,7 @@
 
 #include "cli.h"
 #include "ggen.h"
+#include "graph_load.h"
 #include "jgf.h"
 
 enum { MAX_PROPS = 256 };
@@ -17,8 +18,8 @@ static void help_graph(FILE *fp)
             "Usage: schedsim graph <subcommand> [<args>]\n\n"
             "Subcommands:\n"
             "  gen      generate a cluster resource graph as JGF\n"
-            "  info     print counts by type and subsystem, roots and depth of a JGF\n"
-            "  convert  load a JGF and write it again (normalised, one node per line)\n\n"
+            "  info     print counts by type and subsystem, roots and depth of a graph\n"
+            "  convert  load a graph (JGF, GRUG, hwloc, rv1exec) and write it as JGF\n\n"
             "Run 'schedsim graph <subcommand> --help' for its options.\n");
 }
 
@@ -47,18 +48,18 @@ static void help_gen(FILE *fp)
 static void help_info(FILE *fp)
 {
     fprintf(fp,
-            "Usage: schedsim graph info FILE\n\n"
+            "Usage: schedsim graph info [-f FORMAT] FILE\n\n"
             "Print vertex and edge counts, counts by type and by subsystem, the root\n"
-            "of each subsystem and the containment depth of the JGF in FILE ('-' reads\n"
-            "standard input).\n");
+            "of each subsystem and the containment depth of the graph in FILE ('-'\n"
+            "reads standard input).  FORMAT: jgf, grug, hwloc, rv1exec or auto (the\n"
+            "default: told by content).\n");
 }
 
 static void help_convert(FILE *fp)
 {
-    fprintf(
-        fp,
-        "Usage: schedsim graph convert FILE [-o OUT]\n\n"
-        "Load the JGF in FILE and write it again to OUT (default standard output).\n");
+    fprintf(fp, "Usage: schedsim graph convert [-f FORMAT] [--to jgf] FILE [-o OUT]\n\n"
+                "Load the graph in FILE (FORMAT: jgf, grug, hwloc, rv1exec or auto, the\n"
+                "default) and write it as JGF to OUT (default standard output).\n");
 }
 
 static int parse_gen_opt(int c, const char *arg, struct ggen_spec *s,
@@ -232,19 +233,27 @@ static void print_info(const rg_graph_t *g)
     print_types(g);
 }
 
-/* Options of 'info' and 'convert': [-o OUT] FILE. */
+/* Options of 'info' and 'convert': [-f FORMAT] [--to jgf] [-o OUT] FILE. */
 static int load_args(const char *cmd, int argc, char **argv, void (*help)(FILE *),
-                     bool want_out, const char **in, const char **out)
+                     bool want_out, const char **in, const char **out, const char **fmt)
 {
     static const struct option opts[] = {{"output", required_argument, NULL, 'o'},
+                                         {"format", required_argument, NULL, 'f'},
+                                         {"to", required_argument, NULL, 't'},
                                          {"help", no_argument, NULL, 'h'},
                                          {NULL, 0, NULL, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, want_out ? "o:h" : "h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, want_out ? "o:f:h" : "f:h", opts, NULL)) != -1) {
         if (c == 'h') {
             help(stdout);
             return -1;
         }
+        if (c == 'f' && graph_load_format_known(optarg)) {
+            *fmt = optarg;
+            continue;
+        }
+        if (c == 't' && want_out && strcmp(optarg, "jgf") == 0)
+            continue;
         if (c != 'o' || !want_out)
             return cli_usage_error(cmd, "bad option");
         *out = optarg;
@@ -258,13 +267,14 @@ static int load_args(const char *cmd, int argc, char **argv, void (*help)(FILE *
 static int graph_load_cmd(int argc, char **argv, bool convert)
 {
     const char *cmd = convert ? "graph convert" : "graph info", *in = NULL, *out = "-";
+    const char *fmt = NULL;
     int rc = load_args(cmd, argc, argv, convert ? help_convert : help_info, convert, &in,
-                       &out);
+                       &out, &fmt);
     if (rc)
         return rc < 0 ? CLI_EXIT_OK : rc;
     eng_error_t err;
-    struct jgf_opts opts = {.keep_unit = true}; /* lossless, unlike Fluxion */
-    rg_graph_t *g = jgf_load(in, &opts, &err);
+    struct graph_load_opts opts = {.keep_unit = true}; /* lossless, unlike Fluxion */
+    rg_graph_t *g = graph_load_file(in, fmt, &opts, &err);
     if (!g) {
         cli_print_error(&err);
         return CLI_EXIT_FAIL;

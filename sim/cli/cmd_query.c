@@ -5,8 +5,7 @@
  *
  * Differences on purpose: end of input ends the session (resource-query
  * spins on it), the prompt is printed only when standard input is a
- * terminal, graphs load from JGF only for now (other readers come with the
- * readers issue), and usage errors exit with 2 as every schedsim command. */
+ * terminal, and usage errors exit with 2 as every schedsim command. */
 #include <errno.h>
 #include <float.h>
 #include <getopt.h>
@@ -37,8 +36,8 @@ static void usage(FILE *fp)
         "  -L, --load-file=FILE          resource graph (default: conf/default)\n"
         "  -f, --load-format=FORMAT      "
         "grug|hwloc|jgf|jgf_shorthand|rv1exec|rv1exec_force\n"
-        "                                (default: grug; only jgf is read so far)\n"
-        "  -W, --load-allowlist=TYPES    resource types to load (accepted, unused)\n"
+        "                                (default: grug)\n"
+        "  -W, --load-allowlist=TYPES    resource types to load (hwloc only)\n"
         "  -S, --match-subsystems=NAME   CA|IBA|IBBA|PFS1BA|PA|C+IBA|C+PFS1BA|C+PA|\n"
         "                                IB+IBBA|C+P+IBA|VA|V+PFS1BA|ALL (default: CA)\n"
         "  -P, --match-policy=POLICY     low|high|lonode|hinode|lonodex|hinodex|first|\n"

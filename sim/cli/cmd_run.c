@@ -318,10 +318,9 @@ static struct metrics_job *report_jobs(const sim_t *sim)
     struct metrics_job *mj = calloc(n + 1, sizeof *mj);
     for (size_t i = 0; mj && i < n; i++) {
         const sim_job_t *j = sim_job(sim, i);
-        bool unmapped = j->state == SIM_JOB_UNMAPPED;
         mj[i] = (struct metrics_job){
             .id = j->id,
-            .submit = unmapped ? -1 : j->submit,
+            .submit = j->submit,
             .start = j->start,
             .end = j->end,
             .runtime = j->runtime,
