@@ -3,10 +3,12 @@
  * an R ("update").  After every change the derived state is rebuilt as
  * Fluxion's traverser initialize() does: out-edge order, pruning filters (their
  * totals follow the graph, their spans stay), node count. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "eng_private.h"
+#include "hostlist.h"
 #include "idset.h"
 #include "jgf.h"
 #include "rparse.h"
@@ -186,18 +188,31 @@ static int update_vertices(eng_t *e, const rparse_t *rp, const struct jobmeta *m
     size_t n = rparse_vertex_count(rp);
     for (size_t i = 0; i < n; i++) {
         const struct rparse_vertex *x = rparse_vertex(rp, i);
-        rg_vid_t v = x->path ? rg_vertex_find_path_rank(e->g, e->dom, x->path, x->rank)
-                             : RG_VID_NONE;
+        rg_vid_t v = RG_VID_NONE;
+        /* every path the R gives must name the same vertex (find_vtx) */
+        for (size_t k = 0; k < x->npaths; k++) {
+            const struct rparse_kv *pk = rparse_path(rp, x->first_path + k);
+            rg_sym_t sub = rg_sym_find(e->g, pk->key);
+            rg_vid_t w = sub == RG_SYM_NONE
+                             ? RG_VID_NONE
+                             : rg_vertex_find_path_rank(e->g, sub, pk->value, x->rank);
+            if (w == RG_VID_NONE || (v != RG_VID_NONE && w != v)) {
+                eng__msg_add(
+                    e, "exist: inconsistent input vertex: nonexistent path (%s) %s.\n",
+                    pk->value, x->jgf_id);
+                update_undo(e, u, i, m->jobid);
+                return ENG_ENOENT;
+            }
+            v = w;
+        }
         if (v == RG_VID_NONE) {
-            eng__msg_add(e,
-                         "exist: inconsistent input vertex: nonexistent path (%s) %s.\n",
-                         x->path ? x->path : "", x->jgf_id);
+            eng__msg_add(e, "find_vtx: no path for %s.\n", x->jgf_id);
             update_undo(e, u, i, m->jobid);
             return ENG_ENOENT;
         }
         const struct rg_vertex *gv = rg_vertex_get(e->g, v);
-        u[i] =
-            (struct uvtx){v, (unsigned)x->size, x->exclusive, gv->parent == RG_VID_NONE};
+        u[i] = (struct uvtx){v, (unsigned)x->size, x->exclusive,
+                             v == rg_graph_root(e->g, e->dom)};
         if (!e->plans[v])
             e->plans[v] = planner_create(0, ENG_PLAN_DURATION, gv->size,
                                          rg_sym_str(e->g, gv->type), NULL);
@@ -251,6 +266,175 @@ static int update_edges(eng_t *e, const rparse_t *rp, const struct uvtx *u)
     return 0;
 }
 
+/* ---- update from an rv1exec R (resource_reader_rv1exec_t::update) -------------- */
+
+struct rvupd {
+    eng_t *e;
+    const struct jobmeta *m;
+    rg_vid_t *done; /* vertices given a span, to undo on failure */
+    size_t ndone, capdone;
+};
+
+static int rv_plan(struct rvupd *c, rg_vid_t v, bool span_it)
+{
+    eng_t *e = c->e;
+    const struct rg_vertex *gv = rg_vertex_get(e->g, v);
+    if (!e->plans[v])
+        e->plans[v] = planner_create(0, ENG_PLAN_DURATION, gv->size,
+                                     rg_sym_str(e->g, gv->type), NULL);
+    int64_t avail = e->plans[v] ? planner_avail_resources_during(e->plans[v], c->m->at,
+                                                                 c->m->duration)
+                                : ENG_ENOMEM;
+    if (avail < gv->size) {
+        eng__msg_add(e, "update_vertex: %s is unavailable.\n",
+                     rg_sym_str(e->g, gv->name));
+        return ENG_EBUSY;
+    }
+    if (!span_it)
+        return 0;
+    int64_t span = planner_span_add(e->plans[v], c->m->at, c->m->duration, gv->size);
+    struct vjob *r = span >= 0 ? eng__vj_put(e, v, c->m->jobid) : NULL;
+    if (c->ndone == c->capdone) {
+        size_t cap = c->capdone ? 2 * c->capdone : 64;
+        rg_vid_t *n = realloc(c->done, cap * sizeof *n);
+        if (n) {
+            c->done = n;
+            c->capdone = cap;
+        }
+    }
+    if (!r || c->ndone == c->capdone) {
+        if (span >= 0)
+            planner_span_remove(e->plans[v], span);
+        eng__msg_add(e, "update_vertex: can't add span into %s.\n",
+                     rg_sym_str(e->g, gv->name));
+        return ENG_ENOMEM;
+    }
+    r->span = span;
+    r->flags |= VJ_ALLOC;
+    e->nalloc[v]++;
+    c->done[c->ndone++] = v;
+    return 0;
+}
+
+/* find_vertex: the child of 'parent' named 'name' with this rank and id, of
+ * size 1 and type 'type'. */
+static rg_vid_t rv_find(eng_t *e, rg_vid_t parent, const char *name, rg_sym_t type,
+                        int64_t id, int64_t rank)
+{
+    char path[RG_PATH_MAX];
+    int len = rg_vertex_path(e->g, parent, RG_SYM_CONTAINMENT, path, sizeof path);
+    if (len < 0 || (size_t)len + strlen(name) + 2 > sizeof path)
+        return RG_VID_NONE;
+    snprintf(path + len, sizeof path - (size_t)len, "/%s", name);
+    rg_vid_t v = rg_vertex_find_path_rank(e->g, RG_SYM_CONTAINMENT, path, rank);
+    if (v == RG_VID_NONE)
+        return v;
+    const struct rg_vertex *gv = rg_vertex_get(e->g, v);
+    return gv->id == id && gv->size == 1 && gv->type == type ? v : RG_VID_NONE;
+}
+
+static int rv_edge(eng_t *e, rg_vid_t src, rg_vid_t dst)
+{
+    for (rg_eid_t ed = rg_out_first(e->g, src, RG_SYM_NONE); ed != RG_EID_NONE;
+         ed = rg_out_next(e->g, ed, RG_SYM_NONE))
+        if (rg_edge_get(e->g, ed)->dst == dst) {
+            trav__mark_edge(e, ed, (uint64_t)rg_vertex_get(e->g, dst)->size, 1);
+            return 0;
+        }
+    eng__msg_add(e, "update_edges: rv1exec edge not found in resource graph.\n");
+    return ENG_ENOENT;
+}
+
+static int rv_rank(struct rvupd *c, const rparse_t *rp, size_t entry, unsigned rank,
+                   const char *host)
+{
+    eng_t *e = c->e;
+    rg_vid_t root = rg_graph_root(e->g, RG_SYM_CONTAINMENT);
+    size_t hl = strlen(host), d = hl;
+    while (d > 0 && host[d - 1] >= '0' && host[d - 1] <= '9')
+        d--;
+    int64_t id = d < hl ? strtoll(host + d, NULL, 10) : -1;
+    rg_vid_t node = rv_find(e, root, host, e->sym_node, id, rank);
+    if (node == RG_VID_NONE) {
+        eng__msg_add(e, "add_or_update: couldn't find vertex in graph for %s.\n", host);
+        return ENG_ENOENT;
+    }
+    int rc = rv_plan(c, node, false);
+    if (rc == 0)
+        rc = rv_edge(e, root, node);
+    size_t before = c->ndone;
+    for (size_t k = 0; rc == 0 && k < rparse_rlite_nchildren(rp, entry); k++) {
+        const struct rparse_child *ch = rparse_rlite_child(rp, entry, k);
+        rg_sym_t t = rg_sym_find(e->g, ch->type);
+        for (unsigned i = idset_first(ch->ids); rc == 0 && i != IDSET_INVALID_ID;
+             i = idset_next(ch->ids, i)) {
+            char name[RG_SYM_LEN_MAX + 16];
+            snprintf(name, sizeof name, "%s%u", ch->type, i);
+            rg_vid_t v = rv_find(e, node, name, t, i, rank);
+            if (v == RG_VID_NONE) {
+                eng__msg_add(e, "add_or_update: couldn't find vertex in graph for %s.\n",
+                             name);
+                return ENG_ENOENT;
+            }
+            if ((rc = rv_plan(c, v, true)) == 0)
+                rc = rv_edge(e, node, v);
+        }
+    }
+    if (rc < 0)
+        return rc;
+    /* the node itself only when every other vertex of its rank was taken */
+    size_t nrank = 0;
+    for (rg_vid_t v = rg_vertex_first_of_rank(e->g, rank); v != RG_VID_NONE;
+         v = rg_vertex_next_of_rank(e->g, v))
+        nrank++;
+    if (c->ndone - before == nrank - 1)
+        rc = rv_plan(c, node, true);
+    return rc;
+}
+
+static int update_rv1exec(eng_t *e, const rparse_t *rp, const struct jobmeta *m)
+{
+    struct rvupd c = {e, m, NULL, 0, 0};
+    hostlist_t *hl = NULL;
+    int rc = 0;
+    rg_vid_t root = rg_graph_root(e->g, RG_SYM_CONTAINMENT);
+    if (root == RG_VID_NONE || !rparse_nodelist(rp) ||
+        !(hl = hostlist_decode(rparse_nodelist(rp), NULL, NULL)))
+        return ENG_EINVAL;
+    if (e->dom == RG_SYM_CONTAINMENT) {
+        e->rt_needs = (uint64_t)rg_vertex_get(e->g, root)->size;
+        e->rt_excl = 0;
+        e->rt_seq = e->seq;
+    }
+    size_t nth = 0;
+    for (size_t i = 0; rc == 0 && i < rparse_rlite_count(rp); i++) {
+        const idset_t *ranks = rparse_rlite_ranks(rp, i);
+        for (unsigned k = idset_first(ranks); rc == 0 && k != IDSET_INVALID_ID;
+             k = idset_next(ranks, k)) {
+            char host[RG_SYM_LEN_MAX];
+            if (hostlist_nth(hl, nth++, host, sizeof host) < 0) {
+                rc = ENG_EINVAL;
+                break;
+            }
+            rc = rv_rank(&c, rp, i, k, host);
+        }
+    }
+    if (rc < 0) {
+        for (size_t i = 0; i < c.ndone; i++) {
+            struct vjob *r = eng__vj_get(e, c.done[i], m->jobid);
+            if (!r || !(r->flags & VJ_ALLOC))
+                continue;
+            planner_span_remove(e->plans[c.done[i]], r->span);
+            r->flags &= ~(uint32_t)VJ_ALLOC;
+            e->nalloc[c.done[i]]--;
+            eng__vj_drop_if_empty(e, r);
+        }
+    }
+    free(c.done);
+    hostlist_destroy(hl);
+    return rc;
+}
+
 int eng_update(eng_t *e, uint64_t jobid, const char *r, size_t len, int64_t at,
                uint64_t duration, bool reserve, rwrite_t *w, struct eng_match_result *res,
                eng_error_t *err)
@@ -272,11 +456,6 @@ int eng_update(eng_t *e, uint64_t jobid, const char *r, size_t len, int64_t at,
         return err ? err->code : ENG_EPARSE;
     int rc = 0;
     struct uvtx *u = NULL;
-    if (!rparse_has_jgf(rp)) {
-        rc = eng_errorf(err, ENG_ENOTSUP, NULL, 0, 0,
-                        "update needs an R with a JGF \"scheduling\" key");
-        goto out;
-    }
     u = calloc(rparse_vertex_count(rp) + 1, sizeof *u);
     if (!u) {
         rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
@@ -288,7 +467,11 @@ int eng_update(eng_t *e, uint64_t jobid, const char *r, size_t len, int64_t at,
                         .jobid = jobid,
                         .alloc_type = AT_ALLOC};
     trav__tick(e);
-    if ((rc = update_vertices(e, rp, &m, u)) < 0 || (rc = update_edges(e, rp, u)) < 0) {
+    if (!rparse_has_jgf(rp))
+        rc = update_rv1exec(e, rp, &m);
+    else if ((rc = update_vertices(e, rp, &m, u)) == 0)
+        rc = update_edges(e, rp, u);
+    if (rc < 0) {
         eng_errorf(err, rc, NULL, 0, 0, "%s",
                    "cannot place the job on the R's resources");
         goto out;
