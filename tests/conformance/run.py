@@ -14,7 +14,8 @@ for byte with the expected file.
 Rows that need a running Flux instance are skipped, and so are rows whose
 graph is not JGF (their readers are a later issue) unless --all-formats is
 given.  Prints 'N passed, M failed, K skipped' per load format and in total,
-and the failing ids.  Exit status: 1 if any JGF row failed, else 0.
+and the failing ids.  Exit status: 1 if any row of a --gate format (default
+jgf) failed, else 0.
 """
 import argparse
 import concurrent.futures
@@ -106,6 +107,8 @@ def main():
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     ap.add_argument("--all-formats", action="store_true",
                     help="also run grug, hwloc and rv1exec rows")
+    ap.add_argument("--gate", default="jgf",
+                    help="comma-separated load formats whose failures fail the run")
     args = ap.parse_args()
     pack = os.path.abspath(args.pack)
     schedsim = os.path.abspath(args.bin) if os.sep in args.bin else args.bin
@@ -145,7 +148,8 @@ def main():
                                                          total["skip"]))
     if failed:
         print("failing: " + " ".join(r["id"] for r in failed))
-    return 1 if any(r["load_format"] == "jgf" for r in failed) else 0
+    gate = args.gate.split(",")
+    return 1 if any(r["load_format"] in gate for r in failed) else 0
 
 
 if __name__ == "__main__":
