@@ -14,6 +14,7 @@
 #include "graph_load_private.h"
 #include "hostlist.h"
 #include "idset.h"
+#include "jgf_private.h"
 #include "rg_private.h"
 
 struct prop {
@@ -32,7 +33,75 @@ struct rv1x {
     size_t nprops, cap_props;
     hostlist_t *hosts;
     rg_vid_t cluster;
+    size_t entry; /* R_lite entry being read */
+    const char *text;
+    size_t len;
 };
+
+/* Step over one key ("a") or index ("[3]") of 'path' with the lexer 'l';
+ * returns the rest of the path, or NULL when the document has no such
+ * value. */
+static const char *step(struct jgf__lex *l, const char *path)
+{
+    bool first = true;
+    if (*path == '[') {
+        char *end;
+        unsigned long idx = strtoul(path + 1, &end, 10);
+        if (*end != ']' || jgf__arr_open(l, NULL))
+            return NULL;
+        for (unsigned long i = 0;; i++) {
+            if (jgf__arr_next(l, &first) <= 0)
+                return NULL;
+            if (i == idx)
+                return end + 1;
+            if (jgf__skip(l))
+                return NULL;
+        }
+    }
+    path += *path == '.';
+    size_t n = strcspn(path, ".[");
+    char *key;
+    if (jgf__obj_open(l, NULL))
+        return NULL;
+    while (jgf__obj_key(l, &first, &key) > 0) {
+        if (strlen(key) == n && strncmp(key, path, n) == 0)
+            return path + n;
+        if (jgf__skip(l))
+            return NULL;
+    }
+    return NULL;
+}
+
+/* Line and column of the value at the key path 'path' ("execution.R_lite[1]
+ * .rank") in the document, found with the JGF reader's lexer (jansson keeps
+ * no positions); 0 and 0 when it is not there.  Runs only on errors. */
+static void locate(const struct rv1x *x, const char *path, size_t plen, int *line,
+                   int *col)
+{
+    *line = *col = 0;
+    char *copy = malloc(x->len + 1), *want = malloc(plen + 1);
+    if (copy && want) {
+        memcpy(copy, x->text, x->len);
+        copy[x->len] = '\0';
+        memcpy(want, path, plen);
+        want[plen] = '\0';
+        eng_error_t scratch;
+        eng_error_clear(&scratch);
+        struct jgf__lex l;
+        jgf__lex_init(&l, copy, x->len, "", &scratch);
+        const char *p = want;
+        while (p && *p)
+            p = step(&l, p);
+        if (p) {
+            jgf__peek(&l);
+            struct jgf__pos pos = jgf__pos(&l, l.p);
+            *line = pos.line;
+            *col = pos.column;
+        }
+    }
+    free(copy);
+    free(want);
+}
 
 static int fail(struct rv1x *x, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -44,7 +113,12 @@ static int fail(struct rv1x *x, int code, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text, sizeof text, fmt, ap);
     va_end(ap);
-    return eng_errorf(x->err, code, x->source, 0, 0, "%s", text);
+    int line = 0, col = 0;
+    size_t n = strspn(text, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                            "0123456789_-.[]");
+    if (n > 0 && text[n] == ':' && x->text)
+        locate(x, text, n, &line, &col);
+    return eng_errorf(x->err, code, x->source, line, col, "%s", text);
 }
 
 /* Decode the idset string 'v' found at key path 'what'. */
@@ -161,7 +235,8 @@ static int build_hosts(struct rv1x *x, const json_t *nodelist)
 static rg_vid_t add(struct rv1x *x, rg_vid_t parent, const struct graph_load__vspec *s)
 {
     if (rg_graph_vid_bound(x->g) >= x->max_vertices) {
-        fail(x, ENG_ELIMIT, "more than %zu vertices", x->max_vertices);
+        fail(x, ENG_ELIMIT, "execution.R_lite[%zu]: more than %zu vertices", x->entry,
+             x->max_vertices);
         return RG_VID_NONE;
     }
     char path[RG_PATH_MAX], name[RG_SYM_LEN_MAX + 24];
@@ -174,8 +249,8 @@ static rg_vid_t add(struct rv1x *x, rg_vid_t parent, const struct graph_load__vs
         snprintf(path + plen, sizeof path - (size_t)plen, "/%s", name);
         rg_vid_t old = rg_vertex_find_path_rank(x->g, RG_SYM_CONTAINMENT, path, s->rank);
         if (old != RG_VID_NONE && rg_vertex_get(x->g, old)->id == s->id) {
-            fail(x, ENG_EEXIST, "duplicate vertex %s (rank %lld)", path,
-                 (long long)s->rank);
+            fail(x, ENG_EEXIST, "execution.R_lite[%zu]: duplicate vertex %s (rank %lld)",
+                 x->entry, path, (long long)s->rank);
             return RG_VID_NONE;
         }
     }
@@ -183,7 +258,7 @@ static rg_vid_t add(struct rv1x *x, rg_vid_t parent, const struct graph_load__vs
     eng_error_clear(&verr);
     rg_vid_t v = graph_load__child_add(x->g, parent, s, &verr);
     if (v == RG_VID_NONE)
-        fail(x, verr.code, "%s: %s", name, verr.text);
+        fail(x, verr.code, "execution.R_lite[%zu]: %s: %s", x->entry, name, verr.text);
     return v;
 }
 
@@ -248,6 +323,7 @@ static int add_entries(struct rv1x *x, const json_t *rlite)
     const json_t *entry;
     json_array_foreach(rlite, i, entry)
     {
+        x->entry = i;
         const json_t *children = json_object_get(entry, "children");
         if (!json_is_object(children))
             return fail(x, ENG_EPARSE,
@@ -313,7 +389,8 @@ rg_graph_t *rv1x_parse(const char *text, size_t len, const char *source,
     eng_error_t local;
     err = err ? err : &local;
     eng_error_clear(err);
-    struct rv1x x = {.source = source ? source : "<string>", .err = err};
+    struct rv1x x = {
+        .source = source ? source : "<string>", .err = err, .text = text, .len = len};
     x.max_vertices = opts && opts->max_vertices ? opts->max_vertices : RV1X_VERTEX_MAX;
     json_error_t jerr;
     json_t *doc = text ? json_loadb(text, len, 0, &jerr) : NULL;
