@@ -139,10 +139,15 @@ static int schedule(eng_t *e, const jobspec_t *js, struct jobmeta *m, bool x,
     int rc = request_feasible(e, m, op, dfv);
     if (rc < 0)
         return rc;
+    /* Fluxion's visit totals: set by a first select that matches, added to
+     * by the later selects of a failed one, left as they were (from the
+     * last operation) otherwise */
     rc = trav__select(e, js->resources, js->nresources, root, m, x);
-    add_visits(e);
-    if (rc == 0)
+    if (rc == 0) {
+        e->tot_pre = e->preorder;
+        e->tot_post = e->postorder;
         return 0;
+    }
     switch (op) {
     case ENG_MATCH_ALLOCATE_W_SATISFIABILITY: {
         int src = sat_check(e, js, root, m, x);
@@ -292,7 +297,6 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
     if ((rc = prepare(e, js)) < 0)
         return eng_errorf(err, rc, NULL, 0, 0, "out of memory");
     double t0 = eng__clock();
-    e->tot_pre = e->tot_post = 0;
     struct jobmeta m;
     rc = run(e, op, js, jobid, w, &m, err);
     e->js = NULL;
