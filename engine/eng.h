@@ -119,13 +119,17 @@ ENG_API int64_t eng_time(const eng_t *e);
 
 /* What a match decided. */
 struct eng_match_result {
-    int64_t at;         /* start time of the match */
-    int64_t duration;   /* seconds, after Fluxion's defaulting and clipping */
-    bool reserved;      /* 'at' is after the current time (a reservation) */
-    bool satisfiable;   /* false only when the call returned ENG_ENOMATCH */
-    double overhead_s;  /* wall time spent in the call */
-    uint32_t preorder;  /* DFU pre-order visits (resource-query -e) */
-    uint32_t postorder; /* DFU post-order visits */
+    int64_t at;        /* start time of the match */
+    int64_t duration;  /* seconds, after Fluxion's defaulting and clipping */
+    bool reserved;     /* 'at' is after the current time (a reservation) */
+    bool satisfiable;  /* false when the call returned ENG_ENOMATCH or ENG_ENOENT */
+    double overhead_s; /* wall time spent in the call */
+    /* DFU visit counts as resource-query -e prints them: Fluxion's running
+     * totals, set by a first select that matches, added to by the later
+     * selects of a reserve search or satisfiability check, and left from the
+     * previous operation (match or cancel) when a match fails early. */
+    uint32_t preorder;
+    uint32_t postorder;
 };
 
 /* Match request 'js' for job 'jobid' with operation 'op'.  On success the
