@@ -85,13 +85,10 @@ rg_graph_t *graph_load_parse(const char *text, size_t len, const char *format,
     enum fmt f = fmt_of(format);
     source = source ? source : "<string>";
     if (f == F_AUTO) {
+        /* undetectable text is read as JGF, the native format, so that a
+         * broken JSON file gets the JSON reader's positioned error */
         const char *d = graph_load_detect(text, len);
-        if (!d) {
-            eng_errorf(err, ENG_ENOTSUP, source, 0, 0,
-                       "cannot tell the graph format (jgf, grug, hwloc, rv1exec)");
-            return NULL;
-        }
-        f = fmt_of(d);
+        f = d ? fmt_of(d) : F_JGF;
     }
     size_t maxv = opts ? opts->max_vertices : 0;
     switch (f) {

@@ -6,7 +6,8 @@
  *   "grug"                    GraphML generation recipe (grug.h)
  *   "hwloc"                   hwloc XML topology, v1 or v2 (hwloc_reader.h)
  *   "rv1exec", "rv1exec_force" RFC 20 R with "execution" (rv1exec.h)
- *   "auto" or NULL            decided by graph_load_detect()
+ *   "auto" or NULL            decided by graph_load_detect(); text it cannot
+ *                             place is read as JGF (and fails as JSON)
  *
  * Internal module (not part of the stable ABI); eng_graph_load() and the
  * command line use it. */
@@ -42,8 +43,7 @@ const char *graph_load_detect(const char *text, size_t len);
 
 /* Read 'text' ('len' bytes) in 'format'; 'source' names it in errors (NULL:
  * "<string>").  Returns a new graph (rg_graph_destroy()), or NULL with
- * 'err' set: the reader's errors, ENG_ENOTSUP for an unknown format or one
- * that cannot be detected. */
+ * 'err' set: the reader's errors, or ENG_ENOTSUP for an unknown format. */
 rg_graph_t *graph_load_parse(const char *text, size_t len, const char *format,
                              const char *source, const struct graph_load_opts *opts,
                              eng_error_t *err);

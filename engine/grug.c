@@ -49,6 +49,9 @@ struct gen {
     size_t nscales, cap_scales;
     int64_t node_rank;
     rg_sym_t node_type;
+    /* errors of the builder, cleared once: a load stops at the first, and
+     * clearing 400 bytes per call was 4% of the load */
+    eng_error_t scratch;
     bool staged; /* paths go to 'stage' first (see grug_private.h) */
     struct grug__stage stage;
     struct root {
@@ -135,20 +138,42 @@ static int64_t gen_id(const struct gen *x, const struct grug__rule *e, int64_t i
     if (scope > (int64_t)x->nscales)
         scope = (int64_t)x->nscales;
     int64_t wrap = 1;
-    for (int64_t h = 0; h < scope; h++)
-        wrap *= x->scales[x->nscales - 1 - (size_t)h];
-    return e->id_start + (wrap ? j % wrap : 0) * sz * e->id_stride + i * e->id_stride;
+    for (int64_t h = 0; h < scope; h++) {
+        int64_t sc = x->scales[x->nscales - 1 - (size_t)h];
+        if (sc && wrap > INT64_MAX / sc) {
+            wrap = INT64_MAX; /* j never gets that far */
+            break;
+        }
+        wrap *= sc;
+    }
+    /* Fluxion computes in int; unsigned arithmetic wraps like it without
+     * undefined behaviour on absurd recipes */
+    uint64_t id =
+        (uint64_t)e->id_start +
+        (uint64_t)(wrap ? j % wrap : 0) * (uint64_t)sz * (uint64_t)e->id_stride +
+        (uint64_t)i * (uint64_t)e->id_stride;
+    return (int64_t)(int32_t)(uint32_t)id;
 }
 
 static rg_vid_t add_vertex(struct gen *x, const struct grug__pool *u, int64_t id,
                            eng_error_t *err)
 {
-    char name[RG_SYM_LEN_MAX + 24];
+    /* basename + decimal id by hand: snprintf was 3% of a sierra load */
+    char name[RG_SYM_LEN_MAX + 24], digits[24];
     const char *base = sym(x, u->basename);
-    if (id != -1)
-        snprintf(name, sizeof name, "%s%lld", base, (long long)id);
-    else
-        snprintf(name, sizeof name, "%s", base);
+    size_t bl = strlen(base), nd = 0;
+    memcpy(name, base, bl);
+    if (id != -1) {
+        uint64_t m = id < 0 ? (uint64_t)0 - (uint64_t)id : (uint64_t)id;
+        do
+            digits[nd++] = (char)('0' + m % 10);
+        while ((m /= 10) > 0);
+        if (id < 0)
+            digits[nd++] = '-';
+    }
+    for (size_t k = 0; k < nd; k++)
+        name[bl + k] = digits[nd - 1 - k];
+    name[bl + nd] = '\0';
     struct rg_vertex_init in;
     rg_vertex_init_default(&in);
     in.type = u->type;
@@ -178,22 +203,19 @@ static int set_path(struct gen *x, const struct grug__rule *e, rg_vid_t v,
                          RG_PATH_MAX - 1);
     if (x->staged)
         return grug__stage_set(&x->stage, v, subsys, buf) ? nomem(x) : 0;
-    eng_error_t perr;
-    eng_error_clear(&perr);
-    if (rg_vertex_path_set(x->g, v, subsys, buf, &perr))
-        return rule_fail(x, e, perr.code, "%s: %s", buf, perr.text);
+    if (rg_vertex_path_set(x->g, v, subsys, buf, &x->scratch))
+        return rule_fail(x, e, x->scratch.code, "%s: %s", buf, x->scratch.text);
     return 0;
 }
 
 static int add_edge(struct gen *x, const struct grug__rule *e, rg_vid_t s, rg_vid_t t)
 {
-    eng_error_t eerr;
-    eng_error_clear(&eerr);
-    if (rg_edge_add(x->g, s, t, e->e_subsystem, RG_SYM_CONTAINS, &eerr) != RG_EID_NONE)
+    if (rg_edge_add(x->g, s, t, e->e_subsystem, RG_SYM_CONTAINS, &x->scratch) !=
+        RG_EID_NONE)
         return 0;
-    return rule_fail(x, e, eerr.code, "edge %s -> %s: %s",
+    return rule_fail(x, e, x->scratch.code, "edge %s -> %s: %s",
                      sym(x, rg_vertex_get(x->g, s)->name),
-                     sym(x, rg_vertex_get(x->g, t)->name), eerr.text);
+                     sym(x, rg_vertex_get(x->g, t)->name), x->scratch.text);
 }
 
 /* The root vertex of pool 'u' (made when its subsystem has none). */
@@ -205,10 +227,8 @@ static int emit_root(struct gen *x, uint32_t u, const struct grug__rule *e)
         if (x->roots[i].subsys == p->subsystem)
             v = x->roots[i].v;
     if (v == RG_VID_NONE) {
-        eng_error_t verr;
-        eng_error_clear(&verr);
-        if ((v = add_vertex(x, p, 0, &verr)) == RG_VID_NONE)
-            return rule_fail(x, e, verr.code, "%s", verr.text);
+        if ((v = add_vertex(x, p, 0, &x->scratch)) == RG_VID_NONE)
+            return rule_fail(x, e, x->scratch.code, "%s", x->scratch.text);
         if (rg__grow(&x->roots, &x->cap_roots, x->nroots + 1, sizeof *x->roots))
             return nomem(x);
         x->roots[x->nroots++] = (struct root){p->subsystem, v};
@@ -239,11 +259,9 @@ static int multiply(struct gen *x, const struct grug__rule *e)
         size_t plen = path_of(x, s, tp->subsystem, x->path);
         for (int64_t i = 0; i < e->multi_scale; i++) {
             int64_t id = gen_id(x, e, i, e->multi_scale, (int64_t)j);
-            eng_error_t verr;
-            eng_error_clear(&verr);
-            rg_vid_t v = add_vertex(x, tp, id, &verr);
+            rg_vid_t v = add_vertex(x, tp, id, &x->scratch);
             if (v == RG_VID_NONE)
-                return rule_fail(x, e, verr.code, "%s", verr.text);
+                return rule_fail(x, e, x->scratch.code, "%s", x->scratch.text);
             int rc = add_edge(x, e, s, v);
             if (rc || (rc = set_path(x, e, v, tp->subsystem, plen)))
                 return rc;
