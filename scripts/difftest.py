@@ -115,7 +115,31 @@ def gen_count(rng, hi):
     return {"min": lo, "max": lo * 4, "operator": "*", "operand": 2}
 
 
-def gen_jobspec(rng, gp):
+def gen_leaves(rng, gp, over):
+    """Cores, and GPUs / memory mostly where the graph has them (Fluxion's jobspec
+    parser rejects a type its graph does not know: tested, but rarely)."""
+    leaves = [{"type": "core", "count": gen_count(rng, max(1, gp["cores"] // 2) + over)}]
+    if rng.random() < (0.4 if gp["gpus"] else 0.03):
+        leaves.append({"type": "gpu", "count": gen_count(rng, max(1, gp["gpus"]))})
+    if rng.random() < (0.3 if gp["memory"] else 0.03):
+        leaves.append({"type": "memory", "count": rng.choice([1, 4, 8, 16, 32])})
+    if rng.random() < 0.08:
+        leaves = [leaves[-1]]          # a GPU-only or memory-only request
+    return leaves
+
+
+def or_slots(rng, gp, over, first):
+    """Sibling slots (or-slots) or xor_slots above the leaves, for -T flexible."""
+    kind = rng.choice(["slot", "xor_slot"])
+    out = []
+    for k in range(rng.randint(2, 3)):
+        t = kind if rng.random() < 0.9 else rng.choice(["slot", "xor_slot"])
+        out.append({"type": t, "count": rng.choice([1, 1, 2, 3]), "label": "task",
+                    "with": first if k == 0 else gen_leaves(rng, gp, over)})
+    return out
+
+
+def gen_jobspec(rng, gp, flexible=False):
     """A version-1 jobspec as a nested dict (resources, duration)."""
     # The graph's levels below the root; the request starts at one of them.
     levels = ["cluster"] + (["rack"] if gp["racks"] else []) + ["node", "socket"]
@@ -128,15 +152,7 @@ def gen_jobspec(rng, gp):
     over = 1 if rng.random() < 0.1 else 0     # sometimes ask for more than there is
     maxc = {"cluster": 1, "rack": max(1, gp["racks"]), "node": min(4, gp["nodes"]) + over,
             "socket": gp["sockets"] + over}
-    leaves = [{"type": "core", "count": gen_count(rng, max(1, gp["cores"] // 2) + over)}]
-    # GPUs and memory mostly where the graph has them (Fluxion's jobspec parser
-    # rejects a type its graph does not know, which is tested, but rarely).
-    if rng.random() < (0.4 if gp["gpus"] else 0.03):
-        leaves.append({"type": "gpu", "count": gen_count(rng, max(1, gp["gpus"]))})
-    if rng.random() < (0.3 if gp["memory"] else 0.03):
-        leaves.append({"type": "memory", "count": rng.choice([1, 4, 8, 16, 32])})
-    if rng.random() < 0.08:
-        leaves = [leaves[-1]]          # a GPU-only or memory-only request
+    leaves = gen_leaves(rng, gp, over)
     # Slot position: 0 = above the chain's top, len(chain) = just above the leaves.
     spos = rng.randint(0, len(chain))
     levels_out = []
@@ -148,6 +164,9 @@ def gen_jobspec(rng, gp):
         levels_out.append("slot")
     node = leaves
     for t in reversed(levels_out):
+        if t == "slot" and node is leaves and rng.random() < (0.35 if flexible else 0.03):
+            node = or_slots(rng, gp, over, leaves)
+            continue
         if t == "slot":
             r = {"type": "slot", "count": rng.choice([1, 1, 1, 2]), "label": "task",
                  "with": node}
@@ -320,12 +339,12 @@ def gen_policy(rng):
 def gen_case(seed, i, axes):
     rng = random.Random("%s:%d" % (seed, i))
     gp = gen_graph_params(rng)
+    trav = rng.choice(axes["traversers"])
     njs = rng.randint(1, 4)
-    jobspecs = [gen_jobspec(rng, gp) for _ in range(njs)]
+    jobspecs = [gen_jobspec(rng, gp, trav == "flexible") for _ in range(njs)]
     policy = gen_policy(rng) if axes["policies"] is None else rng.choice(axes["policies"])
     writer = rng.choice(axes["writers"])
     prune = rng.choice(axes["prunes"])
-    trav = rng.choice(axes["traversers"])
     cmds, partials = gen_commands(rng, gp, njs, policy)
     return {"id": "c%05d" % i, "graph": gp, "jobspecs": jobspecs, "cmds": cmds,
             "partials": partials, "policy": policy, "writer": writer, "prune": prune,
