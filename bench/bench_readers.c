@@ -126,8 +126,8 @@ int main(int argc, char **argv)
     if (rc == 0)
         rc = bench_file(data, "grugs/medium.graphml", "grug", runs);
     if (rc == 0)
-        rc = bench_file(data, "hwloc-data/004N/exclusive/04-brokers-sierra/0.xml",
-                        "hwloc", runs);
+        rc = bench_file(data, "hwloc-data/001N/node_local_storage/lassen/0.xml", "hwloc",
+                        runs);
     if (rc == 0)
         rc = bench_file(data, "rv1exec/tiny_rv1exec.json", "rv1exec", runs);
     return rc;
