@@ -271,6 +271,12 @@ int64_t planner_avail_time_next(planner_t *p)
     return avail_at(p);
 }
 
+/* Free units of a planner whose only point is the base point. */
+static int64_t idle_rem(const planner_t *p)
+{
+    return -p->pts.n[p->pts.root].d;
+}
+
 int planner_avail_during(const planner_t *p, int64_t at, int64_t duration,
                          int64_t request)
 {
@@ -278,9 +284,12 @@ int planner_avail_during(const planner_t *p, int64_t at, int64_t duration,
         return ENG_EINVAL;
     if (request > p->total || past_end(at, duration, p->end))
         return ENG_ELIMIT;
+    if (at < p->base)
+        return 0;          /* before the base point: Fluxion checks nothing */
+    if (p->pts.count == 1) /* idle: most vertices, most of the time */
+        return idle_rem(p) < request ? ENG_EBUSY : 0;
     struct pt_values v;
-    if (!planner__pt_floor(&p->pts, at, &v))
-        return 0; /* before the base point: Fluxion checks nothing */
+    planner__pt_floor(&p->pts, at, &v);
     int32_t f = planner__pt_first_rem_lt(&p->pts, v.at, request);
     if (f && p->pts.n[f].at < window_end(at, duration))
         return ENG_EBUSY;
@@ -293,9 +302,12 @@ int64_t planner_avail_resources_during(const planner_t *p, int64_t at, int64_t d
         return ENG_EINVAL;
     if (past_end(at, duration, p->end))
         return ENG_ELIMIT;
-    struct pt_values v;
-    if (!planner__pt_floor(&p->pts, at, &v))
+    if (at < p->base || !p->pts.count)
         return ENG_EINVAL;
+    if (p->pts.count == 1)
+        return idle_rem(p);
+    struct pt_values v;
+    planner__pt_floor(&p->pts, at, &v);
     return planner__pt_min_rem(&p->pts, v.at, window_end(at, duration) - 1);
 }
 
