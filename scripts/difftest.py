@@ -5,17 +5,27 @@ Each case is a random small resource graph (written by `schedsim graph gen`
 as JGF: 1-16 nodes, optional racks, 1-2 sockets, cores, GPUs, memory, node
 properties), a random stream of commands (match allocate /
 allocate_orelse_reserve / allocate_with_satisfiability / satisfiability,
-cancel and partial-cancel of earlier jobs, info, find, set-status,
-set-property) over random version-1 jobspecs (node / socket / core / gpu /
-memory requests, slots at several levels, fixed and min/max/operator counts,
-exclusive flags, durations) and a random point on the option axes: match
-policy (-P, named and custom forms), writer (-F), pruning filters (-p),
-traverser (-T) and subsystem (-S CA).  Both programs run the same commands
-in the same directory with `-t out`; the -t files are compared byte for
-byte (standard error too, reported apart, with --stderr).
+multi-match, cancel and partial-cancel (rv1exec) of earlier jobs, info,
+find with status / sched-now / sched-future / jobid-* / names / property /
+agfilter predicates, set-status of nodes, sockets, racks and the cluster,
+set-property perf_class for the variation policy) over random version-1
+jobspecs (node / socket / core / gpu / memory requests, slots at several
+levels, or-slots and xor_slots, fixed and min/max/operator counts, exclusive
+flags, durations, RFC 31 constraints) and a random point on the option axes:
+match policy (-P, named and custom forms), writer (-F), pruning filters
+(-p), traverser (-T) and subsystem (-S CA).  Both programs run the same
+commands in the same directory with `-t out`; the -t files are compared
+byte for byte (standard error too, with --stderr).
 
 Nothing is normalised: with these options (no -e, no stat or list) neither
-program prints anything time dependent to the -t file.
+program prints anything time dependent to the -t file.  (Standard error is
+not normalised either; note that Fluxion sometimes prints a stale errno
+there, e.g. "traverser: Inappropriate ioctl for device".)
+
+Kinds of difference: tfile (the -t files differ), stderr (only standard
+error, with --stderr), crash (schedsim died or timed out), refcrash
+(Fluxion itself aborted, e.g. std::out_of_range when the pruning filters
+give the root no aggregate; listed, not counted in the exit status).
 
 A differing case is minimised (commands dropped, graph shrunk while the -t
 files still differ) and saved under OUT/<case>/: graph.json, the jobspecs,
@@ -514,9 +524,10 @@ def save(case, d, want, got):
         fp.write(diff)
     with open(os.path.join(d, "run.sh"), "w") as fp:
         fp.write("#!/bin/sh\n# rerun: sh run.sh [BINARY] (default resource-query;"
-                 " for schedsim: sh run.sh 'schedsim query')\n"
-                 "cd \"$(dirname \"$0\")\" || exit 1\nexec ${1:-%s} %s -t /dev/stdout"
-                 " < cmds\n" % (DEFAULT_FLUXION, " ".join(shq(a) for a in case_opts(case)[:-2])))
+                 " for schedsim: sh run.sh 'schedsim query'); prints the -t file\n"
+                 "cd \"$(dirname \"$0\")\" || exit 1\n${1:-%s} %s -t rerun.out"
+                 " < cmds > /dev/null\ncat rerun.out\n"
+                 % (DEFAULT_FLUXION, " ".join(shq(a) for a in case_opts(case)[:-2])))
 
 
 def do_case(i, args, axes):
@@ -533,12 +544,12 @@ def do_case(i, args, axes):
     if not differs(want, got, args):
         shutil.rmtree(d)
         return case, "same", None, None, stats
-    if isinstance(want[2], int) and want[2] < 0:
+    if want[2] == "timeout" or (isinstance(want[2], int) and want[2] < 0):
         kind = "refcrash"      # Fluxion itself died (a Fluxion bug, listed apart)
+    elif got[2] == "timeout" or (isinstance(got[2], int) and got[2] < 0):
+        kind = "crash"         # schedsim died or hung
     elif want[0] != got[0]:
         kind = "tfile"
-    elif got[2] != want[2]:
-        kind = "crash"
     else:
         kind = "stderr"
     small = case
@@ -620,18 +631,22 @@ def main():
                     help="use schedsim itself as the reference (no Fluxion needed)")
     ap.add_argument("--out", default=DEFAULT_OUT, help="where differing cases go (%s)"
                     % DEFAULT_OUT)
-    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
-    ap.add_argument("--timeout", type=float, default=60)
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 2,
+                    help="cases run in parallel (default: the CPU count)")
+    ap.add_argument("--timeout", type=float, default=60,
+                    help="seconds per program run (default 60)")
     ap.add_argument("--stderr", action="store_true",
                     help="also count standard error differences")
-    ap.add_argument("--no-minimise", dest="minimise", action="store_false")
+    ap.add_argument("--no-minimise", dest="minimise", action="store_false",
+                    help="save differing cases as generated")
     ap.add_argument("--min-budget", type=int, default=120,
                     help="runs allowed to minimise one case (default 120)")
     ap.add_argument("--policies", help="comma list (default: all, custom forms included)")
-    ap.add_argument("--writers", default=",".join(WRITERS))
+    ap.add_argument("--writers", default=",".join(WRITERS), help="comma list (default: %(default)s)")
     ap.add_argument("--prunes", default=";".join(PRUNES),
                     help="';'-separated pruning filter sets, 'none' for no -p")
-    ap.add_argument("--traversers", default=",".join(TRAVERSERS))
+    ap.add_argument("--traversers", default=",".join(TRAVERSERS),
+                    help="comma list (default: %(default)s)")
     ap.add_argument("--gen-only", metavar="DIR",
                     help="write the generated cases under DIR and stop")
     args = ap.parse_args()
