@@ -284,8 +284,10 @@ int planner_avail_during(const planner_t *p, int64_t at, int64_t duration,
         return ENG_EINVAL;
     if (request > p->total || past_end(at, duration, p->end))
         return ENG_ELIMIT;
-    if (at < p->base)
-        return 0;          /* before the base point: Fluxion checks nothing */
+    /* Before the base point Fluxion checks nothing (and an empty planner
+     * never gets here: every window runs past its end). */
+    if (at < p->base || !p->pts.count)
+        return 0;
     if (p->pts.count == 1) /* idle: most vertices, most of the time */
         return idle_rem(p) < request ? ENG_EBUSY : 0;
     struct pt_values v;
