@@ -55,7 +55,9 @@ struct grug_opts {
 /* Expand the GRUG text 'text' of 'len' bytes; 'source' names it in errors
  * (NULL: "<string>").  Returns a new graph (release with
  * rg_graph_destroy()), or NULL with 'err' set: ENG_EPARSE (malformed XML or
- * recipe), ENG_ELIMIT, ENG_ENOMEM.  Thread-safe for distinct calls. */
+ * recipe), ENG_ELIMIT, ENG_ENOMEM.  Distinct calls may run in distinct
+ * threads once libxml2 is initialised (the first call does it; a program
+ * that loads from several threads at once calls xmlInitParser() first). */
 rg_graph_t *grug_parse(const char *text, size_t len, const char *source,
                        const struct grug_opts *opts, eng_error_t *err);
 
