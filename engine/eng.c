@@ -175,7 +175,7 @@ static void free_vertex_state(eng_t *e)
 {
     for (size_t v = 0; v < e->vcap; v++) {
         planner_destroy(e->plans[v]);
-        planner_destroy(e->xchk[v]);
+        free(e->xs[v].iv);
         planner_multi_destroy(e->subplan[v]);
         free(e->oe[v]);
     }
@@ -187,7 +187,7 @@ void eng_destroy(eng_t *e)
         return;
     free_vertex_state(e);
     free(e->plans);
-    free(e->xchk);
+    free(e->xs);
     free(e->subplan);
     free(e->sp_idx);
     free(e->color);
@@ -244,7 +244,7 @@ int eng__grow(eng_t *e)
     size_t nv = rg_graph_vid_bound(e->g), ne = rg_graph_eid_bound(e->g);
     if (nv > e->vcap) {
         GROW(e->plans, e->vcap, nv);
-        GROW(e->xchk, e->vcap, nv);
+        GROW(e->xs, e->vcap, nv);
         GROW(e->subplan, e->vcap, nv);
         GROW(e->sp_idx, e->vcap, nv);
         GROW(e->color, e->vcap, nv);
@@ -425,7 +425,7 @@ int eng_graph_take(eng_t *e, rg_graph_t *g, eng_error_t *err)
     if (rc < 0) {
         free_vertex_state(e);
         memset(e->plans, 0, e->vcap * sizeof *e->plans);
-        memset(e->xchk, 0, e->vcap * sizeof *e->xchk);
+        memset(e->xs, 0, e->vcap * sizeof *e->xs);
         memset(e->subplan, 0, e->vcap * sizeof *e->subplan);
         memset(e->oe, 0, e->vcap * sizeof *e->oe);
         rg_graph_destroy(e->g);
@@ -471,6 +471,46 @@ void eng__xtype_add(eng_t *e, rg_sym_t t)
 {
     if (!eng__xtype_has(e, t) && e->nxtypes < ENG_PRUNE_TYPES_MAX)
         e->xtypes[e->nxtypes++] = t;
+}
+
+/* ---- exclusivity checker ------------------------------------------------------ */
+
+int64_t eng__x_add(eng_t *e, rg_vid_t v, int64_t at, int64_t dur, uint64_t jobid)
+{
+    struct xset *x = &e->xs[v];
+    if (x->n == x->cap) {
+        uint32_t cap = x->cap ? 2 * x->cap : 2;
+        struct xiv *n = realloc(x->iv, cap * sizeof *n);
+        if (!n)
+            return ENG_ENOMEM;
+        x->iv = n;
+        x->cap = cap;
+    }
+    x->iv[x->n] = (struct xiv){at, at + dur, jobid};
+    return x->n++;
+}
+
+void eng__x_remove(eng_t *e, rg_vid_t v, int64_t idx)
+{
+    struct xset *x = &e->xs[v];
+    if (idx < 0 || idx >= x->n)
+        return;
+    x->iv[idx] = x->iv[--x->n];
+    if (idx < x->n) {
+        struct vjob *r = eng__vj_get(e, v, x->iv[idx].jobid);
+        if (r)
+            r->xspan = idx;
+    }
+}
+
+bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur)
+{
+    const struct xset *x = &e->xs[v];
+    int64_t end = at > INT64_MAX - dur ? INT64_MAX : at + dur;
+    for (uint32_t i = 0; i < x->n; i++)
+        if (x->iv[i].start < end && at < x->iv[i].end)
+            return true;
+    return false;
 }
 
 /* ---- (vertex, job) table: linear probing, backward-shift deletion ---------------- */

@@ -50,7 +50,7 @@ static int vtx_cancel(eng_t *e, rg_vid_t u, uint64_t jobid, struct tcount *tc,
                          "rem_exclusive_filter: jobid isn't found in x_spans table.\n ");
             return ENG_EINVAL;
         }
-        planner_span_remove(e->xchk[u], r->xspan);
+        eng__x_remove(e, u, r->xspan);
         r->flags &= ~(uint32_t)VJ_X;
         if (e->subplan[u] && (r->flags & VJ_AG)) {
             planner_multi_span_remove(e->subplan[u], r->agspan);
@@ -97,7 +97,7 @@ static int partial_vertex(eng_t *e, rg_vid_t u, uint64_t jobid, const struct tco
         e->ntag[u]--;
     }
     if (r->flags & VJ_X) {
-        planner_span_remove(e->xchk[u], r->xspan);
+        eng__x_remove(e, u, r->xspan);
         r->flags &= ~(uint32_t)VJ_X;
     }
     eng__vj_drop_if_empty(e, r);
@@ -242,7 +242,7 @@ static int jgf_cancel_vtx(eng_t *e, rg_vid_t v, uint64_t jobid, struct rdata *d)
         e->ntag[v]--;
     }
     r->flags &= ~(uint32_t)VJ_X;
-    planner_span_remove(e->xchk[v], r->xspan);
+    eng__x_remove(e, v, r->xspan);
     if (!(r->flags & VJ_ALLOC)) {
         eng__msg_add(e, "cancel_vtx: can't find allocation span for job %llu in %s.\n",
                      (unsigned long long)jobid, name);

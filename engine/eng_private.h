@@ -121,6 +121,25 @@ struct vjob_tab {
     size_t cap, used, live; /* cap is a power of two; used counts tombstones */
 };
 
+/* ---- exclusivity checker -------------------------------------------------- */
+
+/* Fluxion keeps a planner of 2^30 "jobs" per vertex and asks whether fewer
+ * than 2^30 are free in a window, i.e. whether any job's span overlaps it.
+ * Here that is the set of the spans themselves: adding and removing are O(1)
+ * (a removal moves the last entry into the hole and re-points its owner's
+ * record), and the question is a scan of the vertex's spans, which are few
+ * except at the top of the tree, where Fluxion asks only for requests that
+ * want the whole system exclusively. */
+struct xiv {
+    int64_t start, end;
+    uint64_t jobid;
+};
+
+struct xset {
+    struct xiv *iv;
+    uint32_t n, cap;
+};
+
 /* ---- jobs ------------------------------------------------------------------ */
 
 struct eng_job {
@@ -159,7 +178,7 @@ struct eng {
     size_t vcap, ecap;
     /* per vertex */
     planner_t **plans;
-    planner_t **xchk;
+    struct xset *xs; /* exclusivity checkers (Fluxion's x_checker) */
     planner_multi_t **subplan;
     const int32_t **sp_idx; /* subplan type i -> prune index (per vertex) */
     uint64_t *color;
@@ -241,6 +260,11 @@ void eng__msg_add(eng_t *e, const char *fmt, ...) __attribute__((format(printf, 
 uint32_t eng__type_rank(eng_t *e, rg_sym_t type);
 /* Grow per-vertex/edge arrays to the graph's bounds.  0 or ENG_ENOMEM. */
 int eng__grow(eng_t *e);
+
+/* exclusivity checker */
+int64_t eng__x_add(eng_t *e, rg_vid_t v, int64_t at, int64_t dur, uint64_t jobid);
+void eng__x_remove(eng_t *e, rg_vid_t v, int64_t idx);
+bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur);
 
 /* vjob table */
 struct vjob *eng__vj_get(const eng_t *e, rg_vid_t v, uint64_t jobid);

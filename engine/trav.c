@@ -90,13 +90,6 @@ static int64_t plan_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
     return planner_avail_resources_during(e->plans[u], at, d);
 }
 
-static int64_t xchk_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
-{
-    if (!e->xchk[u])
-        return ENG_X_CHECKER_NJOBS;
-    return planner_avail_resources_during(e->xchk[u], at, d);
-}
-
 /* ---- pruning ------------------------------------------------------------------ */
 
 static int by_avail(eng_t *e, const struct jobmeta *m, rg_vid_t u)
@@ -126,13 +119,7 @@ int trav__by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
     if (m->at == m->now && (m->alloc_type == AT_ALLOC || m->alloc_type == AT_NO_ALLOC) &&
         e->nalloc[u] > 0)
         return ENG_EBUSY;
-    int64_t njobs = xchk_avail(e, u, m->at, m->duration);
-    if (njobs < 0) {
-        eng__msg_add(e, "by_excl: planner_avail_resources_during.\n%s.\n",
-                     errtext((int)njobs));
-        return (int)njobs;
-    }
-    return njobs < ENG_X_CHECKER_NJOBS ? ENG_EBUSY : 0;
+    return eng__x_busy(e, u, m->at, m->duration) ? ENG_EBUSY : 0;
 }
 
 int trav__by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,

@@ -28,14 +28,6 @@ static planner_t *plan_get(eng_t *e, rg_vid_t u)
     return e->plans[u];
 }
 
-static planner_t *xchk_get(eng_t *e, rg_vid_t u)
-{
-    if (!e->xchk[u])
-        e->xchk[u] = planner_create(0, ENG_PLAN_DURATION, ENG_X_CHECKER_NJOBS,
-                                    "X_CHECKER_JOBS", NULL);
-    return e->xchk[u];
-}
-
 /* ---- emitting ------------------------------------------------------------------ */
 
 int trav__emit_vertex(eng_t *e, rwrite_t *w, rg_vid_t u, unsigned needs, bool excl,
@@ -169,15 +161,14 @@ static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
     if (n == 0)
         return 0;
     struct vjob *r = eng__vj_put(e, u, m->jobid);
-    planner_t *x = xchk_get(e, u);
-    if (!r || !x) {
+    if (!r) {
         eng__msg_add(e, "upd_txfilter: x_checker not installed.\n");
         return -1;
     }
     if (!(r->flags & VJ_TAG))
         e->ntag[u]++;
     r->flags |= VJ_TAG;
-    int64_t span = planner_span_add(x, m->at, m->duration, 1);
+    int64_t span = eng__x_add(e, u, m->at, m->duration, m->jobid);
     if (span < 0) {
         eng__msg_add(e, "upd_txfilter: planner_add_span returned -1.\n");
         return -1;
@@ -369,10 +360,7 @@ static int cancel_vertex_full(eng_t *e, rg_vid_t u, uint64_t jobid, int *rc)
         return 1;
     drop_tag(e, r);
     if (r->flags & VJ_X) {
-        if (planner_span_remove(e->xchk[u], r->xspan) < 0) {
-            eng__msg_add(e, "rem_exclusive_filter: planner_rem_span returned -1.\n");
-            *rc = -1;
-        }
+        eng__x_remove(e, u, r->xspan);
         r->flags &= ~(uint32_t)VJ_X;
     }
     if (e->subplan[u] && (r->flags & VJ_AG)) {
