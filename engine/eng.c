@@ -198,6 +198,7 @@ void eng_destroy(eng_t *e)
     free(e->label);
     free(e->oe);
     free(e->noe);
+    free(e->ctypes);
     free(e->e_needs);
     free(e->e_seq);
     free(e->e_weight);
@@ -255,6 +256,7 @@ int eng__grow(eng_t *e)
         GROW(e->label, e->vcap, nv);
         GROW(e->oe, e->vcap, nv);
         GROW(e->noe, e->vcap, nv);
+        GROW(e->ctypes, e->vcap, nv);
         e->vcap = nv;
     }
     if (ne > e->ecap) {
@@ -325,8 +327,20 @@ static int build_outedges(eng_t *e)
         free(e->oe[v]);
         e->oe[v] = NULL;
         e->noe[v] = 0;
+        e->ctypes[v].n = 0;
         if (!rg_vertex_is_live(e->g, v))
             continue;
+        struct ctypes *ct = &e->ctypes[v];
+        for (rg_eid_t ed = rg_out_first(e->g, v, RG_SYM_NONE);
+             ed != RG_EID_NONE && ct->n <= ENG_CTYPES_MAX;
+             ed = rg_out_next(e->g, ed, RG_SYM_NONE)) {
+            rg_sym_t t = rg_vertex_get(e->g, rg_edge_get(e->g, ed)->dst)->type;
+            unsigned k = 0;
+            while (k < ct->n && ct->t[k] != t)
+                k++;
+            if (k == ct->n && ct->n++ < ENG_CTYPES_MAX)
+                ct->t[k] = t;
+        }
         uint32_t n = 0;
         for (rg_eid_t ed = rg_out_first(e->g, v, RG_SYM_NONE); ed != RG_EID_NONE;
              ed = rg_out_next(e->g, ed, RG_SYM_NONE))

@@ -140,6 +140,14 @@ struct xset {
     uint32_t n, cap;
 };
 
+/* Distinct types of a vertex's children (out-edges of every subsystem), for
+ * the slot test; n > ENG_CTYPES_MAX means "too many: scan the edges". */
+#define ENG_CTYPES_MAX 3
+struct ctypes {
+    rg_sym_t t[ENG_CTYPES_MAX];
+    uint32_t n;
+};
+
 /* ---- jobs ------------------------------------------------------------------ */
 
 struct eng_job {
@@ -186,6 +194,7 @@ struct eng {
     uint64_t *label_seq;
     const char **label;
     rg_eid_t **oe; /* by_outedges: sorted out-edges */
+    struct ctypes *ctypes;
     uint32_t *noe;
     /* per edge */
     uint64_t *e_needs, *e_seq, *e_weight;

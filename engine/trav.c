@@ -230,6 +230,19 @@ bool trav__slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
 {
     if (!slot)
         return false;
+    const struct ctypes *ct = &e->ctypes[u];
+    if (ct->n <= ENG_CTYPES_MAX) {
+        /* the child types of 'u', gathered when the graph was loaded */
+        for (size_t c = 0; c < slot->nwith; c++) {
+            rg_sym_t t = rtype(e, &slot->with[c]);
+            unsigned k = 0;
+            while (k < ct->n && ct->t[k] != t)
+                k++;
+            if (k == ct->n)
+                return false;
+        }
+        return true;
+    }
     for (size_t c = 0; c < slot->nwith; c++) {
         rg_sym_t t = rtype(e, &slot->with[c]);
         rg_eid_t ed;
