@@ -11,4 +11,4 @@ if [ ! -f "$SHARED/conformance/cases.tsv" ]; then
     exit 0
 fi
 exec python3 "$SRCDIR/tests/conformance/run.py" --pack "$SHARED/conformance" \
-    --bin "$SCHEDSIM" --jobs 2 --all-formats --gate jgf
+    --bin "$SCHEDSIM" --jobs 2 --all-formats --gate jgf,grug,hwloc,rv1exec
