@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # conformance.sh: Fluxion's resource-query conformance pack against
 # 'schedsim query' (tests/conformance/run.py): every row runs and is counted
-# per load format; the test fails if any JGF row fails (the other readers'
-# rows are reported, not yet gating).
+# per load format; the test fails if any row of any load format fails.
 # Environment (set by CTest): SCHEDSIM, SRCDIR, SHARED.
 set -euo pipefail
 : "${SCHEDSIM:?}" "${SRCDIR:?}" "${SHARED:?}"
