@@ -169,6 +169,7 @@ def test_partial_cancel(cli):
 def test_update_allocate(cli):
     R = json.dumps({"version": 1, "execution": {
         "R_lite": [{"rank": "1", "children": {"core": "0-1"}}],
+        "nodelist": ["node1"],  # Fluxion's rv1exec reader requires it for update
         "starttime": 0, "expiration": 100}})
     try:
         out, at, ov = cli.update_allocate(7, R, as_dict=True)
