@@ -436,11 +436,22 @@ def differs(want, got, args):
     return args.stderr and want[1] != got[1]
 
 
-def minimise(case, d, args):
-    """Drop commands and shrink the graph while the outputs still differ."""
+def kind_of(want, got, args):
+    """The kind of a difference, None when there is none."""
+    if not differs(want, got, args):
+        return None
+    if want[2] == "timeout" or (isinstance(want[2], int) and want[2] < 0):
+        return "refcrash"      # Fluxion itself died (a Fluxion bug, listed apart)
+    if got[2] == "timeout" or (isinstance(got[2], int) and got[2] < 0):
+        return "crash"         # schedsim died or hung
+    return "tfile" if want[0] != got[0] else "stderr"
+
+
+def minimise(case, d, args, kind):
+    """Drop commands and shrink the graph while the same kind of difference stays."""
     def still(c):
         write_case(c, d, args.schedsim)
-        return differs(*run_pair(c, d, args), args)
+        return kind_of(*run_pair(c, d, args), args) == kind
 
     cur = json.loads(json.dumps(case))
     budget = [args.min_budget]
@@ -541,22 +552,15 @@ def do_case(i, args, axes):
         return case, "error", str(e), None, {}
     want, got = run_pair(case, d, args)
     stats = tally(want[0])
-    if not differs(want, got, args):
+    kind = kind_of(want, got, args)
+    if kind is None:
         shutil.rmtree(d)
         return case, "same", None, None, stats
-    if want[2] == "timeout" or (isinstance(want[2], int) and want[2] < 0):
-        kind = "refcrash"      # Fluxion itself died (a Fluxion bug, listed apart)
-    elif got[2] == "timeout" or (isinstance(got[2], int) and got[2] < 0):
-        kind = "crash"         # schedsim died or hung
-    elif want[0] != got[0]:
-        kind = "tfile"
-    else:
-        kind = "stderr"
     small = case
     if args.minimise:
-        small = minimise(case, d, args)
+        small = minimise(case, d, args, kind)
         want, got = run_pair(small, d, args)
-        if not differs(want, got, args):   # minimisation must keep a difference
+        if kind_of(want, got, args) != kind:   # minimisation must keep the difference
             small = case
             write_case(case, d, args.schedsim)
             want, got = run_pair(case, d, args)
