@@ -199,6 +199,10 @@ void eng_destroy(eng_t *e)
     free(e->oe);
     free(e->noe);
     free(e->ctypes);
+    free(e->ndom);
+    free(e->cur_tv);
+    for (size_t i = 0; i < e->njobs; i++)
+        free(e->jobs[i].tv);
     free(e->e_needs);
     free(e->e_seq);
     free(e->e_weight);
@@ -257,6 +261,7 @@ int eng__grow(eng_t *e)
         GROW(e->oe, e->vcap, nv);
         GROW(e->noe, e->vcap, nv);
         GROW(e->ctypes, e->vcap, nv);
+        GROW(e->ndom, e->vcap, nv);
         e->vcap = nv;
     }
     if (ne > e->ecap) {
@@ -328,8 +333,12 @@ static int build_outedges(eng_t *e)
         e->oe[v] = NULL;
         e->noe[v] = 0;
         e->ctypes[v].n = 0;
+        e->ndom[v] = 0;
         if (!rg_vertex_is_live(e->g, v))
             continue;
+        for (rg_eid_t ed = rg_out_first(e->g, v, e->dom); ed != RG_EID_NONE;
+             ed = rg_out_next(e->g, ed, e->dom))
+            e->ndom[v]++;
         struct ctypes *ct = &e->ctypes[v];
         for (rg_eid_t ed = rg_out_first(e->g, v, RG_SYM_NONE);
              ed != RG_EID_NONE && ct->n <= ENG_CTYPES_MAX;
@@ -633,6 +642,9 @@ int eng__job_put(eng_t *e, const struct eng_job_info *info)
     struct eng_job *j = eng__job_find(e, info->jobid);
     if (j) {
         j->info = *info;
+        free(j->tv);
+        j->tv = NULL;
+        j->ntv = 0;
         return 0;
     }
     if (e->njobs == e->capjobs) {
@@ -645,9 +657,23 @@ int eng__job_put(eng_t *e, const struct eng_job_info *info)
     }
     size_t i = job_lower(e, info->jobid);
     memmove(&e->jobs[i + 1], &e->jobs[i], (e->njobs - i) * sizeof *e->jobs);
-    e->jobs[i].info = *info;
+    e->jobs[i] = (struct eng_job){.info = *info};
     e->njobs++;
     return 0;
+}
+
+void eng__job_take_tagged(eng_t *e, uint64_t jobid)
+{
+    struct eng_job *j = eng__job_find(e, jobid);
+    if (!j || e->cur_tv_oom)
+        return;
+    rg_vid_t *tv = malloc((e->ncur_tv + 1) * sizeof *tv);
+    if (!tv)
+        return;
+    memcpy(tv, e->cur_tv, e->ncur_tv * sizeof *tv);
+    free(j->tv);
+    j->tv = tv;
+    j->ntv = (uint32_t)e->ncur_tv;
 }
 
 int eng_job_info(const eng_t *e, uint64_t jobid, struct eng_job_info *info,

@@ -488,6 +488,8 @@ int eng_update(eng_t *e, uint64_t jobid, const char *r, size_t len, int64_t at,
                                 .duration = (int64_t)duration};
     if (eng__job_put(e, &info) < 0)
         rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    else if (e->rt_seq == e->seq)
+        eng__job_take_tagged(e, jobid);
     if (res) {
         res->at = at;
         res->duration = (int64_t)duration;

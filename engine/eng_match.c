@@ -336,6 +336,7 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
         e->mmax = res->overhead_s;
     if (eng__job_put(e, &info) < 0)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    eng__job_take_tagged(e, jobid);
     return 0;
 }
 
@@ -352,7 +353,11 @@ int eng_cancel(eng_t *e, uint64_t jobid, bool noent_ok, eng_error_t *err)
         return eng_errorf(err, ENG_ENOENT, NULL, 0, 0, "nonexistent job %llu",
                           (unsigned long long)jobid);
     }
-    int rc = trav__remove(e, dom_root(e), jobid);
+    int rc = j->tv ? trav__remove_listed(e, dom_root(e), jobid, j->tv, j->ntv)
+                   : trav__remove(e, dom_root(e), jobid);
+    free(j->tv);
+    j->tv = NULL;
+    j->ntv = 0;
     e->tot_pre = e->preorder;
     e->tot_post = e->postorder;
     if (rc < 0)

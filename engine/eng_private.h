@@ -152,6 +152,8 @@ struct ctypes {
 
 struct eng_job {
     struct eng_job_info info;
+    rg_vid_t *tv; /* the vertices the job tagged (NULL: unknown, walk the tree) */
+    uint32_t ntv;
 };
 
 /* ---- the engine ---------------------------------------------------------- */
@@ -195,6 +197,7 @@ struct eng {
     const char **label;
     rg_eid_t **oe; /* by_outedges: sorted out-edges */
     struct ctypes *ctypes;
+    uint32_t *ndom; /* live out-edges in the dominant subsystem */
     uint32_t *noe;
     /* per edge */
     uint64_t *e_needs, *e_seq, *e_weight;
@@ -243,9 +246,12 @@ struct eng {
     int64_t *agg_buf;
     rg_eid_t *marked; /* edges marked in this sequence (any order) */
     size_t nmarked, capmarked;
-    bool marked_oom; /* the list is incomplete: scan out-edges instead */
-    int after_next;  /* planner error of the reserve loop's extra step */
-    int stale;       /* Fluxion's errno as last set during this match */
+    bool marked_oom;  /* the list is incomplete: scan out-edges instead */
+    rg_vid_t *cur_tv; /* vertices tagged by the update in progress */
+    size_t ncur_tv, capcur_tv;
+    bool cur_tv_oom;
+    int after_next; /* planner error of the reserve loop's extra step */
+    int stale;      /* Fluxion's errno as last set during this match */
     char msg[ENG_MSG_MAX];
 
     /* jobs */
@@ -287,6 +293,8 @@ void eng__xtype_add(eng_t *e, rg_sym_t t);
 /* jobs */
 struct eng_job *eng__job_find(const eng_t *e, uint64_t jobid);
 int eng__job_put(eng_t *e, const struct eng_job_info *info);
+/* Give job 'jobid' the list of vertices the last update tagged. */
+void eng__job_take_tagged(eng_t *e, uint64_t jobid);
 
 /* prune.c */
 int prune__spec_parse(eng_t *e, const char *spec, eng_error_t *err);
@@ -365,6 +373,8 @@ int trav__flex_select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t
 int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *meta,
                  bool full, eng_error_t *err);
 int trav__remove(eng_t *e, rg_vid_t root, uint64_t jobid);
+int trav__remove_listed(eng_t *e, rg_vid_t root, uint64_t jobid, const rg_vid_t *tv,
+                        uint32_t ntv);
 int trav__emit_vertex(eng_t *e, rwrite_t *w, rg_vid_t u, unsigned needs, bool excl,
                       bool excl_parent, const struct rwrite_kv *ag, size_t nag,
                       eng_error_t *err);

@@ -155,6 +155,23 @@ static int upd_plan(eng_t *e, rg_vid_t u, unsigned needs, bool excl,
     return 0;
 }
 
+/* Remember the vertices this update tags: their job's cancel visits just
+ * those (and counts the children Fluxion's walk would have looked at). */
+static void tagged(eng_t *e, rg_vid_t u)
+{
+    if (e->ncur_tv == e->capcur_tv) {
+        size_t cap = e->capcur_tv ? 2 * e->capcur_tv : 256;
+        rg_vid_t *n = realloc(e->cur_tv, cap * sizeof *n);
+        if (!n) {
+            e->cur_tv_oom = true;
+            return;
+        }
+        e->cur_tv = n;
+        e->capcur_tv = cap;
+    }
+    e->cur_tv[e->ncur_tv++] = u;
+}
+
 static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
                     const struct jobmeta *m, const struct agg *dfu, struct agg *to_parent)
 {
@@ -165,8 +182,10 @@ static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
         eng__msg_add(e, "upd_txfilter: x_checker not installed.\n");
         return -1;
     }
-    if (!(r->flags & VJ_TAG))
+    if (!(r->flags & VJ_TAG)) {
         e->ntag[u]++;
+        tagged(e, u);
+    }
     r->flags |= VJ_TAG;
     int64_t span = eng__x_add(e, u, m->at, m->duration, m->jobid);
     if (span < 0) {
@@ -325,6 +344,8 @@ int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *met
         return ENG_EINVAL;
     }
     struct upd c = {w, meta, full, err, NULL, 0};
+    e->ncur_tv = 0;
+    e->cur_tv_oom = false;
     struct agg top = {{0}, 0};
     e->color_base += 3;
     c.pairs = sort_marked(e, &c.npairs);
@@ -441,4 +462,52 @@ int trav__remove(eng_t *e, rg_vid_t root, uint64_t jobid)
     if (r && (r->flags & VJ_TAG))
         return mod_dfv(e, root, jobid) == 0 ? 0 : ENG_EINVAL;
     return mod_exv(e, jobid) == 0 ? 0 : ENG_EINVAL;
+}
+
+static rg_vid_t dom_parent(const eng_t *e, rg_vid_t v)
+{
+    rg_eid_t ed = rg_in_first(e->g, v, e->dom);
+    return ed == RG_EID_NONE ? RG_VID_NONE : rg_edge_get(e->g, ed)->src;
+}
+
+static bool has_tag(const eng_t *e, rg_vid_t v, uint64_t jobid)
+{
+    const struct vjob *r = e->ntag[v] ? eng__vj_get(e, v, jobid) : NULL;
+    return r && (r->flags & VJ_TAG);
+}
+
+/* trav__remove for a job whose tagged vertices are known: Fluxion's walk
+ * from the root reaches exactly the tagged vertices whose ancestors are all
+ * tagged, and looks at each of their children once; those are released and
+ * counted without scanning untouched subtrees (thousands of nodes under the
+ * root of a large system). */
+int trav__remove_listed(eng_t *e, rg_vid_t root, uint64_t jobid, const rg_vid_t *tv,
+                        uint32_t ntv)
+{
+    if (!has_tag(e, root, jobid))
+        return trav__remove(e, root, jobid);
+    e->preorder = 1;
+    e->postorder = 0;
+    e->color_base += 3;
+    bool *reach = malloc((ntv + 1) * sizeof *reach);
+    if (!reach)
+        return trav__remove(e, root, jobid);
+    for (uint32_t i = 0; i < ntv; i++) {
+        reach[i] = has_tag(e, tv[i], jobid);
+        for (rg_vid_t p = dom_parent(e, tv[i]); reach[i] && p != RG_VID_NONE;
+             p = dom_parent(e, p))
+            reach[i] = has_tag(e, p, jobid);
+    }
+    int rc = 0;
+    for (uint32_t i = 0; i < ntv; i++) {
+        if (!reach[i])
+            continue;
+        int vrc = 0;
+        cancel_vertex_full(e, tv[i], jobid, &vrc);
+        rc += vrc;
+        e->preorder += e->ndom[tv[i]];
+        e->postorder++;
+    }
+    free(reach);
+    return rc == 0 ? 0 : ENG_EINVAL;
 }
