@@ -75,8 +75,11 @@ DURATIONS = [1, 60, 100, 600, 3600, 7200]
 
 # ---------------------------------------------------------------- generation
 
-def gen_graph_params(rng):
+def gen_graph_params(rng, max_nodes=16):
     nodes = rng.choice([1, 1, 2, 2, 3, 4, 4, 5, 6, 8, 8, 12, 16])
+    if max_nodes > 16 and rng.random() < 0.5:
+        nodes = rng.randint(17, max_nodes)
+    nodes = min(nodes, max_nodes)
     p = {"nodes": nodes,
          "racks": rng.choice([0, 0, 1] + ([2, 3] if nodes >= 3 else [])),
          "sockets": rng.choice([1, 2, 2]),
@@ -348,7 +351,7 @@ def gen_policy(rng):
 
 def gen_case(seed, i, axes):
     rng = random.Random("%s:%d" % (seed, i))
-    gp = gen_graph_params(rng)
+    gp = gen_graph_params(rng, axes.get("max_nodes", 16))
     trav = rng.choice(axes["traversers"])
     njs = rng.randint(1, 4)
     jobspecs = [gen_jobspec(rng, gp, trav == "flexible") for _ in range(njs)]
@@ -651,12 +654,14 @@ def main():
                     help="';'-separated pruning filter sets, 'none' for no -p")
     ap.add_argument("--traversers", default=",".join(TRAVERSERS),
                     help="comma list (default: %(default)s)")
+    ap.add_argument("--max-nodes", type=int, default=16,
+                    help="largest graph; above 16, half the graphs get 17..N nodes (default 16)")
     ap.add_argument("--gen-only", metavar="DIR",
                     help="write the generated cases under DIR and stop")
     args = ap.parse_args()
     axes = {"policies": args.policies.split(",") if args.policies else None,
             "writers": args.writers.split(","), "prunes": args.prunes.split(";"),
-            "traversers": args.traversers.split(",")}
+            "traversers": args.traversers.split(","), "max_nodes": args.max_nodes}
     if os.sep in args.schedsim:
         args.schedsim = os.path.abspath(args.schedsim)
     if not shutil.which(args.schedsim):
