@@ -60,31 +60,49 @@ static bool oe_before(const eng_t *e, uint64_t w1, int64_t u1, uint64_t w2, int6
 
 /* Move edge 'ed' of 'u' to its place for weight 'wt' (Fluxion re-inserts the
  * edge into a std::map ordered by (weight, uniq id), descending). */
+static int64_t oe_uniq(const eng_t *e, rg_eid_t ed)
+{
+    return V(e, rg_edge_get(e->g, ed)->dst)->uniq_id;
+}
+
+/* Move edge 'ed' of 'u' to its place for weight 'wt' (Fluxion re-inserts the
+ * edge into a std::map ordered by (weight, uniq id), descending).  Both
+ * places are found by binary search; only the entries between them move. */
 static void oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt)
 {
     rg_eid_t *a = e->oe[u];
-    uint32_t n = e->noe[u], pos = n;
-    for (uint32_t i = 0; i < n; i++)
-        if (a[i] == ed) {
-            pos = i;
-            break;
-        }
-    if (pos == n)
-        return;
-    memmove(&a[pos], &a[pos + 1], (n - pos - 1) * sizeof *a);
-    e->e_weight[ed] = wt;
-    int64_t uq = V(e, rg_edge_get(e->g, ed)->dst)->uniq_id;
-    uint32_t lo = 0, hi = n - 1;
+    uint32_t n = e->noe[u], lo = 0, hi = n;
+    int64_t uq = oe_uniq(e, ed);
+    uint64_t w0 = e->e_weight[ed];
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
-        rg_eid_t m = a[mid];
-        if (oe_before(e, e->e_weight[m], V(e, rg_edge_get(e->g, m)->dst)->uniq_id, wt,
-                      uq))
+        if (oe_before(e, e->e_weight[a[mid]], oe_uniq(e, a[mid]), w0, uq))
             lo = mid + 1;
         else
             hi = mid;
     }
-    memmove(&a[lo + 1], &a[lo], (n - 1 - lo) * sizeof *a);
+    uint32_t pos = lo;
+    if (pos >= n || a[pos] != ed) { /* duplicate keys: fall back to a scan */
+        for (pos = 0; pos < n && a[pos] != ed; pos++)
+            ;
+        if (pos == n)
+            return;
+    }
+    e->e_weight[ed] = wt;
+    lo = 0;
+    hi = n - 1; /* search the array without 'pos' */
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        rg_eid_t m = a[mid < pos ? mid : mid + 1];
+        if (oe_before(e, e->e_weight[m], oe_uniq(e, m), wt, uq))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo >= pos)
+        memmove(&a[pos], &a[pos + 1], (lo - pos) * sizeof *a);
+    else
+        memmove(&a[lo + 1], &a[lo], (pos - lo) * sizeof *a);
     a[lo] = ed;
 }
 
