@@ -758,6 +758,36 @@ START_TEST(test_update_roundtrip)
 }
 END_TEST
 
+/* Visit counts are Fluxion's running totals: a match that fails before any
+ * traversal reports those of the previous operation. */
+START_TEST(test_visit_counts)
+{
+    eng_error_t err;
+    eng_t *e = mk_engine("high", gen_graph(1, 2, 1, 2, 0));
+    const char *node =
+        "{\"version\": 9999, \"resources\": [{\"type\": \"node\", \"count\": 2, "
+        "\"with\": [{\"type\": \"slot\", \"count\": 1, \"label\": \"d\", "
+        "\"with\": [{\"type\": \"socket\", \"count\": 1}]}]}], \"tasks\": "
+        "[{\"command\": [\"a\"], \"slot\": \"d\", \"count\": {\"per_slot\": 1}}],"
+        " \"attributes\": {\"system\": {\"duration\": 10}}}";
+    jobspec_t *js = js_parse(node);
+    struct eng_match_result r1, r2;
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, 1, NULL, &r1, &err), 0);
+    ck_assert_uint_gt(r1.preorder, 0);
+    ck_assert_uint_gt(r1.postorder, 0);
+    /* both nodes are taken: fails before any traversal (node count check) */
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, 2, NULL, &r2, &err), ENG_EBUSY);
+    ck_assert_uint_eq(r2.preorder, r1.preorder);
+    ck_assert_uint_eq(r2.postorder, r1.postorder);
+    struct eng_stats st;
+    ck_assert_int_eq(eng_cancel(e, 1, false, &err), 0);
+    eng_stats_get(e, &st);
+    ck_assert_uint_gt(st.preorder, 0);
+    jobspec_destroy(js);
+    eng_destroy(e);
+}
+END_TEST
+
 Suite *eng_suite(void)
 {
     Suite *s = suite_create("eng");
@@ -771,6 +801,7 @@ Suite *eng_suite(void)
     tcase_add_test(tc, test_status);
     tcase_add_test(tc, test_time);
     tcase_add_test(tc, test_update_roundtrip);
+    tcase_add_test(tc, test_visit_counts);
     tcase_add_loop_test(tc, test_basics_tiny, 0, (int)(sizeof basics / sizeof basics[0]));
     tcase_add_loop_test(tc, test_random_streams, 0, 24);
     suite_add_tcase(s, tc);

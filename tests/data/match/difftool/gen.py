@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Random JGF graph and resource-query command stream for run.py's differential test.
+"""Random JGF graph and resource-query command stream for run.sh's differential test.
 
 usage: gen.py SEED DIR  (writes DIR/g.json, DIR/js*.json, DIR/cmds)"""
 import json, random, sys, os
