@@ -12,6 +12,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sbuf.h"
+
 struct range {
     unsigned lo, hi; /* inclusive, lo <= hi */
 };
@@ -187,34 +189,6 @@ bool idset_equal(const idset_t *a, const idset_t *b)
     return a->n == b->n && (a->n == 0 || memcmp(a->r, b->r, a->n * sizeof *a->r) == 0);
 }
 
-/* A growable string; 'ok' turns false on the first allocation failure. */
-struct sbuf {
-    char *p;
-    size_t len, cap;
-    bool ok;
-};
-
-static void sbuf_add(struct sbuf *b, const char *text, size_t n)
-{
-    if (!b->ok)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 32;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->ok = false;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, text, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
 static void sbuf_uint(struct sbuf *b, unsigned v)
 {
     char tmp[16];
@@ -224,7 +198,7 @@ static void sbuf_uint(struct sbuf *b, unsigned v)
 
 char *idset_encode(const idset_t *s, int flags)
 {
-    struct sbuf b = {NULL, 0, 0, true};
+    struct sbuf b = SBUF_INIT;
     bool brackets = (flags & IDSET_FLAG_BRACKETS) && idset_count(s) > 1;
     sbuf_add(&b, "", 0);
     if (brackets)

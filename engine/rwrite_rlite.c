@@ -15,6 +15,7 @@
 #include "hostlist.h"
 #include "idset.h"
 #include "rwrite_private.h"
+#include "sbuf.h"
 
 void rwrite__rlite_init(struct rlite *r)
 {
@@ -376,45 +377,12 @@ int rwrite__rlite_json(struct rlite *r, json_t **o, json_t **aux, eng_error_t *e
 
 /* ---- R as text ------------------------------------------------------------ */
 
-/* A growable string; 'ok' turns false on the first allocation failure. */
-struct sb {
-    char *p;
-    size_t len, cap;
-    bool ok;
-};
-
-static void sb_add(struct sb *b, const char *s, size_t n)
-{
-    if (!b->ok)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p) {
-            b->ok = false;
-            return;
-        }
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-}
-
-static void sb_str(struct sb *b, const char *s)
-{
-    sb_add(b, s, strlen(s));
-}
-
 /* 's' as a JSON string, escaped as jansson's json_dumps() escapes it
  * (quote, backslash, the short escapes, other control bytes as \u00XX in
  * upper case; '/' and non-ASCII bytes as they are). */
-static void sb_json(struct sb *b, const char *s)
+static void sbuf_json(struct sbuf *b, const char *s)
 {
-    sb_add(b, "\"", 1);
+    sbuf_add(b, "\"", 1);
     for (const char *p = s; *p; p++) {
         unsigned char c = (unsigned char)*p;
         const char *esc = c == '"'    ? "\\\""
@@ -431,72 +399,72 @@ static void sb_json(struct sb *b, const char *s)
             esc = u;
         }
         if (esc)
-            sb_str(b, esc);
+            sbuf_str(b, esc);
         else
-            sb_add(b, p, 1);
+            sbuf_add(b, p, 1);
     }
-    sb_add(b, "\"", 1);
+    sbuf_add(b, "\"", 1);
 }
 
-static int rlite_entries(struct rlite *r, struct sb *b, eng_error_t *err)
+static int rlite_entries(struct rlite *r, struct sbuf *b, eng_error_t *err)
 {
-    sb_add(b, "[", 1);
+    sbuf_add(b, "[", 1);
     for (size_t i = 0; i < r->gather.n; i++) {
         char *ranks = group_ranks(&r->gather.g[i], err);
         if (!ranks)
             return err && err->code ? err->code : ENG_EINVAL;
-        sb_str(b, i ? ", {\"rank\": \"" : "{\"rank\": \"");
-        sb_str(b, ranks);
-        sb_str(b, "\", \"children\": ");
-        sb_str(b, r->gather.g[i].key); /* already JSON text */
-        sb_add(b, "}", 1);
+        sbuf_str(b, i ? ", {\"rank\": \"" : "{\"rank\": \"");
+        sbuf_str(b, ranks);
+        sbuf_str(b, "\", \"children\": ");
+        sbuf_str(b, r->gather.g[i].key); /* already JSON text */
+        sbuf_add(b, "}", 1);
         free(ranks);
     }
-    sb_add(b, "]", 1);
+    sbuf_add(b, "]", 1);
     return 0;
 }
 
-static int rlite_props(struct rlite *r, struct sb *b, eng_error_t *err)
+static int rlite_props(struct rlite *r, struct sbuf *b, eng_error_t *err)
 {
-    sb_str(b, ", \"properties\": {");
+    sbuf_str(b, ", \"properties\": {");
     for (size_t i = 0; i < r->props.n; i++) {
         char *ranks = group_ranks(&r->props.g[i], err);
         if (!ranks)
             return err && err->code ? err->code : ENG_EINVAL;
         if (i)
-            sb_str(b, ", ");
-        sb_json(b, r->props.g[i].key);
-        sb_str(b, ": \"");
-        sb_str(b, ranks);
-        sb_add(b, "\"", 1);
+            sbuf_str(b, ", ");
+        sbuf_json(b, r->props.g[i].key);
+        sbuf_str(b, ": \"");
+        sbuf_str(b, ranks);
+        sbuf_add(b, "\"", 1);
         free(ranks);
     }
-    sb_add(b, "}", 1);
+    sbuf_add(b, "}", 1);
     return 0;
 }
 
 int rwrite__rlite_text(struct rlite *r, bool envelope, int64_t starttime,
                        int64_t expiration, char **out, eng_error_t *err)
 {
-    struct sb b = {NULL, 0, 0, true};
+    struct sbuf b = SBUF_INIT;
     char *nodelist = NULL, num[64];
     *out = NULL;
     if (r->gather.n == 0)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no resources to write as R_lite");
     if (envelope)
-        sb_str(&b, "{\"version\": 1, \"execution\": {\"R_lite\": ");
+        sbuf_str(&b, "{\"version\": 1, \"execution\": {\"R_lite\": ");
     int rc = rlite_entries(r, &b, err);
     if (rc == 0 && envelope && (rc = nodelist_text(r, &nodelist, err)) == 0) {
-        sb_str(&b, ", \"nodelist\": [");
-        sb_json(&b, nodelist);
-        sb_add(&b, "]", 1);
+        sbuf_str(&b, ", \"nodelist\": [");
+        sbuf_json(&b, nodelist);
+        sbuf_add(&b, "]", 1);
         if (r->props.n)
             rc = rlite_props(r, &b, err);
         snprintf(num, sizeof num, ", \"starttime\": %lld, \"expiration\": %lld}}",
                  (long long)starttime, (long long)expiration);
-        sb_str(&b, num);
+        sbuf_str(&b, num);
     }
-    sb_add(&b, "\n", 1);
+    sbuf_add(&b, "\n", 1);
     free(nodelist);
     if (rc == 0 && !b.ok)
         rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");

@@ -1,0 +1,31 @@
+/* sbuf.h: a growable NUL-terminated string that remembers allocation failure.
+ *
+ * For writers that build text piece by piece (idset_encode(), R_lite): every
+ * append is a no-op once an allocation has failed, so the caller checks 'ok'
+ * once at the end instead of after each piece.  Internal module. */
+#ifndef ENG_SBUF_H
+#define ENG_SBUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Start as SBUF_INIT; 'p' is NULL until the first append, then always
+ * NUL-terminated.  The owner releases 'p' with free(), also when !ok. */
+struct sbuf {
+    char *p;
+    size_t len, cap;
+    bool ok; /* false after the first allocation failure */
+};
+
+#define SBUF_INIT                                                                        \
+    {                                                                                    \
+        NULL, 0, 0, true                                                                 \
+    }
+
+/* Append 'n' bytes of 's' ('n' may be 0, which still makes 'p' non-NULL). */
+void sbuf_add(struct sbuf *b, const char *s, size_t n);
+
+/* Append the NUL-terminated 's'. */
+void sbuf_str(struct sbuf *b, const char *s);
+
+#endif /* ENG_SBUF_H */
