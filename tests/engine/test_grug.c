@@ -3,62 +3,17 @@
  * inline recipe (checked against resource-query), the pack's recipes, JGF
  * round trips, format detection, bad parameters and the invalid corpus. */
 #include <check.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fio.h"
+#include "graph_corpus.h"
 #include "graph_load.h"
 #include "grug.h"
 #include "jgf.h"
 
 #define GRUGS      SCHEDSIM_SHARED_DIR "/conformance/data/grugs"
 #define INLINE_DIR SCHEDSIM_SOURCE_DIR "/tests/data/grug"
-
-static char *read_text(const char *path)
-{
-    eng_error_t err;
-    char *t = fio_read_all(path, 1 << 24, NULL, &err);
-    ck_assert_msg(t != NULL, "%s: %s", path, err.text);
-    return t;
-}
-
-/* Every tests/data/<dir>/invalid/<case>/input.<ext> fails to load as
- * 'format' with the line, column and text of its 'error' file, and leaks
- * nothing (ASan checks). */
-static void check_corpus(const char *dir, const char *ext, const char *format,
-                         size_t min_cases)
-{
-    char pattern[1024];
-    snprintf(pattern, sizeof pattern, "%s/tests/data/%s/invalid/*/input.%s",
-             SCHEDSIM_SOURCE_DIR, dir, ext);
-    glob_t gl;
-    ck_assert_int_eq(glob(pattern, 0, NULL, &gl), 0);
-    ck_assert_uint_ge(gl.gl_pathc, min_cases);
-    for (size_t i = 0; i < gl.gl_pathc; i++) {
-        char epath[4096];
-        snprintf(epath, sizeof epath, "%.*s/error",
-                 (int)(strlen(gl.gl_pathv[i]) - strlen("/input.") - strlen(ext)),
-                 gl.gl_pathv[i]);
-        char *want = read_text(epath), *nl = strchr(want, '\n');
-        ck_assert_ptr_nonnull(nl);
-        int line = -1, col = -1;
-        ck_assert_int_eq(sscanf(want, "%d %d", &line, &col), 2);
-        char *text = nl + 1;
-        text[strcspn(text, "\n")] = '\0';
-        eng_error_t err;
-        rg_graph_t *g = graph_load_file(gl.gl_pathv[i], format, NULL, &err);
-        ck_assert_msg(g == NULL, "%s: loaded", gl.gl_pathv[i]);
-        ck_assert_msg(err.code < 0, "%s: no error code", gl.gl_pathv[i]);
-        ck_assert_msg(
-            err.line == line && err.column == col && strcmp(err.text, text) == 0,
-            "%s: got %d:%d: %s", gl.gl_pathv[i], err.line, err.column, err.text);
-        ck_assert(strncmp(err.source, gl.gl_pathv[i], strlen(err.source)) == 0);
-        free(want);
-    }
-    globfree(&gl);
-}
 
 static rg_vid_t by_path(const rg_graph_t *g, const char *path)
 {
@@ -246,7 +201,7 @@ END_TEST
 
 START_TEST(test_invalid)
 {
-    check_corpus("grug", "graphml", "grug", 15);
+    graph_corpus_run("grug", "graphml", "grug", 15);
 }
 END_TEST
 

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 
+#include "../corpus.h"
 #include "fio.h"
 #include "jgf.h"
 
@@ -230,41 +231,24 @@ START_TEST(test_limits_and_badparam)
 }
 END_TEST
 
-static char *read_text(const char *path)
+/* Every tests/data/jgf/invalid/<case>/input.json fails to load with the
+ * position and text of its 'error' file and names its path as the source. */
+static void check_invalid(const struct corpus_case *c, void *arg)
 {
+    (void)arg;
     eng_error_t err;
-    char *t = fio_read_all(path, 1 << 24, NULL, &err);
-    ck_assert_msg(t != NULL, "%s: %s", path, err.text);
-    return t;
+    rg_graph_t *g = jgf_load(c->input, NULL, &err);
+    ck_assert_msg(g == NULL, "%s: loaded", c->input);
+    corpus_assert_error(c, &err, false);
+    ck_assert_str_eq(err.source, c->input);
 }
 
 START_TEST(test_invalid_cases)
 {
-    glob_t gl;
-    ck_assert_int_eq(
-        glob(SCHEDSIM_SOURCE_DIR "/tests/data/jgf/invalid/*/input.json", 0, NULL, &gl),
-        0);
-    ck_assert_uint_ge(gl.gl_pathc, 30);
-    for (size_t i = 0; i < gl.gl_pathc; i++) {
-        char epath[4096];
-        snprintf(epath, sizeof epath, "%.*s/error",
-                 (int)(strlen(gl.gl_pathv[i]) - strlen("/input.json")), gl.gl_pathv[i]);
-        char *want = read_text(epath), *nl = strchr(want, '\n');
-        ck_assert_ptr_nonnull(nl);
-        int line = 0, col = 0;
-        ck_assert_int_eq(sscanf(want, "%d %d", &line, &col), 2);
-        char *text = nl + 1;
-        text[strcspn(text, "\n")] = '\0';
-        eng_error_t err;
-        rg_graph_t *g = jgf_load(gl.gl_pathv[i], NULL, &err);
-        ck_assert_msg(g == NULL, "%s: loaded", gl.gl_pathv[i]);
-        ck_assert_msg(
-            err.line == line && err.column == col && strcmp(err.text, text) == 0,
-            "%s: got %d:%d: %s", gl.gl_pathv[i], err.line, err.column, err.text);
-        ck_assert_str_eq(err.source, gl.gl_pathv[i]);
-        free(want);
-    }
-    globfree(&gl);
+    static const char *const inputs[] = {"input.json", NULL};
+    ck_assert_int_ge(corpus_each(SCHEDSIM_SOURCE_DIR "/tests/data/jgf/invalid", inputs,
+                                 check_invalid, NULL),
+                     30);
 }
 END_TEST
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../corpus.h"
 #include "fio.h"
 #include "jobspec.h"
 #include "jobspec_private.h"
@@ -188,54 +189,44 @@ END_TEST
 
 /* tests/data/jobspec/invalid/<case>/{input.yaml|input.json, error}: 'error'
  * holds "line column", the exact text, and optionally the code's name. */
-static void check_invalid_case(const char *dir, void *arg)
+static void check_invalid_case(const struct corpus_case *c, void *arg)
 {
     (void)arg;
-    char input[1024], errpath[1024];
-    snprintf(input, sizeof input, "%s/input.yaml", dir);
+    ck_assert_ptr_nonnull(c->extra); /* the text ends with a newline */
     struct stat st;
-    if (stat(input, &st) != 0)
-        snprintf(input, sizeof input, "%s/input.json", dir);
-    snprintf(errpath, sizeof errpath, "%s/error", dir);
+    char errpath[1024];
     eng_error_t err;
-    char *want = fio_read_all(errpath, 4096, NULL, &err);
-    ck_assert_msg(want != NULL, "%s: no error file", dir);
-    int line = 0, column = 0, used = 0;
-    ck_assert_int_eq(sscanf(want, "%d %d\n%n", &line, &column, &used), 2);
-    char *text = want + used, *code = strchr(text, '\n');
-    ck_assert_ptr_nonnull(code);
-    *code++ = '\0';
-    code[strcspn(code, "\n")] = '\0';
 
-    jobspec_t *js = jobspec_load(input, &err);
-    ck_assert_msg(js == NULL, "%s: accepted", dir);
-    ck_assert_msg(err.line == line && err.column == column,
-                  "%s: at %d:%d, expected %d:%d (%s)", dir, err.line, err.column, line,
-                  column, err.text);
-    ck_assert_msg(strcmp(err.text, text) == 0, "%s:\n got  '%s'\n want '%s'", dir,
-                  err.text, text);
-    ck_assert_str_eq(eng_errname(err.code), *code ? code : "ENG_EPARSE");
-    ck_assert_str_eq(err.source, input);
-    free(want);
+    jobspec_t *js = jobspec_load(c->input, &err);
+    ck_assert_msg(js == NULL, "%s: accepted", c->dir);
+    ck_assert_msg(err.line == c->line && err.column == c->column,
+                  "%s: at %d:%d, expected %d:%d (%s)", c->dir, err.line, err.column,
+                  c->line, c->column, err.text);
+    ck_assert_msg(strcmp(err.text, c->text) == 0, "%s:\n got  '%s'\n want '%s'", c->dir,
+                  err.text, c->text);
+    ck_assert_str_eq(eng_errname(err.code), *c->extra ? c->extra : "ENG_EPARSE");
+    ck_assert_str_eq(err.source, c->input);
 
     /* 'fluxion', when present: Fluxion's message for it, or "ok" */
-    snprintf(errpath, sizeof errpath, "%s/fluxion", dir);
+    snprintf(errpath, sizeof errpath, "%s/fluxion", c->dir);
     if (stat(errpath, &st) != 0)
         return;
-    want = fio_read_all(errpath, 4096, NULL, &err);
+    char *want = fio_read_all(errpath, 4096, NULL, &err);
     ck_assert_ptr_nonnull(want);
     want[strcspn(want, "\n")] = '\0';
-    js = load_ex(input, JOBSPEC_FLUXION, &err);
+    js = load_ex(c->input, JOBSPEC_FLUXION, &err);
     ck_assert_msg(strcmp(js ? "ok" : err.text, want) == 0,
-                  "%s (Fluxion mode):\n got  '%s'\n want '%s'", dir, js ? "ok" : err.text,
-                  want);
+                  "%s (Fluxion mode):\n got  '%s'\n want '%s'", c->dir,
+                  js ? "ok" : err.text, want);
     jobspec_destroy(js);
     free(want);
 }
 
 START_TEST(test_data_invalid)
 {
-    ck_assert_int_ge(for_each_entry(DATA_DIR "/invalid", check_invalid_case, NULL), 50);
+    static const char *const inputs[] = {"input.yaml", "input.json", NULL};
+    ck_assert_int_ge(corpus_each(DATA_DIR "/invalid", inputs, check_invalid_case, NULL),
+                     50);
 }
 END_TEST
 

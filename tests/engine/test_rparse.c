@@ -1,11 +1,11 @@
 /* test_rparse.c: reading R back (RFC 20 rv1 with and without "scheduling",
  * bare JGF), and positioned errors for malformed R. */
 #include <check.h>
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../corpus.h"
 #include "fio.h"
 #include "idset.h"
 #include "rparse.h"
@@ -112,39 +112,27 @@ END_TEST
 /* Malformed R is data: tests/data/rparse/invalid/<case>/{input.json,error},
  * where 'error' holds "line column" and the exact text ("*": any text, for
  * jansson's own syntax messages). */
+static void check_invalid(const struct corpus_case *c, void *arg)
+{
+    (void)arg;
+    size_t len = 0;
+    char *text = fio_read_all(c->input, 1 << 20, &len, NULL);
+    ck_assert_ptr_nonnull(text);
+    eng_error_t err = {0};
+    ck_assert_msg(rparse_parse(text, len, c->input, &err) == NULL, "%s: parsed",
+                  c->input);
+    ck_assert_int_eq(err.code, ENG_EPARSE);
+    ck_assert_str_eq(err.source, c->input);
+    corpus_assert_error(c, &err, true);
+    free(text);
+}
+
 START_TEST(test_invalid_cases)
 {
-    glob_t gl;
-    ck_assert_int_eq(
-        glob(SCHEDSIM_SOURCE_DIR "/tests/data/rparse/invalid/*/input.json", 0, NULL, &gl),
-        0);
-    ck_assert_uint_ge(gl.gl_pathc, 20);
-    for (size_t i = 0; i < gl.gl_pathc; i++) {
-        char epath[4096];
-        snprintf(epath, sizeof epath, "%.*s/error",
-                 (int)(strlen(gl.gl_pathv[i]) - strlen("/input.json")), gl.gl_pathv[i]);
-        size_t len = 0;
-        char *text = fio_read_all(gl.gl_pathv[i], 1 << 20, &len, NULL);
-        char *want = fio_read_all(epath, 1 << 20, NULL, NULL);
-        ck_assert_ptr_nonnull(text);
-        ck_assert_ptr_nonnull(want);
-        int line = -1, col = -1;
-        ck_assert_int_eq(sscanf(want, "%d %d", &line, &col), 2);
-        char *msg = strchr(want, '\n') + 1;
-        msg[strcspn(msg, "\n")] = '\0';
-        eng_error_t err = {0};
-        ck_assert_msg(rparse_parse(text, len, gl.gl_pathv[i], &err) == NULL, "%s: parsed",
-                      gl.gl_pathv[i]);
-        ck_assert_int_eq(err.code, ENG_EPARSE);
-        ck_assert_str_eq(err.source, gl.gl_pathv[i]);
-        ck_assert_msg(err.line == line && err.column == col &&
-                          (strcmp(msg, "*") == 0 || strcmp(err.text, msg) == 0),
-                      "%s: got %d:%d: %s", gl.gl_pathv[i], err.line, err.column,
-                      err.text);
-        free(text);
-        free(want);
-    }
-    globfree(&gl);
+    static const char *const inputs[] = {"input.json", NULL};
+    ck_assert_int_ge(corpus_each(SCHEDSIM_SOURCE_DIR "/tests/data/rparse/invalid", inputs,
+                                 check_invalid, NULL),
+                     20);
 }
 END_TEST
 

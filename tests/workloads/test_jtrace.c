@@ -1,13 +1,13 @@
 /* test_jtrace.c: JSON-lines traces: reading, writing, round trips, errors. */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fio.h"
+#include "../corpus.h"
 #include "jtrace.h"
 #include "swf.h"
+#include "wtrace_check.h"
 
 #define TRACES SCHEDSIM_SHARED_DIR "/traces/"
 #define DATA   SCHEDSIM_SOURCE_DIR "/tests/data/jtrace/"
@@ -16,49 +16,7 @@ static wtrace_t *load_ok(const char *path)
 {
     eng_error_t err;
     wtrace_t *t = jtrace_load(path, &err);
-    if (!t) {
-        char buf[512];
-        ck_abort_msg("%s", eng_error_format(&err, buf, sizeof buf));
-    }
-    return t;
-}
-
-static char *write_mem(const wtrace_t *t, bool swf)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    ck_assert_ptr_nonnull(fp);
-    eng_error_t err;
-    ck_assert_int_eq(swf ? swf_write(t, fp, &err) : jtrace_write(t, fp, &err), 0);
-    fclose(fp);
-    return buf;
-}
-
-/* Same records, as the simulator sees them (swf[] only when 'swf'). */
-static void assert_same_jobs(const wtrace_t *a, const wtrace_t *b, bool swf)
-{
-    ck_assert_uint_eq(wtrace_count(a), wtrace_count(b));
-    ck_assert_int_eq(wtrace_submit_offset(a), wtrace_submit_offset(b));
-    for (size_t i = 0; i < wtrace_count(a); i++) {
-        const wjob_t *x = wtrace_job(a, i), *y = wtrace_job(b, i);
-        ck_assert_int_eq(x->id, y->id);
-        ck_assert_int_eq(x->submit_s, y->submit_s);
-        ck_assert_int_eq(x->runtime_s, y->runtime_s);
-        ck_assert_int_eq(x->walltime_s, y->walltime_s);
-        ck_assert_int_eq(x->procs, y->procs);
-        ck_assert_int_eq(x->nodes, y->nodes);
-        ck_assert_int_eq(x->cores, y->cores);
-        ck_assert_int_eq(x->gpus, y->gpus);
-        ck_assert_int_eq(x->user, y->user);
-        ck_assert_int_eq(x->group, y->group);
-        ck_assert_int_eq(x->queue, y->queue);
-        ck_assert_int_eq(x->status, y->status);
-        ck_assert_int_eq(x->reason, y->reason);
-        ck_assert(x->jobspec == y->jobspec || strcmp(x->jobspec, y->jobspec) == 0);
-        if (swf)
-            ck_assert_mem_eq(x->swf, y->swf, sizeof x->swf);
-    }
+    return wtrace_check_ok(t, &err);
 }
 
 START_TEST(test_mixed)
@@ -117,13 +75,13 @@ END_TEST
 START_TEST(test_round_trip)
 {
     wtrace_t *a = load_ok(DATA "valid/mixed.jsonl");
-    char *text = write_mem(a, false);
+    char *text = wtrace_check_write(a, false);
     eng_error_t err;
     wtrace_t *b = jtrace_parse(text, "<mem>", &err);
     ck_assert_ptr_nonnull(b);
-    assert_same_jobs(a, b, true);
+    wtrace_check_same(a, b, true);
     ck_assert_uint_eq(wtrace_meta_count(b), 2);
-    char *again = write_mem(b, false);
+    char *again = wtrace_check_write(b, false);
     ck_assert_str_eq(text, again);
     free(again);
     free(text);
@@ -140,7 +98,7 @@ START_TEST(test_from_swf)
         eng_error_t err;
         wtrace_t *a = swf_load(TRACES "KTH-SP2-1996-2.1-cln.swf", &maps[m], &err);
         ck_assert_ptr_nonnull(a);
-        char *text = write_mem(a, false);
+        char *text = wtrace_check_write(a, false);
         wtrace_t *b = jtrace_parse(text, "<mem>", &err);
         ck_assert_ptr_nonnull(b);
         for (size_t i = 0; i < wtrace_count(a); i++) {
@@ -148,7 +106,7 @@ START_TEST(test_from_swf)
             x->gpus = wjob_is_mappable(x) ? 0 : -1;         /* SWF has none to count */
             x->procs = wjob_is_mappable(x) ? x->cores : -1; /* whole nodes */
         }
-        assert_same_jobs(a, b, false);
+        wtrace_check_same(a, b, false);
         ck_assert_str_eq(wtrace_meta_get(b, "UnixStartTime"), "843480031");
         free(text);
         wtrace_destroy(a);
@@ -161,7 +119,7 @@ END_TEST
 START_TEST(test_to_swf)
 {
     wtrace_t *a = load_ok(DATA "valid/mixed.jsonl");
-    char *text = write_mem(a, true);
+    char *text = wtrace_check_write(a, true);
     eng_error_t err;
     wtrace_t *b = swf_parse(text, "<mem>", NULL, &err);
     ck_assert_ptr_nonnull(b);
@@ -179,37 +137,20 @@ START_TEST(test_to_swf)
 }
 END_TEST
 
+static void check_invalid(const struct corpus_case *c, void *arg)
+{
+    int *bad = arg;
+    eng_error_t err;
+    wtrace_t *t = jtrace_load(c->input, &err);
+    ck_assert_msg(t == NULL, "%s: accepted", c->dir);
+    *bad += corpus_error_mismatch(c, &err, false);
+    ck_assert_str_eq(err.source, c->input);
+}
+
 START_TEST(test_invalid_cases)
 {
-    DIR *dir = opendir(DATA "invalid");
-    ck_assert_ptr_nonnull(dir);
-    int cases = 0, bad = 0;
-    struct dirent *de;
-    while ((de = readdir(dir))) {
-        if (de->d_name[0] == '.')
-            continue;
-        char in[512], ep[512];
-        snprintf(in, sizeof in, DATA "invalid/%s/input.jsonl", de->d_name);
-        snprintf(ep, sizeof ep, DATA "invalid/%s/error", de->d_name);
-        char *expect = fio_read_all(ep, 4096, NULL, NULL);
-        ck_assert_msg(expect != NULL, "%s: no error file", de->d_name);
-        int line = 0, col = 0, used = 0;
-        ck_assert_int_eq(sscanf(expect, "%d %d\n%n", &line, &col, &used), 2);
-        char *text = expect + used;
-        text[strcspn(text, "\n")] = '\0';
-        eng_error_t err;
-        wtrace_t *t = jtrace_load(in, &err);
-        ck_assert_msg(t == NULL, "%s: accepted", de->d_name);
-        if (err.line != line || err.column != col || strcmp(err.text, text) != 0) {
-            fprintf(stderr, "%s: got %d:%d: %s\n", de->d_name, err.line, err.column,
-                    err.text);
-            bad++;
-        }
-        ck_assert_str_eq(err.source, in);
-        free(expect);
-        cases++;
-    }
-    closedir(dir);
+    static const char *const inputs[] = {"input.jsonl", NULL};
+    int bad = 0, cases = corpus_each(DATA "invalid", inputs, check_invalid, &bad);
     ck_assert_int_eq(bad, 0);
     ck_assert_int_ge(cases, 10);
 }
@@ -221,14 +162,14 @@ START_TEST(test_odd_metadata)
     eng_error_t err;
     wtrace_t *a = swf_parse("; Installation: Universit\xe4t\n", "<x>", NULL, &err);
     ck_assert_ptr_nonnull(a);
-    char *text = write_mem(a, false);
+    char *text = wtrace_check_write(a, false);
     ck_assert_str_eq(text, "{\"meta\":[[\"Installation\",\"Universit?t\"]],"
                            "\"submit_offset\":0}\n");
     free(text);
     wtrace_destroy(a);
     a = jtrace_parse("{\"meta\": [[\"Note\", \"a\\nb\"]]}", "<x>", &err);
     ck_assert_ptr_nonnull(a);
-    text = write_mem(a, true);
+    text = wtrace_check_write(a, true);
     ck_assert_str_eq(text, "; Note: a b\n");
     free(text);
     wtrace_destroy(a);

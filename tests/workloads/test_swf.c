@@ -1,12 +1,12 @@
 /* test_swf.c: the SWF reader and writer, on real logs and malformed data. */
 #include <check.h>
-#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "fio.h"
+#include "../corpus.h"
 #include "swf.h"
+#include "wtrace_check.h"
 
 #define TRACES SCHEDSIM_SHARED_DIR "/traces/"
 #define DATA   SCHEDSIM_SOURCE_DIR "/tests/data/swf/"
@@ -17,11 +17,7 @@ static wtrace_t *load_ok(const char *path, const wjob_map_t *map)
 {
     eng_error_t err;
     wtrace_t *t = swf_load(path, map, &err);
-    if (!t) {
-        char buf[512];
-        ck_abort_msg("%s", eng_error_format(&err, buf, sizeof buf));
-    }
-    return t;
+    return wtrace_check_ok(t, &err);
 }
 
 static const wjob_t *find_id(const wtrace_t *t, int64_t id)
@@ -30,37 +26,6 @@ static const wjob_t *find_id(const wtrace_t *t, int64_t id)
         if (wtrace_job(t, i)->id == id)
             return wtrace_job(t, i);
     return NULL;
-}
-
-static void assert_same_jobs(const wtrace_t *a, const wtrace_t *b)
-{
-    ck_assert_uint_eq(wtrace_count(a), wtrace_count(b));
-    ck_assert_int_eq(wtrace_submit_offset(a), wtrace_submit_offset(b));
-    for (size_t i = 0; i < wtrace_count(a); i++) {
-        const wjob_t *x = wtrace_job(a, i), *y = wtrace_job(b, i);
-        ck_assert_int_eq(x->id, y->id);
-        ck_assert_int_eq(x->submit_s, y->submit_s);
-        ck_assert_int_eq(x->runtime_s, y->runtime_s);
-        ck_assert_int_eq(x->walltime_s, y->walltime_s);
-        ck_assert_int_eq(x->procs, y->procs);
-        ck_assert_int_eq(x->nodes, y->nodes);
-        ck_assert_int_eq(x->cores, y->cores);
-        ck_assert_int_eq(x->reason, y->reason);
-        ck_assert_mem_eq(x->swf, y->swf, sizeof x->swf);
-        ck_assert(x->jobspec == y->jobspec || strcmp(x->jobspec, y->jobspec) == 0);
-    }
-}
-
-static char *write_mem(const wtrace_t *t)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    ck_assert_ptr_nonnull(fp);
-    eng_error_t err;
-    ck_assert_int_eq(swf_write(t, fp, &err), 0);
-    fclose(fp);
-    return buf;
 }
 
 START_TEST(test_kth)
@@ -182,11 +147,11 @@ START_TEST(test_round_trip_real)
         char path[512];
         snprintf(path, sizeof path, TRACES "%s", names[i]);
         wtrace_t *a = load_ok(path, &by_cores);
-        char *text = write_mem(a);
+        char *text = wtrace_check_write(a, true);
         eng_error_t err;
         wtrace_t *b = swf_parse(text, "<mem>", &by_cores, &err);
         ck_assert_ptr_nonnull(b);
-        assert_same_jobs(a, b);
+        wtrace_check_same(a, b, true);
         ck_assert_uint_eq(wtrace_meta_count(a), wtrace_meta_count(b));
         for (size_t m = 0; m < wtrace_meta_count(a); m++) {
             const char *ka, *va, *kb, *vb;
@@ -195,7 +160,7 @@ START_TEST(test_round_trip_real)
             ck_assert_str_eq(ka, kb);
             ck_assert_str_eq(va, vb);
         }
-        char *again = write_mem(b); /* and the text is a fixed point */
+        char *again = wtrace_check_write(b, true); /* and the text is a fixed point */
         ck_assert_str_eq(text, again);
         free(again);
         free(text);
@@ -261,38 +226,21 @@ END_TEST
 
 /* Every tests/data/swf/invalid/<case>/ holds input.swf and error ("line
  * column" then the exact text). */
+static void check_invalid(const struct corpus_case *c, void *arg)
+{
+    int *bad = arg;
+    eng_error_t err;
+    wtrace_t *t = swf_load(c->input, NULL, &err);
+    ck_assert_msg(t == NULL, "%s: accepted", c->dir);
+    *bad += corpus_error_mismatch(c, &err, false);
+    ck_assert_str_eq(err.source, c->input);
+    ck_assert(err.code == ENG_EPARSE || err.code == ENG_ELIMIT);
+}
+
 START_TEST(test_invalid_cases)
 {
-    DIR *dir = opendir(DATA "invalid");
-    ck_assert_ptr_nonnull(dir);
-    int cases = 0, bad = 0;
-    struct dirent *de;
-    while ((de = readdir(dir))) {
-        if (de->d_name[0] == '.')
-            continue;
-        char in[512], ep[512];
-        snprintf(in, sizeof in, DATA "invalid/%s/input.swf", de->d_name);
-        snprintf(ep, sizeof ep, DATA "invalid/%s/error", de->d_name);
-        char *expect = fio_read_all(ep, 4096, NULL, NULL);
-        ck_assert_msg(expect != NULL, "%s: no error file", de->d_name);
-        int line = 0, col = 0, used = 0;
-        ck_assert_int_eq(sscanf(expect, "%d %d\n%n", &line, &col, &used), 2);
-        char *text = expect + used;
-        text[strcspn(text, "\n")] = '\0';
-        eng_error_t err;
-        wtrace_t *t = swf_load(in, NULL, &err);
-        ck_assert_msg(t == NULL, "%s: accepted", de->d_name);
-        if (err.line != line || err.column != col || strcmp(err.text, text) != 0) {
-            fprintf(stderr, "%s: got %d:%d: %s\n", de->d_name, err.line, err.column,
-                    err.text);
-            bad++;
-        }
-        ck_assert_str_eq(err.source, in);
-        ck_assert(err.code == ENG_EPARSE || err.code == ENG_ELIMIT);
-        free(expect);
-        cases++;
-    }
-    closedir(dir);
+    static const char *const inputs[] = {"input.swf", NULL};
+    int bad = 0, cases = corpus_each(DATA "invalid", inputs, check_invalid, &bad);
     ck_assert_int_eq(bad, 0);
     ck_assert_int_ge(cases, 10);
 }

@@ -8,6 +8,7 @@
 #include "jtrace.h"
 #include "swf.h"
 #include "wgen.h"
+#include "wtrace_check.h"
 
 #define TRACES SCHEDSIM_SHARED_DIR "/traces/"
 
@@ -15,23 +16,7 @@ static wtrace_t *gen_ok(const wgen_params_t *p)
 {
     eng_error_t err;
     wtrace_t *t = wgen_generate(p, &err);
-    if (!t) {
-        char buf[512];
-        ck_abort_msg("%s", eng_error_format(&err, buf, sizeof buf));
-    }
-    return t;
-}
-
-static char *write_mem(const wtrace_t *t, bool swf)
-{
-    char *buf = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&buf, &len);
-    ck_assert_ptr_nonnull(fp);
-    eng_error_t err;
-    ck_assert_int_eq(swf ? swf_write(t, fp, &err) : jtrace_write(t, fp, &err), 0);
-    fclose(fp);
-    return buf;
+    return wtrace_check_ok(t, &err);
 }
 
 static wgen_params_t params(enum wgen_model m, size_t jobs, uint64_t seed, double load)
@@ -54,14 +39,14 @@ START_TEST(test_deterministic)
         wgen_params_t p = params((enum wgen_model)m, 3000, 42, 0.7);
         wtrace_t *a = gen_ok(&p), *b = gen_ok(&p);
         for (int swf = 0; swf < 2; swf++) {
-            char *x = write_mem(a, swf), *y = write_mem(b, swf);
+            char *x = wtrace_check_write(a, swf), *y = wtrace_check_write(b, swf);
             ck_assert_str_eq(x, y);
             free(x);
             free(y);
         }
         p.seed = 43;
         wtrace_t *c = gen_ok(&p);
-        char *x = write_mem(a, true), *z = write_mem(c, true);
+        char *x = wtrace_check_write(a, true), *z = wtrace_check_write(c, true);
         ck_assert_str_ne(x, z);
         free(x);
         free(z);
