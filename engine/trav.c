@@ -105,6 +105,24 @@ static int by_avail(eng_t *e, const struct jobmeta *m, rg_vid_t u)
     return 0;
 }
 
+/* Whether some span planned on 'u' ends after 'now'.  Fluxion treats any
+ * live allocation on a vertex as holding it "now" (a job overrunning its
+ * span); here, once the current time has moved past the end of every span,
+ * the vertex is free again.  While the time stays 0, as in resource-query,
+ * every live allocation ends after it, so the answer is Fluxion's. */
+static bool plans_past(eng_t *e, rg_vid_t u, int64_t now)
+{
+    planner_t *p = e->plans[u];
+    if (!p)
+        return true;
+    for (int64_t id = planner_span_first(p); id > 0; id = planner_span_next(p)) {
+        int64_t start = planner_span_start(p, id), d = planner_span_duration(p, id);
+        if (start < 0 || d < 0 || start > now - d)
+            return true;
+    }
+    return false;
+}
+
 int trav__by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
                   const jobspec_resource_t *r)
 {
@@ -117,7 +135,7 @@ int trav__by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
         return 0;
     /* an overrunning allocation still holds the vertex "now" */
     if (m->at == m->now && (m->alloc_type == AT_ALLOC || m->alloc_type == AT_NO_ALLOC) &&
-        e->nalloc[u] > 0)
+        e->nalloc[u] > 0 && plans_past(e, u, m->now))
         return ENG_EBUSY;
     return eng__x_busy(e, u, m->at, m->duration) ? ENG_EBUSY : 0;
 }

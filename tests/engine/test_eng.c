@@ -716,6 +716,51 @@ START_TEST(test_time)
 }
 END_TEST
 
+/* A job that is never cancelled stops holding its resources once the time
+ * passes its end: the same request fits again at the new time. */
+START_TEST(test_time_past_end)
+{
+    eng_error_t err;
+    eng_t *e = mk_engine(policies[_i], gen_graph(1, 1, 1, 1, 0));
+    const char *ten =
+        "{\"version\": 9999, \"resources\": [{\"type\": \"node\", \"count\": 1, "
+        "\"with\": [{\"type\": \"slot\", \"count\": 1, \"label\": \"d\", "
+        "\"with\": [{\"type\": \"socket\", \"count\": 1, \"with\": [{\"type\": "
+        "\"core\", \"count\": 1}]}]}]}], \"attributes\": {\"system\": "
+        "{\"duration\": 10}}, \"tasks\": [{\"command\": [\"a\"], \"slot\": "
+        "\"d\", \"count\": {\"per_slot\": 1}}]}";
+    jobspec_t *js = js_parse(ten);
+    struct eng_match_result r;
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, 1, NULL, &r, &err), 0);
+    ck_assert_int_eq(r.at, 0);
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, 2, NULL, &r, &err), ENG_EBUSY);
+    ck_assert_int_eq(eng_time_set(e, 10), 0);
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_WITHOUT_ALLOCATING, js, 2, NULL, &r, &err),
+                     0);
+    ck_assert_int_eq(r.at, 10);
+    ck_assert_int_eq(
+        eng_match(e, ENG_MATCH_ALLOCATE_W_SATISFIABILITY, js, 2, NULL, &r, &err), 0);
+    ck_assert_int_eq(r.at, 10);
+    ck_assert(!r.reserved);
+    ck_assert_int_eq(
+        eng_match(e, ENG_MATCH_ALLOCATE_ORELSE_RESERVE, js, 3, NULL, &r, &err), 0);
+    ck_assert_int_eq(r.at, 20);
+    ck_assert(r.reserved);
+    ck_assert_int_eq(eng_time_set(e, 35), 0);
+    ck_assert_int_eq(
+        eng_match(e, ENG_MATCH_ALLOCATE_ORELSE_RESERVE, js, 4, NULL, &r, &err), 0);
+    ck_assert_int_eq(r.at, 35);
+    ck_assert(!r.reserved);
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, 5, NULL, &r, &err), ENG_EBUSY);
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_SATISFIABILITY, js, 5, NULL, &r, &err), 0);
+    ck_assert_int_eq(eng_cancel(e, 4, false, &err), 0);
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, 5, NULL, &r, &err), 0);
+    ck_assert_int_eq(r.at, 35);
+    jobspec_destroy(js);
+    eng_destroy(e);
+}
+END_TEST
+
 /* update: an R produced by a match places the same job again, and the
  * writer gives the same R back. */
 START_TEST(test_update_roundtrip)
@@ -800,6 +845,8 @@ Suite *eng_suite(void)
     tcase_add_test(tc, test_absent_types);
     tcase_add_test(tc, test_status);
     tcase_add_test(tc, test_time);
+    tcase_add_loop_test(tc, test_time_past_end, 0,
+                        (int)(sizeof policies / sizeof policies[0]));
     tcase_add_test(tc, test_update_roundtrip);
     tcase_add_test(tc, test_visit_counts);
     tcase_add_loop_test(tc, test_basics_tiny, 0, (int)(sizeof basics / sizeof basics[0]));
