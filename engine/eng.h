@@ -138,7 +138,9 @@ struct eng_match_result {
  * ALLOCATED (at == current time) or RESERVED.  Returns 0, ENG_EBUSY (not at
  * this time / not before the end of time), ENG_ENOMATCH (never; also for
  * ENG_MATCH_SATISFIABILITY when unsatisfiable), ENG_EEXIST (jobid already
- * allocated or reserved), ENG_EINVAL (bad op, empty request, bad duration, or
+ * allocated or reserved), ENG_EINVAL (bad op, empty request, bad duration, a
+ * jobid above INT64_MAX for an operation that records the job (the others
+ * record nothing and take any id, e.g. UINT64_MAX), or
  * a resource type neither built in, nor in the graph, nor a pruning type:
  * err->text is then Fluxion's jobspec error "Value of "type" must be a
  * resource type known to fluxion") or ENG_ENOMEM.  Fluxion quirk kept: when a match is

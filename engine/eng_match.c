@@ -173,12 +173,14 @@ static int check_args(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint6
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid match op %d", (int)op);
     if (!e->g || dom_root(e) == RG_VID_NONE || js->nresources == 0)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no graph or empty request");
-    if (jobid > (uint64_t)INT64_MAX)
-        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "jobid out of range");
-    const struct eng_job *j = eng__job_find(e, jobid);
     bool allocating = op != ENG_MATCH_SATISFIABILITY &&
                       op != ENG_MATCH_WITHOUT_ALLOCATING &&
                       op != ENG_MATCH_WITHOUT_ALLOCATING_FUTURE;
+    /* the operations that record nothing take any id (Fluxion casts it to
+     * int64_t, so reapi_cli's automatic (uint64_t)-1 is job -1 there) */
+    if (allocating && jobid > (uint64_t)INT64_MAX)
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "jobid out of range");
+    const struct eng_job *j = allocating ? eng__job_find(e, jobid) : NULL;
     if (allocating && j &&
         (j->info.state == ENG_JOB_ALLOCATED || j->info.state == ENG_JOB_RESERVED))
         return eng_errorf(err, ENG_EEXIST, NULL, 0, 0, "existing jobid %llu",

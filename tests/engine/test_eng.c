@@ -761,6 +761,46 @@ START_TEST(test_time_past_end)
 }
 END_TEST
 
+/* The operations that record nothing take any job id, even UINT64_MAX
+ * (reapi_cli's automatic id for them); the allocating ones do not. */
+START_TEST(test_noalloc_any_jobid)
+{
+    eng_error_t err;
+    eng_t *e = mk_engine("low", gen_graph(1, 1, 1, 1, 0));
+    jobspec_t *js = js_parse(JS_CORE);
+    struct eng_match_result r;
+    ck_assert_int_eq(
+        eng_match(e, ENG_MATCH_WITHOUT_ALLOCATING, js, UINT64_MAX, NULL, &r, &err), 0);
+    ck_assert_int_eq(r.at, 0);
+    ck_assert_int_eq(
+        eng_match(e, ENG_MATCH_WITHOUT_ALLOCATING_FUTURE, js, UINT64_MAX, NULL, &r, &err),
+        0);
+    ck_assert_int_eq(
+        eng_match(e, ENG_MATCH_SATISFIABILITY, js, UINT64_MAX, NULL, &r, &err), 0);
+    struct eng_stats st;
+    eng_stats_get(e, &st);
+    ck_assert_uint_eq(st.jobs, 0);
+    struct eng_job_info ji;
+    ck_assert_int_lt(eng_job_info(e, UINT64_MAX, &ji, &err), 0);
+    ck_assert_int_eq(
+        eng_match(e, ENG_MATCH_ALLOCATE_ORELSE_RESERVE, js, UINT64_MAX, NULL, &r, &err),
+        ENG_EINVAL);
+    /* nothing was held: the only core is still free now */
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, 1, NULL, &r, &err), 0);
+    ck_assert_int_eq(
+        eng_match(e, ENG_MATCH_WITHOUT_ALLOCATING, js, UINT64_MAX, NULL, &r, &err),
+        ENG_EBUSY);
+    ck_assert_int_eq(
+        eng_match(e, ENG_MATCH_WITHOUT_ALLOCATING_FUTURE, js, UINT64_MAX, NULL, &r, &err),
+        0);
+    ck_assert_int_eq(r.at, 60);
+    eng_stats_get(e, &st);
+    ck_assert_uint_eq(st.jobs, 1);
+    jobspec_destroy(js);
+    eng_destroy(e);
+}
+END_TEST
+
 /* update: an R produced by a match places the same job again, and the
  * writer gives the same R back. */
 START_TEST(test_update_roundtrip)
@@ -847,6 +887,7 @@ Suite *eng_suite(void)
     tcase_add_test(tc, test_time);
     tcase_add_loop_test(tc, test_time_past_end, 0,
                         (int)(sizeof policies / sizeof policies[0]));
+    tcase_add_test(tc, test_noalloc_any_jobid);
     tcase_add_test(tc, test_update_roundtrip);
     tcase_add_test(tc, test_visit_counts);
     tcase_add_loop_test(tc, test_basics_tiny, 0, (int)(sizeof basics / sizeof basics[0]));
