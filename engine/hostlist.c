@@ -9,6 +9,7 @@
 #include "hostlist.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,9 +279,13 @@ hostlist_t *hostlist_decode(const char *str, const char *source, eng_error_t *er
 
 int hostlist_append(hostlist_t *hl, const char *str, eng_error_t *err)
 {
-    hostlist_t *add = hostlist_decode(str, NULL, err);
+    /* a local error: 'err' may hold an earlier error, which eng_errorf()
+     * keeps, so its code would not be this failure's */
+    eng_error_t local = {0};
+    hostlist_t *add = hostlist_decode(str, NULL, &local);
     if (!add)
-        return err ? err->code : ENG_EPARSE;
+        return eng_errorf(err, local.code, NULL, local.line, local.column, "%s",
+                          local.text);
     size_t before = hl->nhosts, nr = hl->n;
     int rc = 0;
     for (size_t i = 0; i < add->n && rc == 0; i++) {
@@ -325,25 +330,61 @@ int hostlist_nth(const hostlist_t *hl, size_t n, char *buf, size_t size)
     return ENG_ENOENT;
 }
 
+size_t hostlist_run_count(const hostlist_t *hl)
+{
+    return hl->n;
+}
+
+struct hostlist_run hostlist_run_at(const hostlist_t *hl, size_t i)
+{
+    const struct hrange *h = &hl->r[i];
+    return (struct hostlist_run){h->prefix, h->plen, h->lo, h->hi, h->width, h->single};
+}
+
+/* flux-core's hostrange_hn_within(): is 'host' ('len' bytes) in 'run', and
+ * at which number ('*num', 0 for a single host)?  The name must be the
+ * prefix, then only digits, written at the run's width or wider when the
+ * number needs more (a number beyond ULONG_MAX reads as ULONG_MAX, as
+ * strtoul() gives it). */
+static bool run_number(const struct hostlist_run *run, const char *host, size_t len,
+                       unsigned long *num)
+{
+    *num = 0;
+    if (run->single)
+        return len == run->plen && memcmp(host, run->prefix, len) == 0;
+    if (len <= run->plen || memcmp(host, run->prefix, run->plen) != 0)
+        return false;
+    const char *d = host + run->plen;
+    size_t nd = len - run->plen;
+    unsigned long v = 0;
+    for (size_t i = 0; i < nd; i++) {
+        if (d[i] < '0' || d[i] > '9')
+            return false;
+        unsigned digit = (unsigned)(d[i] - '0');
+        v = v > (ULONG_MAX - digit) / 10 ? ULONG_MAX : v * 10 + digit;
+    }
+    int w = zero_padded(v, run->width) + 1;
+    for (unsigned long t = v; t /= 10;)
+        w++;
+    *num = v;
+    return v >= run->lo && v <= run->hi && (size_t)w == nd;
+}
+
+bool hostlist_run_has(const struct hostlist_run *run, const char *host, size_t len)
+{
+    unsigned long num;
+    return run_number(run, host, len, &num);
+}
+
 long hostlist_find(const hostlist_t *hl, const char *host)
 {
     size_t base = 0, hlen = strlen(host);
     for (size_t i = 0; i < hl->n; i++) {
-        const struct hrange *h = &hl->r[i];
-        if (h->single) {
-            if (strcmp(h->prefix, host) == 0)
-                return (long)base;
-        } else if (hlen > h->plen && strncmp(host, h->prefix, h->plen) == 0) {
-            const char *d = host + h->plen;
-            size_t nd = strspn(d, "0123456789");
-            unsigned long v = strtoul(d, NULL, 10);
-            int w = zero_padded(v, h->width) + 1;
-            for (unsigned long t = v; t /= 10;)
-                w++;
-            if (nd == hlen - h->plen && v >= h->lo && v <= h->hi && (size_t)w == nd)
-                return (long)(base + (v - h->lo));
-        }
-        base += hr_count(h);
+        struct hostlist_run run = hostlist_run_at(hl, i);
+        unsigned long num;
+        if (run_number(&run, host, hlen, &num))
+            return (long)(base + (num - run.lo));
+        base += hr_count(&hl->r[i]);
     }
     return -1;
 }

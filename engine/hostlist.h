@@ -10,6 +10,7 @@
 #ifndef ENG_HOSTLIST_H
 #define ENG_HOSTLIST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "eng_error.h"
@@ -43,6 +44,31 @@ int hostlist_nth(const hostlist_t *hl, size_t n, char *buf, size_t size);
 
 /* Index of 'host' in 'hl' (first occurrence), or -1 when absent. */
 long hostlist_find(const hostlist_t *hl, const char *host);
+
+/* One run of hosts of a list: 'prefix' followed by each number lo..hi
+ * printed as "%0*lu" with 'width', or 'prefix' alone when 'single'.  Lets a
+ * caller keep a list's hosts in its own memory (e.g. an arena) and test names
+ * against them without expanding ranges. */
+struct hostlist_run {
+    const char *prefix; /* 'plen' bytes, NUL-terminated */
+    size_t plen;
+    unsigned long lo, hi;
+    int width;
+    bool single;
+};
+
+/* Number of runs of 'hl' (hosts that extend the previous run are merged into
+ * it, as appending does). */
+size_t hostlist_run_count(const hostlist_t *hl);
+
+/* Run 'i' (< hostlist_run_count()) of 'hl'; 'prefix' is borrowed from 'hl'
+ * and valid until 'hl' changes. */
+struct hostlist_run hostlist_run_at(const hostlist_t *hl, size_t i);
+
+/* True when 'host' ('len' bytes) is a host of 'run': the test
+ * hostlist_find() applies (node[01-10] holds node07, node[1-10] holds node7
+ * but not node07). */
+bool hostlist_run_has(const struct hostlist_run *run, const char *host, size_t len);
 
 /* RFC 29 text of 'hl' ("" when empty).  Returns a new string the caller frees
  * with free(), or NULL (out of memory). */

@@ -184,6 +184,17 @@ unsigned idset_next(const idset_t *s, unsigned prev)
     return s->r[i].lo > prev + 1 ? s->r[i].lo : prev + 1;
 }
 
+size_t idset_range_count(const idset_t *s)
+{
+    return s->n;
+}
+
+void idset_range_at(const idset_t *s, size_t i, unsigned *lo, unsigned *hi)
+{
+    *lo = s->r[i].lo;
+    *hi = s->r[i].hi;
+}
+
 bool idset_equal(const idset_t *a, const idset_t *b)
 {
     return a->n == b->n && (a->n == 0 || memcmp(a->r, b->r, a->n * sizeof *a->r) == 0);

@@ -58,6 +58,14 @@ bool idset_test(const idset_t *s, unsigned id);
 /* Number of ids in 's'. */
 size_t idset_count(const idset_t *s);
 
+/* Number of maximal runs of consecutive ids in 's' ("0-3,5" has 2). */
+size_t idset_range_count(const idset_t *s);
+
+/* Run 'i' (< idset_range_count()) of 's' in ascending order: its first and
+ * last id into '*lo' and '*hi'.  Lets a caller copy a set into its own memory
+ * without visiting every id. */
+void idset_range_at(const idset_t *s, size_t i, unsigned *lo, unsigned *hi);
+
 /* Smallest id, or the smallest id greater than 'prev'; IDSET_INVALID_ID when
  * there is none. */
 unsigned idset_first(const idset_t *s);

@@ -8,188 +8,36 @@
  * entries are RFC 29 hostlists and "ranks" entries RFC 22 idsets (any scalar,
  * so ranks: [0] is fine); "and", "or", "not" take constraints.
  *
- * Hostlists and idsets are decoded here into sorted ranges rather than linked
- * from flux-core: matching a node is then a scan of a few ranges with no
- * allocation and no expansion (node[0-999999] costs one range).  A name is in
- * a range when it reads prefix, number, suffix with the number written as
- * flux-core writes the range's hosts ("%0*lu", the width of 'lo' as given):
- * node[01-10] holds node07, node[1-10] holds node7 but not node07.  A
- * bracket-less token is one name. */
+ * Hostlists and idsets are decoded by hostlist.c and idset.c (flux-core's
+ * rules, as Fluxion's HostlistConstraint and RankConstraint use them: every
+ * entry appended to one list or set), then copied into the parse's arena as
+ * runs and ranges, so that the jobspec owns no other memory and matching a
+ * node is a scan of a few runs with no allocation and no expansion
+ * (node[0-999999] costs one run). */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "hostlist.h"
+#include "idset.h"
 #include "jobspec_private.h"
 
 enum cop { COP_TRUE, COP_PROPERTIES, COP_HOSTLIST, COP_RANKS, COP_AND, COP_OR, COP_NOT };
 
-/* prefix[lo-hi]suffix, or one name when 'single' (then 'prefix' is it). */
-struct hrange {
-    const char *prefix, *suffix;
-    size_t plen, slen;
-    uint64_t lo, hi;
-    int width; /* digits of 'lo' as written: numbers print as %0*lu */
-    bool single;
-};
-
-enum { HOSTRANGE_MAX = 1 << 20 }; /* hosts per range, as flux-core */
-
 struct irange {
-    uint64_t lo, hi;
+    unsigned lo, hi;
 };
 
 struct jobspec_constraint {
     enum cop op;
     size_t n;                          /* entries of the array below that applies */
     const char **props;                /* COP_PROPERTIES, as written (with '^') */
-    struct hrange *hosts;              /* COP_HOSTLIST */
-    struct irange *ranks;              /* COP_RANKS, sorted, disjoint */
+    struct hostlist_run *hosts;        /* COP_HOSTLIST, prefixes in the arena */
+    struct irange *ranks;              /* COP_RANKS, ascending, disjoint */
+    const char *text;                  /* COP_HOSTLIST, COP_RANKS: RFC 29/22 text */
     const jobspec_constraint_t **kids; /* COP_AND, COP_OR, COP_NOT */
 };
-
-/* ---- decoding -------------------------------------------------------------- */
-
-static bool all_digits(const char *s, size_t n)
-{
-    if (n == 0)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (s[i] < '0' || s[i] > '9')
-            return false;
-    return true;
-}
-
-/* Decimal 's' of 'n' digits into '*v'; false when empty or above 2^32 - 1. */
-static bool read_uint(const char *s, size_t n, uint64_t *v)
-{
-    if (!all_digits(s, n) || n > 10)
-        return false;
-    uint64_t x = 0;
-    for (size_t i = 0; i < n; i++)
-        x = x * 10 + (uint64_t)(s[i] - '0');
-    *v = x;
-    return x <= UINT32_MAX;
-}
-
-/* One "lo" or "lo-hi" of 'n' bytes. */
-static bool read_range(const char *s, size_t n, uint64_t *lo, uint64_t *hi, int *width)
-{
-    const char *dash = memchr(s, '-', n);
-    size_t l1 = dash ? (size_t)(dash - s) : n;
-    if (!read_uint(s, l1, lo))
-        return false;
-    *width = (int)l1;
-    if (!dash) {
-        *hi = *lo;
-        return true;
-    }
-    return read_uint(dash + 1, n - l1 - 1, hi) && *hi >= *lo;
-}
-
-static bool is_host_sep(char c)
-{
-    return c == ',' || c == ' ' || c == '\t';
-}
-
-/* One hostlist token 's' of 'n' bytes (RFC 29: name, or prefix[ranges]suffix)
- * appended to 'out'.  Returns the number of ranges added, or -1 when invalid. */
-static int host_entry(const char *s, size_t n, struct hrange *out)
-{
-    const char *open = memchr(s, '[', n);
-    const char *close = memchr(s, ']', n);
-    if (!open && !close) {
-        *out = (struct hrange){.prefix = s, .plen = n, .single = true};
-        return 1;
-    }
-    if (!open || !close || close < open ||
-        memchr(close + 1, '[', (size_t)(s + n - close - 1)) ||
-        memchr(close + 1, ']', (size_t)(s + n - close - 1)))
-        return -1;
-    struct hrange r = {.prefix = s,
-                       .plen = (size_t)(open - s),
-                       .suffix = close + 1,
-                       .slen = (size_t)(s + n - close - 1)};
-    int k = 0;
-    for (const char *p = open + 1; p <= close; k++) {
-        const char *comma = memchr(p, ',', (size_t)(close - p));
-        const char *stop = comma ? comma : close;
-        if (!read_range(p, (size_t)(stop - p), &r.lo, &r.hi, &r.width) ||
-            r.hi - r.lo >= HOSTRANGE_MAX)
-            return -1;
-        out[k] = r;
-        p = stop + 1;
-    }
-    return k;
-}
-
-/* Split 'text' into tokens at commas, spaces and tabs outside brackets (as
- * flux-core's hostlist_decode) and add their ranges to 'con'. */
-static int decode_hostlist(jsctx_t *c, const jsnode_t *n, const char *text,
-                           jobspec_constraint_t *con, size_t *cap)
-{
-    /* a range takes at least two bytes of text, so this bounds the count */
-    size_t need = con->n + strlen(text) / 2 + 1;
-    if (need > *cap) {
-        struct hrange *h = jobspec__arena_alloc(c->arena, need * 2 * sizeof *h);
-        if (!h)
-            return jobspec__fail(c, ENG_ENOMEM, n, NULL, "out of memory");
-        if (con->n)
-            memcpy(h, con->hosts, con->n * sizeof *h);
-        con->hosts = h;
-        *cap = need * 2;
-    }
-    const char *p = text;
-    while (*p) {
-        while (*p && is_host_sep(*p))
-            p++;
-        const char *tok = p;
-        int depth = 0;
-        for (; *p && (depth || !is_host_sep(*p)); p++)
-            depth += (*p == '[') - (*p == ']');
-        if (p == tok)
-            break;
-        int k = host_entry(tok, (size_t)(p - tok), con->hosts + con->n);
-        if (k < 0)
-            return -1;
-        con->n += (size_t)k;
-    }
-    return 0;
-}
-
-static int cmp_irange(const void *pa, const void *pb)
-{
-    const struct irange *a = pa, *b = pb;
-    return a->lo < b->lo ? -1 : a->lo > b->lo;
-}
-
-/* An RFC 22 idset: optional brackets, ascending "n" or "n-m" (m > n), no
- * leading zeros, as flux-core's idset_decode() requires. */
-static int decode_idset(const char *text, struct irange *out, size_t *nout)
-{
-    size_t len = strlen(text);
-    if (len >= 2 && text[0] == '[' && text[len - 1] == ']') {
-        text++;
-        len -= 2;
-    }
-    const char *p = text, *end = text + len;
-    int64_t last = -1;
-    while (p < end) {
-        const char *comma = memchr(p, ',', (size_t)(end - p));
-        const char *stop = comma ? comma : end;
-        struct irange r;
-        int width;
-        if (!read_range(p, (size_t)(stop - p), &r.lo, &r.hi, &width) ||
-            (p[0] == '0' && width > 1) || (int64_t)r.lo <= last)
-            return -1;
-        const char *dash = memchr(p, '-', (size_t)(stop - p));
-        if (dash && (r.hi == r.lo || (dash[1] == '0' && stop - dash > 2)))
-            return -1;
-        last = (int64_t)r.hi;
-        out[(*nout)++] = r;
-        p = stop + (stop < end);
-    }
-    return 0;
-}
 
 /* ---- parsing --------------------------------------------------------------- */
 
@@ -220,38 +68,93 @@ static int parse_properties(jsctx_t *c, const jsnode_t *seq, const char *path,
     return 0;
 }
 
+/* Append entry 'e' (path 'path', operator 'op', index 'i') to 'hl', or to
+ * 'ids' when 'hl' is NULL.  Returns 0, ENG_ENOMEM (not reported yet), or
+ * the code of the positioned error reported. */
+static int add_entry(jsctx_t *c, const jsnode_t *e, const char *path, const char *op,
+                     size_t i, hostlist_t *hl, idset_t *ids)
+{
+    const char *t = jobspec__to_text(e);
+    char sub[JOBSPEC_PATH_MAX];
+    jobspec__subpath_index(sub, path, op, i);
+    if (!t)
+        return jobspec__expect(c, e, sub, "a string", jobspec__badconv);
+    eng_error_t err = {0}; /* the decoders' texts give way to Fluxion's */
+    int rc = 0;
+    if (hl) {
+        rc = hostlist_append(hl, t, &err);
+    } else {
+        idset_t *add = idset_decode(t, -1, NULL, &err);
+        unsigned lo, hi;
+        rc = add ? 0 : err.code;
+        for (size_t k = 0; add && rc == 0 && k < idset_range_count(add); k++) {
+            idset_range_at(add, k, &lo, &hi);
+            rc = idset_range_set(ids, lo, hi);
+        }
+        idset_destroy(add);
+    }
+    if (rc == ENG_ENOMEM || rc >= 0)
+        return rc < 0 ? rc : 0;
+    char fluxion[ENG_ERROR_TEXT_MAX];
+    const char *what = hl ? "hostlist" : "idset";
+    snprintf(fluxion, sizeof fluxion, "Invalid %s `%s'", what, t);
+    return jobspec__failx(c, e, sub, fluxion, "invalid %s \"%s\"", what, t);
+}
+
+/* Copy the runs of 'hl' and its text into the arena. */
+static int keep_hosts(jsctx_t *c, const hostlist_t *hl, jobspec_constraint_t *con)
+{
+    size_t n = hostlist_run_count(hl);
+    char *text = hostlist_encode(hl);
+    if (!text || !(con->text = jobspec__arena_strndup(c->arena, text, strlen(text))) ||
+        (n && !(con->hosts = jobspec__arena_alloc(c->arena, n * sizeof *con->hosts)))) {
+        free(text);
+        return ENG_ENOMEM;
+    }
+    free(text);
+    for (; con->n < n; con->n++) {
+        struct hostlist_run r = hostlist_run_at(hl, con->n);
+        if (!(r.prefix = jobspec__arena_strndup(c->arena, r.prefix, r.plen)))
+            return ENG_ENOMEM;
+        con->hosts[con->n] = r;
+    }
+    return 0;
+}
+
+/* Copy the ranges of 'ids' and its text into the arena. */
+static int keep_ranks(jsctx_t *c, const idset_t *ids, jobspec_constraint_t *con)
+{
+    size_t n = idset_range_count(ids);
+    char *text = idset_encode(ids, IDSET_FLAG_RANGE);
+    if (!text || !(con->text = jobspec__arena_strndup(c->arena, text, strlen(text))) ||
+        (n && !(con->ranks = jobspec__arena_alloc(c->arena, n * sizeof *con->ranks)))) {
+        free(text);
+        return ENG_ENOMEM;
+    }
+    free(text);
+    for (; con->n < n; con->n++)
+        idset_range_at(ids, con->n, &con->ranks[con->n].lo, &con->ranks[con->n].hi);
+    return 0;
+}
+
+/* As Fluxion's HostlistConstraint/RankConstraint: all entries go into one
+ * hostlist or idset; a bad one is "Invalid hostlist `x'" ("idset"). */
 static int parse_hosts_or_ranks(jsctx_t *c, const jsnode_t *seq, const char *path,
                                 const char *op, jobspec_constraint_t *con)
 {
     bool hosts = con->op == COP_HOSTLIST;
-    size_t cap = 0, total = 0;
-    for (size_t i = 0; i < seq->n; i++) {
-        const char *t = jobspec__to_text(seq->items[i]);
-        total += t ? strlen(t) + 1 : 0;
-    }
-    if (!hosts && total &&
-        !(con->ranks = jobspec__arena_alloc(c->arena, total * sizeof *con->ranks)))
+    hostlist_t *hl = hosts ? hostlist_create() : NULL;
+    idset_t *ids = hosts ? NULL : idset_create();
+    int rc = hl || ids ? 0 : ENG_ENOMEM;
+    for (size_t i = 0; rc == 0 && i < seq->n; i++)
+        rc = add_entry(c, seq->items[i], path, op, i, hl, ids);
+    if (rc == 0)
+        rc = hosts ? keep_hosts(c, hl, con) : keep_ranks(c, ids, con);
+    hostlist_destroy(hl);
+    idset_destroy(ids);
+    if (rc == ENG_ENOMEM)
         return jobspec__fail(c, ENG_ENOMEM, seq, path, "out of memory");
-    for (size_t i = 0; i < seq->n; i++) {
-        const jsnode_t *e = seq->items[i];
-        const char *t = jobspec__to_text(e);
-        char sub[JOBSPEC_PATH_MAX];
-        jobspec__subpath_index(sub, path, op, i);
-        if (!t)
-            return jobspec__expect(c, e, sub, "a string", jobspec__badconv);
-        int rc = hosts ? decode_hostlist(c, e, t, con, &cap)
-                       : decode_idset(t, con->ranks, &con->n);
-        if (rc == ENG_ENOMEM)
-            return rc;
-        char fluxion[ENG_ERROR_TEXT_MAX];
-        if (rc && snprintf(fluxion, sizeof fluxion, "Invalid %s `%s'",
-                           hosts ? "hostlist" : "idset", t) >= 0)
-            return jobspec__failx(c, e, sub, fluxion, "invalid %s \"%s\"",
-                                  hosts ? "hostlist" : "idset", t);
-    }
-    if (!hosts && con->n > 1)
-        qsort(con->ranks, con->n, sizeof *con->ranks, cmp_irange);
-    return 0;
+    return rc;
 }
 
 static int parse_children(jsctx_t *c, const jsnode_t *seq, const char *path,
@@ -324,63 +227,31 @@ int jobspec__constraint_parse(jsctx_t *c, const jsnode_t *n, const char *path,
 
 /* ---- matching -------------------------------------------------------------- */
 
-static int ndigits(uint64_t v)
-{
-    int d = 1;
-    while (v >= 10) {
-        v /= 10;
-        d++;
-    }
-    return d;
-}
-
-/* 'name' is in 'r' when it is prefix + the number as "%0*lu" + suffix, the
- * form flux-core's hostlist gives each of its hosts. */
-static bool host_in_range(const struct hrange *r, const char *name, size_t len)
-{
-    if (r->single)
-        return len == r->plen && memcmp(name, r->prefix, len) == 0;
-    if (len <= r->plen + r->slen || memcmp(name, r->prefix, r->plen) != 0 ||
-        memcmp(name + len - r->slen, r->suffix, r->slen) != 0)
-        return false;
-    const char *d = name + r->plen;
-    size_t nd = len - r->plen - r->slen;
-    uint64_t v;
-    if (!read_uint(d, nd, &v) || v < r->lo || v > r->hi)
-        return false;
-    int want = ndigits(v) > r->width ? ndigits(v) : r->width;
-    return (int)nd == want;
-}
-
 static bool match_hosts(const jobspec_constraint_t *c, const char *name)
 {
     if (!name)
         return false;
     size_t len = strlen(name);
     for (size_t i = 0; i < c->n; i++)
-        if (host_in_range(&c->hosts[i], name, len))
+        if (hostlist_run_has(&c->hosts[i], name, len))
             return true;
     return false;
 }
 
-/* Binary search: the ranges are sorted by 'lo' (they may overlap when
- * several entries were given, so a miss falls back to a scan to the left). */
+/* Binary search over the ascending, disjoint ranges. */
 static bool match_ranks(const jobspec_constraint_t *c, int64_t rank)
 {
-    if (rank < 0)
+    if (rank < 0 || rank > UINT_MAX)
         return false;
     size_t lo = 0, hi = c->n;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if (c->ranks[mid].lo <= (uint64_t)rank)
+        if (c->ranks[mid].hi < (unsigned)rank)
             lo = mid + 1;
         else
             hi = mid;
     }
-    for (size_t i = lo; i-- > 0;)
-        if ((uint64_t)rank <= c->ranks[i].hi)
-            return true;
-    return false;
+    return lo < c->n && c->ranks[lo].lo <= (unsigned)rank;
 }
 
 static bool match_props(const jobspec_constraint_t *c,
@@ -425,23 +296,14 @@ bool jobspec_constraint_match(const jobspec_constraint_t *c,
 
 /* ---- formatting ------------------------------------------------------------ */
 
-static void format_hrange(const struct hrange *r, struct jsbuf *b)
-{
-    if (r->single) {
-        jobspec__buf_printf(b, "\"%.*s\"", (int)r->plen, r->prefix);
-        return;
-    }
-    jobspec__buf_printf(b, "\"%.*s[%0*llu", (int)r->plen, r->prefix, r->width,
-                        (unsigned long long)r->lo);
-    if (r->hi != r->lo)
-        jobspec__buf_printf(b, "-%0*llu", r->width, (unsigned long long)r->hi);
-    jobspec__buf_printf(b, "]%.*s\"", (int)r->slen, r->suffix);
-}
-
 int jobspec__constraint_format(const jobspec_constraint_t *c, struct jsbuf *b)
 {
     if (c->op == COP_TRUE) {
         jobspec__buf_printf(b, "{}");
+        return 0;
+    }
+    if (c->op == COP_HOSTLIST || c->op == COP_RANKS) { /* as Fluxion's as_yaml() */
+        jobspec__buf_printf(b, "{%s: [\"%s\"]}", op_names[c->op], c->text);
         return 0;
     }
     jobspec__buf_printf(b, "{%s: [", op_names[c->op]);
@@ -450,13 +312,6 @@ int jobspec__constraint_format(const jobspec_constraint_t *c, struct jsbuf *b)
             jobspec__buf_printf(b, ", ");
         if (c->op == COP_PROPERTIES)
             jobspec__buf_printf(b, "\"%s\"", c->props[i]);
-        else if (c->op == COP_HOSTLIST)
-            format_hrange(&c->hosts[i], b);
-        else if (c->op == COP_RANKS && c->ranks[i].lo == c->ranks[i].hi)
-            jobspec__buf_printf(b, "\"%llu\"", (unsigned long long)c->ranks[i].lo);
-        else if (c->op == COP_RANKS)
-            jobspec__buf_printf(b, "\"%llu-%llu\"", (unsigned long long)c->ranks[i].lo,
-                                (unsigned long long)c->ranks[i].hi);
         else
             jobspec__constraint_format(c->kids[i], b);
     }

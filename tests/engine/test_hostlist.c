@@ -63,6 +63,52 @@ START_TEST(test_nth_find)
 }
 END_TEST
 
+START_TEST(test_runs)
+{
+    hostlist_t *hl =
+        hostlist_decode("node[1-10],node11,n[08-12],a[1-2]x,login", NULL, NULL);
+    ck_assert_ptr_nonnull(hl);
+    /* node11 extends node[1-10]; a[1-2]x is two single hosts */
+    ck_assert_uint_eq(hostlist_run_count(hl), 5);
+    struct hostlist_run r = hostlist_run_at(hl, 0);
+    ck_assert_str_eq(r.prefix, "node");
+    ck_assert_uint_eq(r.plen, 4);
+    ck_assert_uint_eq(r.lo, 1);
+    ck_assert_uint_eq(r.hi, 11);
+    ck_assert(!r.single);
+    ck_assert(hostlist_run_has(&r, "node7", 5));
+    ck_assert(hostlist_run_has(&r, "node11", 6));
+    ck_assert(!hostlist_run_has(&r, "node07", 6));
+    ck_assert(!hostlist_run_has(&r, "node12", 6));
+    ck_assert(!hostlist_run_has(&r, "node", 4));
+    ck_assert(!hostlist_run_has(&r, "node1x", 6));
+    ck_assert(!hostlist_run_has(&r, "nodes1", 6));
+    ck_assert(!hostlist_run_has(&r, "node99999999999999999999999", 27));
+    r = hostlist_run_at(hl, 1);
+    ck_assert_int_eq(r.width, 2);
+    ck_assert(hostlist_run_has(&r, "n09", 3));
+    ck_assert(hostlist_run_has(&r, "n12", 3));
+    ck_assert(!hostlist_run_has(&r, "n9", 2));
+    ck_assert(!hostlist_run_has(&r, "n012", 4));
+    r = hostlist_run_at(hl, 2);
+    ck_assert(r.single);
+    ck_assert_str_eq(r.prefix, "a1x");
+    ck_assert(hostlist_run_has(&r, "a1x", 3));
+    ck_assert(!hostlist_run_has(&r, "a1", 2));
+    r = hostlist_run_at(hl, 4);
+    ck_assert(hostlist_run_has(&r, "login", 5));
+    ck_assert(!hostlist_run_has(&r, "login0", 6));
+    ck_assert_int_eq(hostlist_find(hl, "n12"), 15);
+    ck_assert_int_eq(hostlist_find(hl, "a2x"), 17);
+    /* the code returned is this failure's, whatever 'err' held before */
+    eng_error_t err = {.code = ENG_EIO};
+    ck_assert_int_eq(hostlist_append(hl, "x[1-", &err), ENG_EPARSE);
+    ck_assert_int_eq(hostlist_append(hl, "x[1-", NULL), ENG_EPARSE);
+    ck_assert_uint_eq(hostlist_count(hl), 19); /* unchanged */
+    hostlist_destroy(hl);
+}
+END_TEST
+
 START_TEST(test_bad)
 {
     static const char *bad[] = {"node[1-2", "node]1", "node[a]", "node[3-1]", "n[1--2]"};
@@ -92,6 +138,7 @@ Suite *hostlist_suite(void)
     TCase *tc = tcase_create("hostlist");
     tcase_add_test(tc, test_encode);
     tcase_add_test(tc, test_nth_find);
+    tcase_add_test(tc, test_runs);
     tcase_add_test(tc, test_bad);
     suite_add_tcase(s, tc);
     return s;

@@ -120,6 +120,32 @@ START_TEST(test_decode)
 }
 END_TEST
 
+START_TEST(test_ranges)
+{
+    idset_t *s = idset_decode("0-3,5,7-8", -1, NULL, NULL);
+    ck_assert_ptr_nonnull(s);
+    ck_assert_uint_eq(idset_range_count(s), 3);
+    unsigned lo = 99, hi = 99;
+    idset_range_at(s, 0, &lo, &hi);
+    ck_assert_uint_eq(lo, 0);
+    ck_assert_uint_eq(hi, 3);
+    idset_range_at(s, 1, &lo, &hi);
+    ck_assert_uint_eq(lo, 5);
+    ck_assert_uint_eq(hi, 5);
+    idset_range_at(s, 2, &lo, &hi);
+    ck_assert_uint_eq(lo, 7);
+    ck_assert_uint_eq(hi, 8);
+    ck_assert_int_eq(idset_set(s, 4), 0); /* joins the first two runs */
+    ck_assert_uint_eq(idset_range_count(s), 2);
+    idset_range_at(s, 0, &lo, &hi);
+    ck_assert_uint_eq(hi, 5);
+    idset_destroy(s);
+    s = idset_create();
+    ck_assert_uint_eq(idset_range_count(s), 0);
+    idset_destroy(s);
+}
+END_TEST
+
 START_TEST(test_badparam)
 {
     eng_error_t err = {0};
@@ -136,6 +162,7 @@ Suite *idset_suite(void)
     tcase_add_test(tc, test_encode);
     tcase_add_test(tc, test_set_clear_iterate);
     tcase_add_test(tc, test_decode);
+    tcase_add_test(tc, test_ranges);
     tcase_add_test(tc, test_badparam);
     suite_add_tcase(s, tc);
     return s;
