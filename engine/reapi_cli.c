@@ -9,8 +9,21 @@
  *
  * Cloning: the engine has no deep copy, so a context keeps its graph text,
  * options and a journal of the calls that changed state, and a clone replays
- * them on a fresh engine.  Matching is deterministic, so the replay rebuilds
- * the same state; the cost is the history's length, paid once per clone. */
+ * them on a fresh engine.  The journal is kept as short as the live state,
+ * so that a context that matches and cancels for ever does not grow:
+ *   - with an exact match format (jgf, rv1) an allocation is journaled as
+ *     the R it got, its start and duration, and replayed by eng_update(); such
+ *     an entry depends on no other job, so a job's entries (match, update,
+ *     partial cancels) are dropped when the job is fully cancelled;
+ *   - with the other formats the R does not name the exact resources, so a
+ *     match is journaled as its jobspec and replayed by matching again (so
+ *     is a reservation, see journal_match()),
+ *     which depends on every job placed before it: those entries are dropped
+ *     only when no job is live any more (the engine's schedule is then
+ *     empty, as if fresh);
+ *   - consecutive time changes collapse into the last one.
+ * Matching is deterministic, so the replay rebuilds the same schedule; the
+ * cost is the journal's length, paid once per clone. */
 #include "reapi_cli.h"
 
 #include <errno.h>
@@ -33,7 +46,16 @@ struct journal {
     int op;         /* match op, or status */
     uint64_t jobid; /* match/update/cancel */
     char *text;     /* jobspec, R, path, ranks */
+    bool exact;     /* REAPI_J_MATCH: 'text' is the R it got, replayed by update */
+    int64_t at;     /* exact match: start */
+    uint64_t dur;   /* exact match: duration in seconds */
 };
+
+/* Canceled jobs a context made with reapi_cli_initialize() remembers for
+ * reapi_cli_info() ("CANCELED"): the most recent ones only, so that memory
+ * stays flat over any number of jobs.  Fluxion keeps them all, and so does
+ * resource-query's shell (reapi_cli__initialize()), which lists them. */
+#define CANCELED_KEEP 1024
 
 struct reapi_cli_ctx {
     eng_t *e;
@@ -51,6 +73,10 @@ struct reapi_cli_ctx {
     char prune[256];        /* prune filter spec, for the "known type" check */
     struct reapi_job *jobs; /* Fluxion's jobs/allocations/reservations maps */
     size_t njobs, capjobs;
+    size_t nlive;               /* jobs ALLOCATED or RESERVED */
+    size_t keep;                /* canceled records kept (0: all) */
+    struct reapi_job *canceled; /* ring of the 'keep' latest canceled jobs */
+    size_t ncanceled, head;
 };
 
 /* ---- messages ------------------------------------------------------------- */
@@ -138,11 +164,91 @@ static double now_s(void)
 
 /* ---- journal (for clones) ------------------------------------------------- */
 
+static void journal_add(reapi_cli_ctx_t *ctx, const struct journal *entry,
+                        const char *text);
+
+static bool is_job_entry(const struct journal *j)
+{
+    return j->kind == REAPI_J_MATCH || j->kind == REAPI_J_UPDATE ||
+           j->kind == REAPI_J_CANCEL || j->kind == REAPI_J_PCANCEL;
+}
+
+/* Drop the entries 'drop' selects (for 'jobid'), then merge time changes
+ * that became adjacent: one pass, in place. */
+static void journal_compact(reapi_cli_ctx_t *ctx,
+                            bool (*drop)(const struct journal *, uint64_t),
+                            uint64_t jobid)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < ctx->njr; i++) {
+        struct journal *j = &ctx->jr[i];
+        if (drop(j, jobid)) {
+            free(j->text);
+            continue;
+        }
+        if (j->kind == REAPI_J_TIME && k > 0 && ctx->jr[k - 1].kind == REAPI_J_TIME)
+            k--; /* time only moves forward: the later one says it all */
+        ctx->jr[k++] = *j;
+    }
+    ctx->njr = k;
+}
+
+static bool drop_job(const struct journal *j, uint64_t jobid)
+{
+    return is_job_entry(j) && j->jobid == jobid;
+}
+
+static bool drop_all_jobs(const struct journal *j, uint64_t jobid)
+{
+    (void)jobid;
+    return is_job_entry(j);
+}
+
+/* True when some match is journaled by jobspec: its replay depends on every
+ * job placed before it, so no job entry may be dropped while it stays. */
+static bool has_jobspec_entries(const reapi_cli_ctx_t *ctx)
+{
+    for (size_t i = 0; i < ctx->njr; i++)
+        if (ctx->jr[i].kind == REAPI_J_MATCH && !ctx->jr[i].exact)
+            return true;
+    return false;
+}
+
+/* Job 'jobid' is gone: forget what only it needed. */
+static void journal_job_gone(reapi_cli_ctx_t *ctx, enum reapi_journal_kind kind,
+                             uint64_t jobid, const char *text)
+{
+    if (ctx->nlive == 0)
+        journal_compact(ctx, drop_all_jobs, 0);
+    else if (!has_jobspec_entries(ctx))
+        journal_compact(ctx, drop_job, jobid);
+    else
+        journal_add(ctx, &(struct journal){.kind = kind, .jobid = jobid}, text);
+}
+
 void reapi_cli__journal(reapi_cli_ctx_t *ctx, enum reapi_journal_kind kind, int op,
                         uint64_t jobid, const char *text)
 {
     if (ctx->replaying)
         return;
+    const struct reapi_job *job = NULL;
+    bool gone = (kind == REAPI_J_CANCEL || kind == REAPI_J_PCANCEL) &&
+                (!(job = reapi_cli__job(ctx, jobid)) || job->state == ENG_JOB_CANCELED);
+    if (gone) {
+        journal_job_gone(ctx, kind, jobid, text);
+        return;
+    }
+    if (kind == REAPI_J_TIME && ctx->njr > 0 &&
+        ctx->jr[ctx->njr - 1].kind == REAPI_J_TIME) {
+        ctx->jr[ctx->njr - 1].jobid = jobid;
+        return;
+    }
+    journal_add(ctx, &(struct journal){.kind = kind, .op = op, .jobid = jobid}, text);
+}
+
+static void journal_add(reapi_cli_ctx_t *ctx, const struct journal *entry,
+                        const char *text)
+{
     if (ctx->njr == ctx->capjr) {
         size_t cap = ctx->capjr ? ctx->capjr * 2 : 16;
         struct journal *p = realloc(ctx->jr, cap * sizeof *p);
@@ -154,7 +260,8 @@ void reapi_cli__journal(reapi_cli_ctx_t *ctx, enum reapi_journal_kind kind, int 
     char *copy = text ? strdup(text) : NULL;
     if (text && !copy)
         return;
-    ctx->jr[ctx->njr++] = (struct journal){kind, op, jobid, copy};
+    ctx->jr[ctx->njr] = *entry;
+    ctx->jr[ctx->njr++].text = copy;
 }
 
 /* ---- life cycle ----------------------------------------------------------- */
@@ -183,6 +290,7 @@ void reapi_cli_destroy(reapi_cli_ctx_t *ctx)
             free(ctx->jr[i].text);
         free(ctx->jr);
         free(ctx->jobs);
+        free(ctx->canceled);
         free(ctx);
     }
     errno = saved;
@@ -331,6 +439,7 @@ int reapi_cli_initialize(reapi_cli_ctx_t *ctx, const char *rgraph, const char *o
         errno = saved;
         return -1;
     }
+    ctx->keep = CANCELED_KEEP;
     return 0;
 }
 
@@ -377,10 +486,47 @@ static size_t job_index(const reapi_cli_ctx_t *ctx, uint64_t jobid)
     return lo;
 }
 
+/* The latest canceled record of 'jobid' in the ring, newest first, or NULL. */
+static const struct reapi_job *ring_find(const reapi_cli_ctx_t *ctx, uint64_t jobid)
+{
+    for (size_t k = 1; k <= ctx->ncanceled; k++) {
+        size_t at = (ctx->head + ctx->keep - k) % ctx->keep;
+        if (ctx->canceled[at].jobid == jobid)
+            return &ctx->canceled[at];
+    }
+    return NULL;
+}
+
 const struct reapi_job *reapi_cli__job(const reapi_cli_ctx_t *ctx, uint64_t jobid)
 {
     size_t i = job_index(ctx, jobid);
-    return i < ctx->njobs && ctx->jobs[i].jobid == jobid ? &ctx->jobs[i] : NULL;
+    if (i < ctx->njobs && ctx->jobs[i].jobid == jobid)
+        return &ctx->jobs[i];
+    return ctx->keep ? ring_find(ctx, jobid) : NULL;
+}
+
+static bool live(enum eng_job_state st)
+{
+    return st == ENG_JOB_ALLOCATED || st == ENG_JOB_RESERVED;
+}
+
+/* With a bounded history (ctx->keep), canceled record 'i' leaves the table
+ * for the ring, where it replaces the oldest.  The table then holds only
+ * live jobs, so keeping it sorted costs little. */
+static void job_retire(reapi_cli_ctx_t *ctx, size_t i)
+{
+    if (ctx->keep == 0)
+        return;
+    if (!ctx->canceled && !(ctx->canceled = malloc(ctx->keep * sizeof *ctx->canceled)))
+        ctx->ncanceled = 0; /* no room to remember it: forgotten */
+    else {
+        ctx->canceled[ctx->head] = ctx->jobs[i];
+        ctx->head = (ctx->head + 1) % ctx->keep;
+        if (ctx->ncanceled < ctx->keep)
+            ctx->ncanceled++;
+    }
+    memmove(&ctx->jobs[i], &ctx->jobs[i + 1], (ctx->njobs - i - 1) * sizeof *ctx->jobs);
+    ctx->njobs--;
 }
 
 int reapi_cli__job_set(reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state st,
@@ -388,27 +534,32 @@ int reapi_cli__job_set(reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state 
 {
     size_t i = job_index(ctx, jobid);
     if (i < ctx->njobs && ctx->jobs[i].jobid == jobid) {
-        ctx->jobs[i] = (struct reapi_job){jobid, st, at, ov};
-        return 0;
+        ctx->nlive -= live(ctx->jobs[i].state);
+    } else {
+        if (ctx->njobs == ctx->capjobs) {
+            size_t cap = ctx->capjobs ? ctx->capjobs * 2 : 16;
+            struct reapi_job *p = realloc(ctx->jobs, cap * sizeof *p);
+            if (!p)
+                return -1;
+            ctx->jobs = p;
+            ctx->capjobs = cap;
+        }
+        memmove(&ctx->jobs[i + 1], &ctx->jobs[i], (ctx->njobs - i) * sizeof *ctx->jobs);
+        ctx->njobs++;
     }
-    if (ctx->njobs == ctx->capjobs) {
-        size_t cap = ctx->capjobs ? ctx->capjobs * 2 : 16;
-        struct reapi_job *p = realloc(ctx->jobs, cap * sizeof *p);
-        if (!p)
-            return -1;
-        ctx->jobs = p;
-        ctx->capjobs = cap;
-    }
-    memmove(&ctx->jobs[i + 1], &ctx->jobs[i], (ctx->njobs - i) * sizeof *ctx->jobs);
     ctx->jobs[i] = (struct reapi_job){jobid, st, at, ov};
-    ctx->njobs++;
+    ctx->nlive += live(st);
+    if (st == ENG_JOB_CANCELED)
+        job_retire(ctx, i);
     return 0;
 }
 
 int reapi_cli__job_state(reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state st)
 {
     const struct reapi_job *j = reapi_cli__job(ctx, jobid);
-    return j ? reapi_cli__job_set(ctx, jobid, st, j->at, j->overhead_s) : 0;
+    if (!j || j->state == st)
+        return 0;
+    return reapi_cli__job_set(ctx, jobid, st, j->at, j->overhead_s);
 }
 
 bool reapi_cli__is_allocated(const reapi_cli_ctx_t *ctx, uint64_t jobid)
@@ -453,7 +604,8 @@ static bool type_known(const reapi_cli_ctx_t *ctx, const char *type)
 static jobspec_t *parse_jobspec(reapi_cli_ctx_t *ctx, const char *text)
 {
     eng_error_t err = {0};
-    jobspec_t *js = jobspec_parse(text, strlen(text), "jobspec", &err);
+    jobspec_t *js =
+        jobspec_parse_ex(text, strlen(text), "jobspec", JOBSPEC_FLUXION, &err);
     if (!js) {
         msgf(ctx, "match_allocate: ERROR: Jobspec error for %llu: %s\n",
              (unsigned long long)ctx->counter, err.text);
@@ -472,6 +624,33 @@ static jobspec_t *parse_jobspec(reapi_cli_ctx_t *ctx, const char *text)
         }
     }
     return js;
+}
+
+/* Journal the match of job 'jobid': by the R it got when the configured
+ * format names the resources exactly (jgf, rv1), else by its jobspec.  A
+ * reservation is journaled by jobspec too: eng_update() records what it
+ * places as an allocation (as Fluxion's reader does), and "find" tells the
+ * two apart. */
+static void journal_match(reapi_cli_ctx_t *ctx, match_op_t op, uint64_t jobid,
+                          const char *jobspec, const char *R)
+{
+    enum rwrite_format f = rwrite_get_format(ctx->w);
+    struct eng_job_info ji;
+    if (ctx->replaying)
+        return;
+    if ((f == RWRITE_JGF || f == RWRITE_RV1) && R && *R &&
+        eng_job_info(ctx->e, jobid, &ji, NULL) == 0 && ji.duration > 0 &&
+        ji.state == ENG_JOB_ALLOCATED) {
+        struct journal j = {.kind = REAPI_J_MATCH,
+                            .op = (int)op,
+                            .jobid = jobid,
+                            .exact = true,
+                            .at = ji.at,
+                            .dur = (uint64_t)ji.duration};
+        journal_add(ctx, &j, R);
+        return;
+    }
+    reapi_cli__journal(ctx, REAPI_J_MATCH, op, jobid, jobspec);
 }
 
 static bool counts_job(match_op_t op)
@@ -534,7 +713,7 @@ static int match_allocate(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobsp
         if (counts_job(op)) {
             reapi_cli__job_set(
                 ctx, jobid, *reserved ? ENG_JOB_RESERVED : ENG_JOB_ALLOCATED, *at, *ov);
-            reapi_cli__journal(ctx, REAPI_J_MATCH, op, jobid, jobspec);
+            journal_match(ctx, op, jobid, jobspec, *R);
         }
     }
     if (counts_job(op))
@@ -607,6 +786,22 @@ int reapi_cli_match_satisfy(reapi_cli_ctx_t *ctx, const char *jobspec, bool *sat
 
 /* ---- clone ----------------------------------------------------------------- */
 
+/* An exact match: the same resources, start and duration, through the
+ * engine's update; the writer emits as after the match. */
+static int replay_exact(reapi_cli_ctx_t *c, const struct journal *j)
+{
+    eng_error_t err = {0};
+    struct eng_match_result res = {0};
+    if (eng_update(c->e, j->jobid, j->text, strlen(j->text), j->at, j->dur, false, c->w,
+                   &res, &err) < 0 ||
+        reapi_cli__job_set(c, j->jobid, ENG_JOB_ALLOCATED, j->at, 0.0) < 0)
+        return -1;
+    char *out = NULL;
+    int rc = rwrite_emit(c->w, &out, &err);
+    free(out);
+    return rc < 0 ? -1 : 0;
+}
+
 static int replay_one(reapi_cli_ctx_t *c, const struct journal *j)
 {
     bool reserved = false, full = false;
@@ -617,6 +812,10 @@ static int replay_one(reapi_cli_ctx_t *c, const struct journal *j)
     int rc = 0;
     switch (j->kind) {
     case REAPI_J_MATCH:
+        if (j->exact) {
+            rc = replay_exact(c, j);
+            break;
+        }
         rc = match_allocate(c, (match_op_t)j->op, j->text, j->jobid, &reserved, &R, &at,
                             &ov);
         break;
@@ -650,6 +849,34 @@ static int replay_one(reapi_cli_ctx_t *c, const struct journal *j)
     return rc;
 }
 
+/* The job table of 'ctx' (canceled jobs included, which the replay does not
+ * see) into the clone 'c'. */
+static int copy_jobs(reapi_cli_ctx_t *c, const reapi_cli_ctx_t *ctx)
+{
+    struct reapi_job *jobs = malloc((ctx->capjobs ? ctx->capjobs : 1) * sizeof *jobs);
+    struct reapi_job *ring = ctx->canceled ? malloc(ctx->keep * sizeof *ring) : NULL;
+    if (!jobs || (ctx->canceled && !ring)) {
+        free(jobs);
+        free(ring);
+        return -1;
+    }
+    if (ctx->njobs)
+        memcpy(jobs, ctx->jobs, ctx->njobs * sizeof *jobs);
+    if (ring)
+        memcpy(ring, ctx->canceled, ctx->keep * sizeof *ring);
+    free(c->jobs);
+    free(c->canceled);
+    c->jobs = jobs;
+    c->njobs = ctx->njobs;
+    c->capjobs = ctx->capjobs ? ctx->capjobs : 1;
+    c->nlive = ctx->nlive;
+    c->keep = ctx->keep;
+    c->canceled = ring;
+    c->ncanceled = ctx->ncanceled;
+    c->head = ctx->head;
+    return 0;
+}
+
 reapi_cli_ctx_t *reapi_cli__replay(const reapi_cli_ctx_t *ctx)
 {
     reapi_cli_ctx_t *c = reapi_cli_new();
@@ -662,9 +889,8 @@ reapi_cli_ctx_t *reapi_cli__replay(const reapi_cli_ctx_t *ctx)
             goto error;
     c->replaying = false;
     for (size_t i = 0; i < ctx->njr; i++)
-        reapi_cli__journal(c, ctx->jr[i].kind, ctx->jr[i].op, ctx->jr[i].jobid,
-                           ctx->jr[i].text);
-    if (c->njr != ctx->njr) {
+        journal_add(c, &ctx->jr[i], ctx->jr[i].text);
+    if (c->njr != ctx->njr || copy_jobs(c, ctx) < 0) {
         errno = ENOMEM;
         goto error;
     }

@@ -19,8 +19,15 @@
  *     Fluxion's other readers (grug, hwloc, rv1exec) fail with EPROTO as an
  *     unknown reader would;
  *   - reapi_cli_clone() rebuilds the clone by replaying the context's
- *     state-changing calls on a fresh engine (same result, cost linear in
- *     the history), since the engine has no deep copy.
+ *     state-changing calls on a fresh engine (same result), since the
+ *     engine has no deep copy.  The journal it replays holds the live
+ *     state, not the history: with the "jgf" and "rv1" match formats an
+ *     allocation is kept as its exact R and forgotten when cancelled, so
+ *     memory stays flat over any number of match/cancel cycles; with the
+ *     other formats, and while a reservation is live, matches are kept as
+ *     jobspecs (replayed in order) until no job is live;
+ *   - a context remembers the 1024 most recently cancelled jobs for
+ *     reapi_cli_info() ("CANCELED"), not all of them (Fluxion keeps all).
  *
  * Thread-safety: one context belongs to one thread at a time; distinct
  * contexts may be used from distinct threads. */
@@ -43,8 +50,11 @@ typedef struct reapi_cli_ctx reapi_cli_ctx_t;
 ENG_API reapi_cli_ctx_t *reapi_cli_new(void);
 
 /* An independent deep copy of 'ctx' (graph, allocations, reservations,
- * status, job counter): operations on either never affect the other.  NULL
- * with errno EINVAL ('ctx' NULL or not initialized) or ENOMEM. */
+ * status, time, job records, job counter): operations on either never affect
+ * the other, and both answer the same match the same way.  The clone's
+ * reapi_cli_stat() counts and timings cover only what was replayed.  NULL
+ * with errno EINVAL ('ctx' NULL or not initialized), ENOMEM, or EPROTO (the
+ * replay diverged, a bug). */
 ENG_API reapi_cli_ctx_t *reapi_cli_clone(reapi_cli_ctx_t *ctx);
 
 /* Release 'ctx' and everything it holds.  errno is preserved. */
@@ -125,7 +135,8 @@ ENG_API int reapi_cli_partial_cancel(reapi_cli_ctx_t *ctx, const uint64_t jobid,
 
 /* State of job 'jobid': '*mode' = "ALLOCATED", "RESERVED", "CANCELED"...
  * (free() it), '*reserved', '*at', '*ov' (seconds its match took).  0, or -1
- * with errno ENOENT. */
+ * with errno ENOENT (never matched, or cancelled before the 1024 latest
+ * cancelled jobs). */
 ENG_API int reapi_cli_info(reapi_cli_ctx_t *ctx, const uint64_t jobid, char **mode,
                            bool *reserved, int64_t *at, double *ov);
 

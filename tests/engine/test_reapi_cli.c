@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -409,6 +410,217 @@ START_TEST(test_time)
 }
 END_TEST
 
+/* cluster0 > node0, node1 (ranks 0, 1) > core0..core3 each, as JGF text in
+ * 'buf'. */
+static const char *two_nodes_jgf(char *buf, size_t size)
+{
+    size_t n = (size_t)snprintf(buf, size,
+                                "{\"graph\": {\"nodes\": [{\"id\": \"0\", \"metadata\": "
+                                "{\"type\": \"cluster\", \"name\": \"cluster0\", "
+                                "\"size\": 1, \"paths\": {\"containment\": "
+                                "\"/cluster0\"}}}");
+    for (int nd = 0; nd < 2; nd++) {
+        int vid = 1 + nd * 5;
+        n += (size_t)snprintf(buf + n, size - n,
+                              ", {\"id\": \"%d\", \"metadata\": {\"type\": \"node\", "
+                              "\"name\": \"node%d\", \"id\": %d, \"rank\": %d, "
+                              "\"size\": 1, \"paths\": {\"containment\": "
+                              "\"/cluster0/node%d\"}}}",
+                              vid, nd, nd, nd, nd);
+        for (int c = 0; c < 4; c++)
+            n += (size_t)snprintf(buf + n, size - n,
+                                  ", {\"id\": \"%d\", \"metadata\": {\"type\": \"core\", "
+                                  "\"name\": \"core%d\", \"id\": %d, \"rank\": %d, "
+                                  "\"size\": 1, \"paths\": {\"containment\": "
+                                  "\"/cluster0/node%d/core%d\"}}}",
+                                  vid + 1 + c, c, c, nd, nd, c);
+    }
+    n += (size_t)snprintf(buf + n, size - n, "], \"edges\": [");
+    for (int nd = 0; nd < 2; nd++) {
+        int vid = 1 + nd * 5;
+        n += (size_t)snprintf(buf + n, size - n,
+                              "%s{\"source\": \"0\", \"target\": \"%d\"}", nd ? ", " : "",
+                              vid);
+        for (int c = 0; c < 4; c++)
+            n += (size_t)snprintf(buf + n, size - n,
+                                  ", {\"source\": \"%d\", \"target\": \"%d\"}", vid,
+                                  vid + 1 + c);
+    }
+    snprintf(buf + n, size - n, "]}}");
+    return buf;
+}
+
+static reapi_cli_ctx_t *setup_two_nodes(const char *format)
+{
+    char graph[8192], opts[256];
+    snprintf(opts, sizeof opts,
+             "{\"load_format\": \"jgf\", \"matcher_policy\": \"low\", "
+             "\"match_format\": \"%s\"}",
+             format);
+    reapi_cli_ctx_t *ctx = reapi_cli_new();
+    ck_assert_ptr_nonnull(ctx);
+    ck_assert_int_eq(reapi_cli_initialize(ctx, two_nodes_jgf(graph, sizeof graph), opts),
+                     0);
+    return ctx;
+}
+
+static const char two_nodes[] =
+    "{\"version\": 1, \"resources\": [{\"type\": \"node\", \"count\": 2, \"with\": [{"
+    "\"type\": \"slot\", \"count\": 1, \"label\": \"task\", \"with\": [{\"type\": "
+    "\"core\", \"count\": 1}]}]}], \"tasks\": [{\"command\": [\"app\"], "
+    "\"slot\": \"task\", \"count\": {\"per_slot\": 1}}], \"attributes\": {\"system\": "
+    "{\"duration\": 3600.0}}}";
+static const char rank1[] =
+    "{\"version\": 1, \"execution\": {\"R_lite\": [{\"rank\": \"1\", \"children\": "
+    "{\"core\": \"0\"}}]}}";
+
+/* Match 'js' (allocate or else reserve) in 'a' and 'b': the same answer. */
+static uint64_t match_both(reapi_cli_ctx_t *a, reapi_cli_ctx_t *b, const char *js)
+{
+    uint64_t ja = 0, jb = 0;
+    bool ra = false, rb = false;
+    char *Ra = NULL, *Rb = NULL;
+    int64_t ata = -1, atb = -1;
+    double ov;
+    int rca = reapi_cli_match_allocate(a, true, js, &ja, &ra, &Ra, &ata, &ov);
+    int rcb = reapi_cli_match_allocate(b, true, js, &jb, &rb, &Rb, &atb, &ov);
+    ck_assert_int_eq(rca, rcb);
+    if (rca == 0) {
+        ck_assert_uint_eq(ja, jb);
+        ck_assert_int_eq(ra, rb);
+        ck_assert_int_eq(ata, atb);
+        ck_assert_str_eq(Ra, Rb);
+    }
+    free(Ra);
+    free(Rb);
+    return ja;
+}
+
+static void same_find(reapi_cli_ctx_t *a, reapi_cli_ctx_t *b, const char *criteria)
+{
+    char *Ra = NULL, *Rb = NULL;
+    ck_assert_int_eq(reapi_cli_find(a, criteria, "jgf", &Ra), 0);
+    ck_assert_int_eq(reapi_cli_find(b, criteria, "jgf", &Rb), 0);
+    ck_assert((Ra == NULL) == (Rb == NULL));
+    if (Ra)
+        ck_assert_str_eq(Ra, Rb);
+    free(Ra);
+    free(Rb);
+}
+
+/* Many match/cancel cycles with a few jobs always live (allocated and
+ * reserved), time moving on: a clone then holds the same schedule and
+ * answers the next matches as the original does, in every kind of journal
+ * (exact R for rv1 and jgf, jobspecs for simple). */
+START_TEST(test_clone_after_cycles)
+{
+    static const char *const formats[] = {"rv1", "jgf", "simple"};
+    const char *fmt = formats[_i];
+    reapi_cli_ctx_t *ctx = setup_two_nodes(fmt);
+    uint64_t live[6] = {0};
+    bool reserved;
+    char *R = NULL;
+    int64_t at;
+    double ov;
+    /* a job on both nodes, partly released: its rest stays through it all */
+    ck_assert_int_eq(reapi_cli_match_allocate(ctx, false, two_nodes, &live[0], &reserved,
+                                              &R, &at, &ov),
+                     0);
+    free(R);
+    bool full = true;
+    ck_assert_int_eq(reapi_cli_partial_cancel(ctx, live[0], rank1, false, &full), 0);
+    ck_assert(!full);
+    for (unsigned i = 1; i < 600; i++) {
+        const char *js = i % 3 == 0 ? two_cores : one_core;
+        unsigned k = 1 + i % 5;
+        uint64_t id;
+        if (live[k] && reapi_cli_cancel(ctx, live[k], false) != 0)
+            ck_abort_msg("%s: cancel %u failed", fmt, (unsigned)live[k]);
+        live[k] = 0;
+        if (reapi_cli_match_allocate(ctx, true, js, &id, &reserved, &R, &at, &ov) == 0)
+            live[k] = id;
+        free(R);
+        R = NULL;
+        if (i % 50 == 49)
+            ck_assert_int_eq(reapi_cli_set_time(ctx, reapi_cli_get_time(ctx) + 1), 0);
+    }
+    reapi_cli_ctx_t *clone = reapi_cli_clone(ctx);
+    ck_assert_msg(clone != NULL, "%s: clone failed", fmt);
+    ck_assert_int_eq(reapi_cli_get_time(clone), reapi_cli_get_time(ctx));
+    same_find(ctx, clone, "sched-now=allocated");
+    same_find(ctx, clone, "sched-future=reserved");
+    for (unsigned k = 0; k < 6; k++) {
+        char *ma = NULL, *mb = NULL;
+        bool rsa, rsb;
+        int64_t ata, atb;
+        if (!live[k])
+            continue;
+        ck_assert_int_eq(reapi_cli_info(ctx, live[k], &ma, &rsa, &ata, &ov), 0);
+        ck_assert_int_eq(reapi_cli_info(clone, live[k], &mb, &rsb, &atb, &ov), 0);
+        ck_assert_str_eq(ma, mb);
+        ck_assert_int_eq(rsa, rsb);
+        ck_assert_int_eq(ata, atb);
+        free(ma);
+        free(mb);
+    }
+    for (unsigned k = 0; k < 8; k++)
+        match_both(ctx, clone, k % 2 ? one_core : two_cores);
+    /* cancelling a job that was live at the clone frees the same cores */
+    for (unsigned k = 0; k < 6; k++)
+        if (live[k]) {
+            ck_assert_int_eq(reapi_cli_cancel(ctx, live[k], false), 0);
+            ck_assert_int_eq(reapi_cli_cancel(clone, live[k], false), 0);
+        }
+    match_both(ctx, clone, two_cores);
+    same_find(ctx, clone, "sched-now=allocated");
+    reapi_cli_destroy(clone);
+    /* nothing live: the journal forgets every job, the clone is as fresh */
+    for (uint64_t id = 1; id < 700; id++)
+        ck_assert_int_eq(reapi_cli_cancel(ctx, id, true), 0);
+    reapi_cli_clear_err_msg(ctx);
+    clone = reapi_cli_clone(ctx);
+    ck_assert_ptr_nonnull(clone);
+    same_find(ctx, clone, "sched-now=allocated");
+    for (unsigned k = 0; k < 4; k++)
+        match_both(ctx, clone, k % 2 ? one_core : two_cores);
+    reapi_cli_destroy(clone);
+    reapi_cli_destroy(ctx);
+}
+END_TEST
+
+/* A context remembers the latest 1024 canceled jobs for info(), not all. */
+START_TEST(test_canceled_history)
+{
+    reapi_cli_ctx_t *ctx = setup();
+    uint64_t jobid;
+    bool reserved;
+    char *R = NULL, *mode = NULL;
+    int64_t at;
+    double ov;
+    for (unsigned i = 0; i < 1100; i++) {
+        ck_assert_int_eq(reapi_cli_match_allocate(ctx, false, one_core, &jobid, &reserved,
+                                                  &R, &at, &ov),
+                         0);
+        free(R);
+        ck_assert_int_eq(reapi_cli_cancel(ctx, jobid, false), 0);
+    }
+    ck_assert_int_eq(reapi_cli_info(ctx, jobid, &mode, &reserved, &at, &ov), 0);
+    ck_assert_str_eq(mode, "CANCELED");
+    free(mode);
+    ck_assert_int_eq(reapi_cli_info(ctx, jobid - 1023, &mode, &reserved, &at, &ov), 0);
+    free(mode);
+    errno = 0;
+    ck_assert_int_eq(reapi_cli_info(ctx, jobid - 1024, &mode, &reserved, &at, &ov), -1);
+    ck_assert_int_eq(errno, ENOENT);
+    reapi_cli_ctx_t *clone = reapi_cli_clone(ctx); /* the history goes along */
+    ck_assert_int_eq(reapi_cli_info(clone, jobid - 1023, &mode, &reserved, &at, &ov), 0);
+    ck_assert_str_eq(mode, "CANCELED");
+    free(mode);
+    reapi_cli_destroy(clone);
+    reapi_cli_destroy(ctx);
+}
+END_TEST
+
 Suite *reapi_cli_suite(void)
 {
     Suite *s = suite_create("reapi_cli");
@@ -420,6 +632,8 @@ Suite *reapi_cli_suite(void)
     tcase_add_test(tc, test_badparam);
     tcase_add_test(tc, test_clone);
     tcase_add_test(tc, test_time);
+    tcase_add_loop_test(tc, test_clone_after_cycles, 0, 3);
+    tcase_add_test(tc, test_canceled_history);
     suite_add_tcase(s, tc);
     return s;
 }
