@@ -237,6 +237,11 @@ struct find {
     eng_error_t *err;
 };
 
+/* The aggregate-filter data of 'u' for the find: its used/total counts,
+ * for job f->jobid if set.  Returns 0, or 1 when 'u' has no span of that job
+ * (as after a failed partial cancel) or the planner cannot say: Fluxion then
+ * notes it in its message buffer and leaves the vertex out, the find going
+ * on and succeeding. */
 static int agfilter_data(struct find *f, rg_vid_t u, struct rwrite_kv *kv,
                          char (*buf)[64], size_t *nkv)
 {
@@ -249,7 +254,7 @@ static int agfilter_data(struct find *f, rg_vid_t u, struct rwrite_kv *kv,
         if (!j || !(j->flags & VJ_AG)) {
             eng__msg_add(e, "dom_find_dfv: span missing in job2span  for vertex: %s\n",
                          rg_sym_str(e->g, rg_vertex_get(e->g, u)->name));
-            return ENG_ENOENT;
+            return 1;
         }
         span = j->agspan;
     }
@@ -262,7 +267,7 @@ static int agfilter_data(struct find *f, rg_vid_t u, struct rwrite_kv *kv,
                              "dom_find_dfv: error from planner_multi_span_planned_at:  "
                              "for vertex: %s\n",
                              rg_sym_str(e->g, rg_vertex_get(e->g, u)->name));
-                return (int)used;
+                return 1;
             }
         } else {
             int64_t free_now = planner_multi_avail_resources_at(p, e->now, i);
@@ -324,8 +329,8 @@ static int find_dfv(struct find *f, rg_vid_t u, bool down, bool alloc, bool resv
     if (f->agfilter) {
         if (!e->subplan[u])
             goto done;
-        if ((rc = agfilter_data(f, u, kv, buf, &nkv)) < 0)
-            goto done;
+        if (agfilter_data(f, u, kv, buf, &nkv) != 0)
+            goto done; /* rc 0: the vertex is skipped, the find goes on */
     }
     /* the ephemeral data (labels) of a previous match is stale here: cleared */
     e->label[u] = NULL;
