@@ -83,23 +83,52 @@ static const char *subsys_dom(const char *name)
 
 void eng__msg_clear(eng_t *e)
 {
-    e->msg[0] = '\0';
+    e->msg_len = 0;
+    if (e->msg)
+        e->msg[0] = '\0';
+}
+
+/* Make room for 'need' more bytes plus the NUL; false if that fails (the
+ * buffer is then as before). */
+static bool msg_reserve(eng_t *e, size_t need)
+{
+    if (e->msg_cap - e->msg_len > need)
+        return true;
+    size_t cap = e->msg_cap ? e->msg_cap : 256;
+    while (cap - e->msg_len <= need) {
+        if (cap > SIZE_MAX / 2)
+            return false;
+        cap *= 2;
+    }
+    char *p = realloc(e->msg, cap);
+    if (!p)
+        return false;
+    if (!e->msg)
+        p[0] = '\0';
+    e->msg = p;
+    e->msg_cap = cap;
+    return true;
 }
 
 void eng__msg_add(eng_t *e, const char *fmt, ...)
 {
-    size_t len = strlen(e->msg);
-    if (len + 1 >= sizeof e->msg)
-        return;
-    va_list ap;
+    va_list ap, ap2;
     va_start(ap, fmt);
-    vsnprintf(e->msg + len, sizeof e->msg - len, fmt, ap);
+    va_copy(ap2, ap);
+    int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
+    if (n >= 0 && (msg_reserve(e, (size_t)n) || e->msg_cap > e->msg_len + 1)) {
+        /* on allocation failure, what fits in the current buffer */
+        size_t room = e->msg_cap - e->msg_len;
+        vsnprintf(e->msg + e->msg_len, room, fmt, ap2);
+        e->msg_len += (size_t)n < room ? (size_t)n : room - 1;
+    }
+    va_end(ap2);
 }
 
 const char *eng_message(const eng_t *e)
 {
-    return e ? e->msg : "";
+    return e && e->msg ? e->msg : "";
 }
 
 /* ---- create / destroy ----------------------------------------------------------- */
@@ -186,6 +215,7 @@ void eng_destroy(eng_t *e)
     if (!e)
         return;
     free_vertex_state(e);
+    free(e->msg);
     free(e->plans);
     free(e->xs);
     free(e->subplan);

@@ -28,7 +28,6 @@
 #define ENG_MATCH_UNMET     0
 #define ENG_MATCH_MET       1
 #define ENG_PRUNE_TYPES_MAX 16
-#define ENG_MSG_MAX         4096
 
 /* ---- match policy (match_policy.c) --------------------------------------- */
 
@@ -252,7 +251,8 @@ struct eng {
     bool cur_tv_oom;
     int after_next; /* planner error of the reserve loop's extra step */
     int stale;      /* Fluxion's errno as last set during this match */
-    char msg[ENG_MSG_MAX];
+    char *msg;      /* Fluxion's m_err_msg: grows without limit, NULL until used */
+    size_t msg_len, msg_cap;
 
     /* jobs */
     struct eng_job *jobs;
@@ -267,7 +267,8 @@ struct eng {
 /* Release the request copies of the flexible traverser. */
 void eng__flex_free(eng_t *e);
 
-/* Messages (Fluxion's m_err_msg). */
+/* Messages (Fluxion's m_err_msg).  The buffer grows as needed; if it cannot,
+ * the text that fits in the current buffer is kept. */
 void eng__msg_clear(eng_t *e);
 void eng__msg_add(eng_t *e, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -848,6 +848,38 @@ START_TEST(test_find_agfilter_missing_span)
 }
 END_TEST
 
+/* Fluxion's messages have no length limit: a request that conflicts on
+ * each of 200 sockets leaves one line per socket, well past 4 KiB, and the
+ * next call starts from an empty message. */
+START_TEST(test_message_unbounded)
+{
+    eng_error_t err;
+    eng_t *e = mk_engine("low", gen_graph(1, 100, 2, 1, 0));
+    const char *shared =
+        "{\"version\": 9999, \"resources\": [{\"type\": \"slot\", \"count\": 1, "
+        "\"label\": \"d\", \"with\": [{\"type\": \"socket\", \"count\": 1, "
+        "\"exclusive\": false}]}], \"attributes\": {\"system\": {\"duration\": 10}}, "
+        "\"tasks\": [{\"command\": [\"a\"], \"slot\": \"d\", \"count\": "
+        "{\"per_slot\": 1}}]}";
+    jobspec_t *js = js_parse(shared);
+    ck_assert_int_lt(eng_match(e, ENG_MATCH_ALLOCATE, js, 1, NULL, NULL, &err), 0);
+    const char *m = eng_message(e);
+    ck_assert_uint_gt(strlen(m), 8192);
+    ck_assert_ptr_nonnull(strstr(m, "vertex=socket0"));
+    ck_assert_ptr_nonnull(strstr(m, "vertex=socket199"));
+    size_t lines = 0;
+    for (const char *q = m; (q = strstr(q, "by_excl: exclusivity conflicts")); q++)
+        lines++;
+    ck_assert_uint_ge(lines, 200);
+    jobspec_t *core = js_parse(JS_CORE);
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, core, 2, NULL, NULL, &err), 0);
+    ck_assert_str_eq(eng_message(e), "");
+    jobspec_destroy(core);
+    jobspec_destroy(js);
+    eng_destroy(e);
+}
+END_TEST
+
 /* update: an R produced by a match places the same job again, and the
  * writer gives the same R back. */
 START_TEST(test_update_roundtrip)
@@ -936,6 +968,7 @@ Suite *eng_suite(void)
                         (int)(sizeof policies / sizeof policies[0]));
     tcase_add_test(tc, test_noalloc_any_jobid);
     tcase_add_test(tc, test_find_agfilter_missing_span);
+    tcase_add_test(tc, test_message_unbounded);
     tcase_add_test(tc, test_update_roundtrip);
     tcase_add_test(tc, test_visit_counts);
     tcase_add_loop_test(tc, test_basics_tiny, 0, (int)(sizeof basics / sizeof basics[0]));
