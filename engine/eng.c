@@ -692,6 +692,17 @@ int eng__job_put(eng_t *e, const struct eng_job_info *info)
     return 0;
 }
 
+void eng__job_drop(eng_t *e, struct eng_job *j)
+{
+    size_t i = (size_t)(j - e->jobs);
+    free(j->tv);
+    /* O(live jobs) move; cancels mostly hit old (low) ids, so a hash table
+     * would not pay for itself in the simulator's FIFO-like pattern */
+    memmove(&e->jobs[i], &e->jobs[i + 1], (e->njobs - i - 1) * sizeof *e->jobs);
+    e->njobs--;
+    e->jobs_done++;
+}
+
 void eng__job_take_tagged(eng_t *e, uint64_t jobid)
 {
     struct eng_job *j = eng__job_find(e, jobid);
@@ -765,7 +776,7 @@ void eng_stats_get(const eng_t *e, struct eng_stats *st)
         st->vertices = rg_graph_vertex_count(e->g);
         st->edges = rg_graph_edge_count(e->g);
     }
-    st->jobs = e->njobs;
+    st->jobs = e->njobs + e->jobs_done;
     st->matches = e->nmatch;
     st->load_s = e->load_s;
     if (e->nmatch) {

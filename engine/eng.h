@@ -167,15 +167,17 @@ ENG_API int eng_update(eng_t *e, uint64_t jobid, const char *r, size_t len, int6
                        uint64_t duration, bool reserve, rwrite_t *w,
                        struct eng_match_result *res, eng_error_t *err);
 
-/* Release all resources of job 'jobid' (allocated or reserved).  Returns 0,
- * or ENG_ENOENT when no such live job exists (0 instead if 'noent_ok'). */
+/* Release all resources of job 'jobid' (allocated or reserved) and forget the
+ * job, so an engine's memory does not grow with the jobs it has seen (the
+ * Fluxion-compatible layer keeps its own record of cancelled jobs).  Returns
+ * 0, or ENG_ENOENT when no such live job exists (0 instead if 'noent_ok'). */
 ENG_API int eng_cancel(eng_t *e, uint64_t jobid, bool noent_ok, eng_error_t *err);
 
 /* Release the subset of job 'jobid' named by 'len' bytes of R text 'r'
  * (rv1 execution R_lite ranks, or JGF).  '*full_removal' tells whether
- * nothing of the job is left (it is then CANCELED).  Returns 0, ENG_ENOENT
- * (no such allocation; reservations cannot be partially cancelled),
- * ENG_EPARSE (malformed R).  'full_removal' may be NULL. */
+ * nothing of the job is left (it is then forgotten, as after eng_cancel).  Returns 0,
+ * ENG_ENOENT (no such allocation; reservations cannot be partially cancelled), ENG_EPARSE
+ * (malformed R).  'full_removal' may be NULL. */
 ENG_API int eng_partial_cancel(eng_t *e, uint64_t jobid, const char *r, size_t len,
                                bool *full_removal, eng_error_t *err);
 
@@ -201,8 +203,8 @@ struct eng_job_info {
     double overhead_s;
 };
 
-/* Fill '*info' for job 'jobid' (canceled jobs stay known).  Returns 0 or
- * ENG_ENOENT. */
+/* Fill '*info' for live job 'jobid' (allocated or reserved; cancelled jobs
+ * are forgotten).  Returns 0 or ENG_ENOENT. */
 ENG_API int eng_job_info(const eng_t *e, uint64_t jobid, struct eng_job_info *info,
                          eng_error_t *err);
 
@@ -261,7 +263,7 @@ ENG_API const char *eng_message(const eng_t *e);
 
 struct eng_stats {
     uint64_t vertices, edges; /* in the graph */
-    uint64_t jobs;            /* known jobs, any state */
+    uint64_t jobs;            /* jobs recorded, including cancelled ones */
     uint64_t matches;         /* eng_match calls that matched */
     double load_s;            /* time to take the graph and prime filters */
     double match_min_s, match_max_s, match_avg_s;

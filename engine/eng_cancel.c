@@ -338,7 +338,7 @@ int eng_partial_cancel(eng_t *e, uint64_t jobid, const char *r, size_t len,
                           "error encountered while removing job %llu",
                           (unsigned long long)jobid);
     if (full)
-        j->info.state = ENG_JOB_CANCELED;
+        eng__job_drop(e, j);
     if (full_removal)
         *full_removal = full;
     return 0;

@@ -366,6 +366,6 @@ int eng_cancel(eng_t *e, uint64_t jobid, bool noent_ok, eng_error_t *err)
         return eng_errorf(err, rc, NULL, 0, 0,
                           "error encountered while removing job %llu",
                           (unsigned long long)jobid);
-    j->info.state = ENG_JOB_CANCELED;
+    eng__job_drop(e, j);
     return 0;
 }

@@ -257,6 +257,7 @@ struct eng {
     /* jobs */
     struct eng_job *jobs;
     size_t njobs, capjobs;
+    size_t jobs_done; /* jobs cancelled and forgotten (eng__job_drop), for stats */
     int64_t now;
 
     /* stats */
@@ -294,6 +295,9 @@ void eng__xtype_add(eng_t *e, rg_sym_t t);
 /* jobs */
 struct eng_job *eng__job_find(const eng_t *e, uint64_t jobid);
 int eng__job_put(eng_t *e, const struct eng_job_info *info);
+/* Forget job 'j' (fully cancelled): its record is removed so that a
+ * long-lived engine's memory does not grow with every job it ever saw. */
+void eng__job_drop(eng_t *e, struct eng_job *j);
 /* Give job 'jobid' the list of vertices the last update tagged. */
 void eng__job_take_tagged(eng_t *e, uint64_t jobid);
 

@@ -91,9 +91,6 @@ def test_closed_contexts_release_everything():
 
 
 @needs_plain_malloc
-@pytest.mark.xfail(reason="the engine keeps a record of every cancelled job "
-                   "(56 bytes per cycle, eng_cancel in engine/eng_match.c); "
-                   "reapi_cli itself is flat", strict=False)
 def test_one_context_does_not_grow():
     with ReapiCli(RGRAPH, OPTIONS) as cli:
         cycles(cli, 1000)

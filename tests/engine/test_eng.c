@@ -228,13 +228,25 @@ START_TEST(test_unknown_jobs)
     jobspec_t *js = js_parse(JS_CORE);
     ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, 3, NULL, NULL, &err), 0);
     ck_assert_int_eq(eng_cancel(e, 3, false, &err), 0);
-    /* canceled jobs stay known but cannot be cancelled twice */
-    ck_assert_int_eq(eng_job_info(e, 3, &ji, &err), 0);
-    ck_assert_int_eq(ji.state, ENG_JOB_CANCELED);
-    ck_assert_str_eq(eng_job_state_name(ji.state), "CANCELED");
+    /* cancelled jobs are forgotten (memory stays flat), cannot be cancelled
+     * twice, and still count in the statistics */
+    ck_assert_int_eq(eng_job_info(e, 3, &ji, &err), ENG_ENOENT);
+    ck_assert_str_eq(eng_job_state_name(ENG_JOB_CANCELED), "CANCELED");
     ck_assert_int_eq(eng_cancel(e, 3, false, &err), ENG_ENOENT);
-    ck_assert(eng_job_first(e, &ji));
-    ck_assert(!eng_job_next(e, ji.jobid, &ji));
+    ck_assert(!eng_job_first(e, &ji));
+    struct eng_stats st;
+    eng_stats_get(e, &st);
+    ck_assert_uint_eq(st.jobs, 1);
+    /* the id can be used again, and ids around a dropped one stay ordered */
+    for (uint64_t id = 1; id <= 5; id++)
+        ck_assert_int_eq(
+            eng_match(e, ENG_MATCH_ALLOCATE_ORELSE_RESERVE, js, id, NULL, NULL, &err), 0);
+    ck_assert_int_eq(eng_cancel(e, 3, false, &err), 0);
+    uint64_t want[] = {1, 2, 4, 5};
+    int n = 0;
+    for (bool ok = eng_job_first(e, &ji); ok; ok = eng_job_next(e, ji.jobid, &ji))
+        ck_assert_uint_eq(ji.jobid, want[n++]);
+    ck_assert_int_eq(n, 4);
     jobspec_destroy(js);
     eng_destroy(e);
 }
