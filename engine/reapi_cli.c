@@ -92,17 +92,29 @@ void reapi_cli__errmsg_add(reapi_cli_ctx_t *ctx, const char *text)
     ctx->msglen += n;
 }
 
-static void msgf(reapi_cli_ctx_t *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void msgf(reapi_cli_ctx_t *ctx, const char *fmt, ...)
+void reapi_cli__msgf(reapi_cli_ctx_t *ctx, const char *fmt, ...)
 {
-    char buf[2048];
+    /* Most messages fit the stack buffer; a long one (an exclusivity report
+     * on a large graph runs to tens of KB) is formatted again into the heap. */
+    char buf[512];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
+    int n = vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
-    reapi_cli__errmsg_add(ctx, buf);
+    if (n < 0)
+        return;
+    if ((size_t)n < sizeof buf) {
+        reapi_cli__errmsg_add(ctx, buf);
+        return;
+    }
+    char *big = malloc((size_t)n + 1);
+    if (!big)
+        return; /* as reapi_cli__errmsg_add: a lost message never fails the call */
+    va_start(ap, fmt);
+    vsnprintf(big, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    reapi_cli__errmsg_add(ctx, big);
+    free(big);
 }
 
 const char *reapi_cli__errmsg(const reapi_cli_ctx_t *ctx)
@@ -435,7 +447,7 @@ int reapi_cli_initialize(reapi_cli_ctx_t *ctx, const char *rgraph, const char *o
     }
     if (reapi_cli__initialize(ctx, rgraph, strlen(rgraph), "<rgraph>", options) < 0) {
         int saved = errno;
-        msgf(ctx, "reapi_cli_initialize: Runtime error: %s", ctx->init_err);
+        reapi_cli__msgf(ctx, "reapi_cli_initialize: Runtime error: %s", ctx->init_err);
         errno = saved;
         return -1;
     }
@@ -607,18 +619,19 @@ static jobspec_t *parse_jobspec(reapi_cli_ctx_t *ctx, const char *text)
     jobspec_t *js =
         jobspec_parse_ex(text, strlen(text), "jobspec", JOBSPEC_FLUXION, &err);
     if (!js) {
-        msgf(ctx, "match_allocate: ERROR: Jobspec error for %llu: %s\n",
-             (unsigned long long)ctx->counter, err.text);
+        reapi_cli__msgf(ctx, "match_allocate: ERROR: Jobspec error for %llu: %s\n",
+                        (unsigned long long)ctx->counter, err.text);
         return NULL;
     }
     for (size_t i = 0; i < js->nresources_total; i++) {
         const jobspec_resource_t *r = jobspec_resource_at(js, i);
         if (!type_known(ctx, r->type)) {
-            msgf(ctx,
-                 "match_allocate: ERROR: Jobspec error for %llu: Value of \"type\" must "
-                 "be a "
-                 "resource type known to fluxion\n",
-                 (unsigned long long)ctx->counter);
+            reapi_cli__msgf(
+                ctx,
+                "match_allocate: ERROR: Jobspec error for %llu: Value of \"type\" must "
+                "be a "
+                "resource type known to fluxion\n",
+                (unsigned long long)ctx->counter);
             jobspec_destroy(js);
             return NULL;
         }
@@ -668,7 +681,8 @@ static int match_allocate(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobsp
     *ov = 0.0;
     *R = NULL;
     if (!match_op_valid(op)) {
-        msgf(ctx, "match_allocate: ERROR: Invalid Match Option: %d\n", (int)op);
+        reapi_cli__msgf(ctx, "match_allocate: ERROR: Invalid Match Option: %d\n",
+                        (int)op);
         errno = EINVAL;
         return -1;
     }
@@ -686,9 +700,9 @@ static int match_allocate(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobsp
     int eno = rc < 0 ? reapi_cli__errno(rc) : 0;
     if (rc < 0) {
         if (*engine_msg(ctx))
-            msgf(ctx, "match_allocate: ERROR: %s\n", engine_msg(ctx));
+            reapi_cli__msgf(ctx, "match_allocate: ERROR: %s\n", engine_msg(ctx));
         else if (eno != EBUSY && eno != ENODEV)
-            msgf(ctx, "match_allocate: ERROR: traverser: %s\n", strerror(eno));
+            reapi_cli__msgf(ctx, "match_allocate: ERROR: traverser: %s\n", strerror(eno));
         if (eno != EBUSY && eno != ENODEV) {
             errno = eno;
             return -1;
@@ -701,7 +715,8 @@ static int match_allocate(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobsp
         int weno = werr.code == ENG_ENOENT   ? ENOENT
                    : werr.code == ENG_ENOMEM ? ENOMEM
                                              : EINVAL;
-        msgf(ctx, "match_allocate: ERROR: match writer emit: %s\n", strerror(weno));
+        reapi_cli__msgf(ctx, "match_allocate: ERROR: match writer emit: %s\n",
+                        strerror(weno));
         errno = weno;
         return -1;
     }

@@ -61,19 +61,6 @@ bool match_op_valid(match_op_t match_op)
 
 /* ---- helpers --------------------------------------------------------------- */
 
-static void msgf(reapi_cli_ctx_t *ctx, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-static void msgf(reapi_cli_ctx_t *ctx, const char *fmt, ...)
-{
-    char buf[2048];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    reapi_cli__errmsg_add(ctx, buf);
-}
-
 static bool ready(reapi_cli_ctx_t *ctx)
 {
     if (ctx && reapi_cli__engine(ctx))
@@ -119,15 +106,15 @@ int reapi_cli_update_allocate(reapi_cli_ctx_t *ctx, const uint64_t jobid, const 
         return -1;
     }
     if (reapi_cli__is_allocated(ctx, jobid) || reapi_cli__is_reserved(ctx, jobid)) {
-        msgf(ctx, "update_allocate: ERROR: existing jobid %llu\n",
-             (unsigned long long)jobid);
+        reapi_cli__msgf(ctx, "update_allocate: ERROR: existing jobid %llu\n",
+                        (unsigned long long)jobid);
         errno = EEXIST;
         return -1;
     }
     eng_error_t err = {0};
     rparse_t *rp = rparse_parse(R, strlen(R), "R", &err);
     if (!rp) {
-        msgf(ctx, "update_allocate: ERROR: failed to parse R string\n");
+        reapi_cli__msgf(ctx, "update_allocate: ERROR: failed to parse R string\n");
         errno = EINVAL;
         return -1;
     }
@@ -138,7 +125,7 @@ int reapi_cli_update_allocate(reapi_cli_ctx_t *ctx, const uint64_t jobid, const 
         start = rparse_starttime(rp, NULL);
         duration = exp > start ? exp - start : SYSTEM_MAX_DURATION;
         if (rparse_has_jgf(rp) && !reader_of(rparse_writer(rp), &why)) {
-            msgf(ctx, "update_allocate: ERROR: %s\n", why);
+            reapi_cli__msgf(ctx, "update_allocate: ERROR: %s\n", why);
             rparse_destroy(rp);
             errno = EINVAL;
             return -1;
@@ -150,14 +137,14 @@ int reapi_cli_update_allocate(reapi_cli_ctx_t *ctx, const uint64_t jobid, const 
     int rc = eng_update(e, jobid, R, strlen(R), start, (uint64_t)duration,
                         start != eng_time(e), reapi_cli__writer(ctx), &res, &err);
     if (*emsg(ctx))
-        msgf(ctx, "update_allocate: ERROR: %s\n", emsg(ctx));
+        reapi_cli__msgf(ctx, "update_allocate: ERROR: %s\n", emsg(ctx));
     if (rc < 0) {
         errno = reapi_cli__errno(rc);
         return -1;
     }
     char *out = NULL;
     if (rwrite_emit(reapi_cli__writer(ctx), &out, &err) < 0) {
-        msgf(ctx, "update_allocate: ERROR: writer emit failed\n");
+        reapi_cli__msgf(ctx, "update_allocate: ERROR: writer emit failed\n");
         errno = EINVAL;
         return -1;
     }
@@ -180,8 +167,10 @@ int reapi_cli_add_subgraph(reapi_cli_ctx_t *ctx, const char *R_subgraph)
     eng_error_t err = {0};
     if (eng_attach(reapi_cli__engine(ctx), R_subgraph, strlen(R_subgraph), &err) < 0) {
         int eno = reapi_cli__errno(err.code ? err.code : ENG_EINVAL);
-        msgf(ctx, "add_subgraph: ERROR: add subgraph error: %s\n", strerror(eno));
-        msgf(ctx, "add_subgraph: ERROR: reader returned error: %s\n\n", err.text);
+        reapi_cli__msgf(ctx, "add_subgraph: ERROR: add subgraph error: %s\n",
+                        strerror(eno));
+        reapi_cli__msgf(ctx, "add_subgraph: ERROR: reader returned error: %s\n\n",
+                        err.text);
         errno = eno;
         return -1;
     }
@@ -199,8 +188,10 @@ int reapi_cli_remove_subgraph(reapi_cli_ctx_t *ctx, const char *subgraph_path)
     int rc = eng_remove_path(reapi_cli__engine(ctx), subgraph_path, &err);
     if (rc < 0) {
         int eno = reapi_cli__errno(rc);
-        msgf(ctx, "remove_subgraph: ERROR: remove_subgraph error: %s\n", strerror(eno));
-        msgf(ctx, "remove_subgraph: ERROR: traverser returned error: %s\n\n", emsg(ctx));
+        reapi_cli__msgf(ctx, "remove_subgraph: ERROR: remove_subgraph error: %s\n",
+                        strerror(eno));
+        reapi_cli__msgf(ctx, "remove_subgraph: ERROR: traverser returned error: %s\n\n",
+                        emsg(ctx));
         errno = eno;
         return -1;
     }
@@ -215,7 +206,8 @@ int reapi_cli_cancel(reapi_cli_ctx_t *ctx, const uint64_t jobid, bool noent_ok)
     if (!ready(ctx))
         return -1;
     if (!reapi_cli__is_allocated(ctx, jobid) && !reapi_cli__is_reserved(ctx, jobid)) {
-        msgf(ctx, "cancel: ERROR: nonexistent job %llu\n", (unsigned long long)jobid);
+        reapi_cli__msgf(ctx, "cancel: ERROR: nonexistent job %llu\n",
+                        (unsigned long long)jobid);
         if (noent_ok)
             return 0;
         errno = ENOENT;
@@ -224,8 +216,8 @@ int reapi_cli_cancel(reapi_cli_ctx_t *ctx, const uint64_t jobid, bool noent_ok)
     eng_error_t err = {0};
     int rc = eng_cancel(reapi_cli__engine(ctx), jobid, false, &err);
     if (rc < 0) {
-        msgf(ctx, "cancel: ERROR: error encountered while removing job %llu\n",
-             (unsigned long long)jobid);
+        reapi_cli__msgf(ctx, "cancel: ERROR: error encountered while removing job %llu\n",
+                        (unsigned long long)jobid);
         errno = reapi_cli__errno(rc);
         return -1;
     }
@@ -242,8 +234,8 @@ int reapi_cli_partial_cancel(reapi_cli_ctx_t *ctx, const uint64_t jobid, const c
         return -1;
     }
     if (!reapi_cli__is_allocated(ctx, jobid)) {
-        msgf(ctx, "cancel: WARNING: can't find allocation for jobid: %llu\n",
-             (unsigned long long)jobid);
+        reapi_cli__msgf(ctx, "cancel: WARNING: can't find allocation for jobid: %llu\n",
+                        (unsigned long long)jobid);
         if (noent_ok)
             return 0;
         errno = ENOENT;
@@ -252,9 +244,10 @@ int reapi_cli_partial_cancel(reapi_cli_ctx_t *ctx, const uint64_t jobid, const c
     json_error_t jerr;
     json_t *o = json_loads(R, 0, &jerr);
     if (!o) {
-        msgf(ctx, "remove_job: ERROR: failed to parse R as JSON: %s\n", jerr.text);
-        msgf(ctx, "cancel: ERROR: error encountered while removing job %llu\n",
-             (unsigned long long)jobid);
+        reapi_cli__msgf(ctx, "remove_job: ERROR: failed to parse R as JSON: %s\n",
+                        jerr.text);
+        reapi_cli__msgf(ctx, "cancel: ERROR: error encountered while removing job %llu\n",
+                        (unsigned long long)jobid);
         errno = EINVAL;
         return -1;
     }
@@ -264,8 +257,8 @@ int reapi_cli_partial_cancel(reapi_cli_ctx_t *ctx, const uint64_t jobid, const c
                                 &err);
     if (rc < 0) {
         reapi_cli__errmsg_add(ctx, emsg(ctx));
-        msgf(ctx, "cancel: ERROR: error encountered while removing job %llu\n",
-             (unsigned long long)jobid);
+        reapi_cli__msgf(ctx, "cancel: ERROR: error encountered while removing job %llu\n",
+                        (unsigned long long)jobid);
         errno = reapi_cli__errno(rc);
         return -1;
     }
@@ -284,7 +277,8 @@ int reapi_cli_info(reapi_cli_ctx_t *ctx, const uint64_t jobid, char **mode,
         return -1;
     const struct reapi_job *j = reapi_cli__job(ctx, jobid);
     if (!j) {
-        msgf(ctx, "info: ERROR: nonexistent job %llu\n", (unsigned long long)jobid);
+        reapi_cli__msgf(ctx, "info: ERROR: nonexistent job %llu\n",
+                        (unsigned long long)jobid);
         errno = ENOENT;
         return -1;
     }
@@ -308,7 +302,7 @@ int reapi_cli_find(reapi_cli_ctx_t *ctx, const char *criteria, const char *forma
     rwrite_t *own = NULL, *w = reapi_cli__writer(ctx);
     if (format) {
         if (rwrite_format_parse(format, &fmt) < 0) {
-            msgf(ctx, "find: ERROR: unknown match format '%s'\n", format);
+            reapi_cli__msgf(ctx, "find: ERROR: unknown match format '%s'\n", format);
             errno = EINVAL;
             return -1;
         }
@@ -322,10 +316,11 @@ int reapi_cli_find(reapi_cli_ctx_t *ctx, const char *criteria, const char *forma
     int rc = eng_find(reapi_cli__engine(ctx), criteria, w, &err);
     char *text = NULL;
     if (rc < 0) {
-        msgf(ctx, "find%s", emsg(ctx));
+        reapi_cli__msgf(ctx, "find%s", emsg(ctx));
         errno = reapi_cli__errno(rc);
     } else if ((rc = rwrite_emit(w, &text, &err)) < 0) {
-        msgf(ctx, "find: ERROR: find writer emit: %s\n", strerror(reapi_cli__errno(rc)));
+        reapi_cli__msgf(ctx, "find: ERROR: find writer emit: %s\n",
+                        strerror(reapi_cli__errno(rc)));
         errno = reapi_cli__errno(rc);
     }
     rwrite_destroy(own);
@@ -334,7 +329,7 @@ int reapi_cli_find(reapi_cli_ctx_t *ctx, const char *criteria, const char *forma
     json_t *o = *text ? json_loads(text, JSON_DECODE_ANY, NULL) : NULL;
     if (*text && (!o || !json_is_object(o) || !(*R = json_dumps(o, JSON_COMPACT)))) {
         /* the text formats are not JSON: Fluxion's json_dumps() fails there */
-        msgf(ctx, "reapi_cli_find: ERROR: can't serialize JSON\n");
+        reapi_cli__msgf(ctx, "reapi_cli_find: ERROR: can't serialize JSON\n");
         json_decref(o);
         free(text);
         errno = ENOMEM;
@@ -376,7 +371,7 @@ int reapi_cli_set_status(reapi_cli_ctx_t *ctx, const char *resource_path,
     if (eng_status_set(reapi_cli__engine(ctx), resource_path, status == RESOURCE_UP,
                        &err) < 0) {
         reapi_cli_clear_err_msg(ctx);
-        msgf(ctx, "set_status: %s", emsg(ctx));
+        reapi_cli__msgf(ctx, "set_status: %s", emsg(ctx));
         errno = EINVAL;
         return -1;
     }
@@ -394,7 +389,7 @@ int reapi_cli_get_status(reapi_cli_ctx_t *ctx, const char *resource_path,
     bool up;
     if (eng_status_get(reapi_cli__engine(ctx), resource_path, &up, NULL) < 0) {
         reapi_cli_clear_err_msg(ctx);
-        msgf(ctx, "get_status: resource path not found: %s", resource_path);
+        reapi_cli__msgf(ctx, "get_status: resource path not found: %s", resource_path);
         errno = EINVAL;
         return -1;
     }
@@ -408,10 +403,10 @@ static idset_t *parse_ranks(reapi_cli_ctx_t *ctx, const char *fn, const char *ra
     idset_t *s = NULL;
     if (!ranks || !*ranks) {
         reapi_cli_clear_err_msg(ctx);
-        msgf(ctx, "%s: empty idset string", fn);
+        reapi_cli__msgf(ctx, "%s: empty idset string", fn);
     } else if (!(s = idset_decode(ranks, -1, NULL, NULL))) {
         reapi_cli_clear_err_msg(ctx);
-        msgf(ctx, "%s: invalid idset string: %s", fn, ranks);
+        reapi_cli__msgf(ctx, "%s: invalid idset string: %s", fn, ranks);
     }
     if (!s)
         errno = EINVAL;
@@ -457,7 +452,7 @@ int reapi_cli_set_rank_status(reapi_cli_ctx_t *ctx, const char *ranks,
                    : 0;
     if (rc < 0) {
         reapi_cli_clear_err_msg(ctx);
-        msgf(ctx, "set_rank_status: failed to mark ranks %s", ranks);
+        reapi_cli__msgf(ctx, "set_rank_status: failed to mark ranks %s", ranks);
         free(text);
         errno = EINVAL;
         return -1;
@@ -496,7 +491,7 @@ int reapi_cli_get_rank_status(reapi_cli_ctx_t *ctx, const char *rank,
     }
     if (why) {
         reapi_cli_clear_err_msg(ctx);
-        msgf(ctx, "get_rank_status: %s%s", why, rank);
+        reapi_cli__msgf(ctx, "get_rank_status: %s%s", why, rank);
         errno = EINVAL;
         return -1;
     }

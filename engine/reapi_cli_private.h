@@ -38,6 +38,9 @@ const char *reapi_cli__errmsg(const reapi_cli_ctx_t *ctx);
 
 /* Append 'text' to the recorded messages. */
 void reapi_cli__errmsg_add(reapi_cli_ctx_t *ctx, const char *text);
+/* Append a formatted message of any length (Fluxion's are unbounded). */
+void reapi_cli__msgf(reapi_cli_ctx_t *ctx, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* A job as the context records it (Fluxion's jobs map). */
 struct reapi_job {

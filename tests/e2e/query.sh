@@ -390,5 +390,29 @@ EOF2
     fi
 fi
 
+# Long error messages are never cut (Fluxion's are std::strings): an exclusive
+# socket request on 4 nodes x 64 sockets reports every conflict (15,344 bytes
+# from Fluxion's resource-query too, past any fixed buffer).
+"$SCHEDSIM" graph gen --nodes 4 --sockets 64 --cores 1 -o big.json
+cat >shared.yaml <<'EOF2'
+version: 9999
+resources:
+  - type: slot
+    count: 1
+    label: d
+    with:
+      - type: socket
+        count: 1
+        exclusive: false
+attributes: {system: {duration: 10}}
+tasks: [{command: [a], slot: d, count: {per_slot: 1}}]
+EOF2
+printf 'match allocate shared.yaml\nquit\n' >long.in
+run_q long.out long.err -L big.json -f jgf -P low <long.in
+if [ "$(grep -o 'vertex=socket[0-9]*' long.err | sort -u | wc -l)" -eq 64 ] &&
+    [ "$(wc -c <long.err)" -eq 15344 ]; then ok; else
+    ko "long error message cut" "$(wc -c <long.err) bytes"
+fi
+
 echo "query.sh: $pass passed, $fail failed, $pending pending"
 [ $fail -eq 0 ]
