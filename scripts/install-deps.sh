@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libjansson-dev libyaml-dev libgsl-dev check
       libsubunit-dev libxml2-dev libhwloc-dev clang-format python3 python3-cffi
-      python3-pytest python3-venv)
+      python3-pytest python3-venv gnuplot-nox)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
