@@ -20,4 +20,3 @@ fi
 # With no --graph/--trace, 'schedsim run' replays its embedded default: a generated
 # cluster and a seeded Lublin-Feitelson workload.  Reports go to out/default/.
 "$bin" run --out out/default "$@"
-echo "reports written to $root/out/default/"
