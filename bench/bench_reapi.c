@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "bench_util.h"
 #include "fio.h"
 #include "reapi_cli.h"
 
@@ -105,13 +106,6 @@ static int api_load(struct api *a, const char *path)
         return -1;
     }
     return 0;
-}
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* Resident set size in bytes (0 when /proc is unavailable). */

@@ -18,6 +18,7 @@
 
 #include <gsl/gsl_errno.h>
 
+#include "bench_util.h"
 #include "eng.h"
 #include "ggen.h"
 #include "qpol.h"
@@ -32,21 +33,6 @@ struct bench_case {
     int64_t nodes, cores;
     enum wjob_unit unit;
 };
-
-static double now_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU time of the process: on a shared machine wall time overstates the cost. */
-static double cpu_s(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static wtrace_t *load(const struct bench_case *c, const char *shared, eng_error_t *err)
 {
