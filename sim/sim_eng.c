@@ -140,13 +140,26 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
         return err && err->code ? err->code : ENG_EPARSE;
     struct eng_match_result res;
     bool sat = op == SIM_MATCH_SATISFIABILITY;
-    int rc = eng_match(a->e, engine_op(op), js, jobid, sat ? NULL : a->w, &res, err);
+    int rc;
+    if (op == SIM_MATCH_ORELSE_RESERVE) {
+        /* The R of a reservation is not reported, and writing it costs as much
+         * as the reservation itself: try to allocate now with the writer, and
+         * only on EBUSY reserve without one.  A failed match leaves no trace,
+         * and allocate-or-else-reserve starts with that very allocation
+         * attempt, so the outcome is the single call's. */
+        rc = eng_match(a->e, ENG_MATCH_ALLOCATE, js, jobid, a->w, &res, err);
+        if (rc == ENG_EBUSY)
+            rc = eng_match(a->e, ENG_MATCH_ALLOCATE_ORELSE_RESERVE, js, jobid, NULL, &res,
+                           err);
+    } else {
+        rc = eng_match(a->e, engine_op(op), js, jobid, sat ? NULL : a->w, &res, err);
+    }
     if (rc < 0 || sat)
         return rc;
     out->at = res.at;
     out->reserved = res.reserved;
     if (res.reserved) {
-        rwrite_reset(a->w); /* the R of a reservation is not reported */
+        rwrite_reset(a->w);
         return 0;
     }
     char *rv1 = NULL;
