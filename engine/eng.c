@@ -550,8 +550,10 @@ void eng__x_remove(eng_t *e, rg_vid_t v, int64_t idx)
         return;
     x->iv[idx] = x->iv[--x->n];
     if (idx < x->n) {
+        /* re-point the owner only if it pointed at the moved entry: a reused
+         * job id can leave an older, unreferenced entry of the same id */
         struct vjob *r = eng__vj_get(e, v, x->iv[idx].jobid);
-        if (r)
+        if (r && (r->flags & VJ_X) && r->xspan == (int64_t)x->n)
             r->xspan = idx;
     }
 }
@@ -715,6 +717,23 @@ void eng__job_take_tagged(eng_t *e, uint64_t jobid)
     free(j->tv);
     j->tv = tv;
     j->ntv = (uint32_t)e->ncur_tv;
+}
+
+void eng__job_merge_tagged(eng_t *e, struct eng_job *j)
+{
+    if (!j->tv)
+        return; /* unknown already: cancel walks the tree */
+    rg_vid_t *tv =
+        e->cur_tv_oom ? NULL : realloc(j->tv, (j->ntv + e->ncur_tv + 1) * sizeof *tv);
+    if (!tv) {
+        free(j->tv);
+        j->tv = NULL;
+        j->ntv = 0;
+        return;
+    }
+    memcpy(tv + j->ntv, e->cur_tv, e->ncur_tv * sizeof *tv);
+    j->tv = tv;
+    j->ntv += (uint32_t)e->ncur_tv;
 }
 
 int eng_job_info(const eng_t *e, uint64_t jobid, struct eng_job_info *info,

@@ -137,9 +137,8 @@ struct eng_match_result {
  * '*res' is filled and, for the allocating operations, the job is recorded as
  * ALLOCATED (at == current time) or RESERVED.  Returns 0, ENG_EBUSY (not at
  * this time / not before the end of time), ENG_ENOMATCH (never; also for
- * ENG_MATCH_SATISFIABILITY when unsatisfiable), ENG_EEXIST (jobid already
- * allocated or reserved), ENG_EINVAL (bad op, empty request, bad duration, a
- * jobid above INT64_MAX for an operation that records the job (the others
+ * ENG_MATCH_SATISFIABILITY when unsatisfiable), ENG_EINVAL (bad op, empty request, bad
+ * duration, a jobid above INT64_MAX for an operation that records the job (the others
  * record nothing and take any id, e.g. UINT64_MAX), or
  * a resource type neither built in, nor in the graph, nor a pruning type:
  * err->text is then Fluxion's jobspec error "Value of "type" must be a
@@ -152,7 +151,11 @@ struct eng_match_result {
  * visit failed before, else ENG_ESTATE (Fluxion's errno is stale there, e.g. ENOTTY).
  * Except for ENG_EBUSY, resource-query does not advance its job counter then.  'res' is
  * filled on ENG_EBUSY/ENG_ENOMATCH too (visit counts, overhead, satisfiable).  'w'
- * receives nothing on failure. */
+ * receives nothing on failure.  Ids are not checked, as in Fluxion's traverser: a match
+ * under the id of a live job (e.g. one whose R a caller failed to write and so never
+ * recorded) is added to it: per vertex the newer spans become the job's, the older ones
+ * stay in the planners, and eng_cancel() then releases every vertex either match tagged.
+ * Callers that want unique ids check them (reapi_cli does, against its job table). */
 ENG_API int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobid,
                       rwrite_t *w, struct eng_match_result *res, eng_error_t *err);
 

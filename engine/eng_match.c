@@ -180,11 +180,8 @@ static int check_args(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint6
      * int64_t, so reapi_cli's automatic (uint64_t)-1 is job -1 there) */
     if (allocating && jobid > (uint64_t)INT64_MAX)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "jobid out of range");
-    const struct eng_job *j = allocating ? eng__job_find(e, jobid) : NULL;
-    if (allocating && j &&
-        (j->info.state == ENG_JOB_ALLOCATED || j->info.state == ENG_JOB_RESERVED))
-        return eng_errorf(err, ENG_EEXIST, NULL, 0, 0, "existing jobid %llu",
-                          (unsigned long long)jobid);
+    /* A live id is not refused: as Fluxion's traverser, the engine never
+     * checks ids (see eng_match() in eng.h); callers keep them unique. */
     return 0;
 }
 
@@ -336,6 +333,12 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
         e->mmin = res->overhead_s;
     if (res->overhead_s > e->mmax)
         e->mmax = res->overhead_s;
+    struct eng_job *j = eng__job_find(e, jobid);
+    if (j) { /* a reused id: its older spans stay, cancel removes both */
+        j->info = info;
+        eng__job_merge_tagged(e, j);
+        return 0;
+    }
     if (eng__job_put(e, &info) < 0)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     eng__job_take_tagged(e, jobid);

@@ -300,6 +300,9 @@ int eng__job_put(eng_t *e, const struct eng_job_info *info);
 void eng__job_drop(eng_t *e, struct eng_job *j);
 /* Give job 'jobid' the list of vertices the last update tagged. */
 void eng__job_take_tagged(eng_t *e, uint64_t jobid);
+/* Add the vertices the last update newly tagged to those of job 'j' (a
+ * reused id); when that fails the list is dropped (cancel walks the tree). */
+void eng__job_merge_tagged(eng_t *e, struct eng_job *j);
 
 /* prune.c */
 int prune__spec_parse(eng_t *e, const char *spec, eng_error_t *err);

@@ -692,6 +692,15 @@ static int match_allocate(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobsp
         errno = EINVAL;
         return -1;
     }
+    if (counts_job(op) &&
+        (reapi_cli__is_allocated(ctx, jobid) || reapi_cli__is_reserved(ctx, jobid))) {
+        /* the engine would add to the live job (as Fluxion's traverser
+         * does); a recorded live id is refused here instead */
+        jobspec_destroy(js);
+        reapi_cli__msgf(ctx, "match_allocate: ERROR: traverser: %s\n", strerror(EEXIST));
+        errno = EEXIST;
+        return -1;
+    }
     eng_error_t err = {0};
     memset(&ctx->last, 0, sizeof ctx->last);
     int rc =

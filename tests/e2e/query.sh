@@ -414,5 +414,16 @@ if [ "$(grep -o 'vertex=socket[0-9]*' long.err | sort -u | wc -l)" -eq 64 ] &&
     ko "long error message cut" "$(wc -c <long.err) bytes"
 fi
 
+# Difftest F1: a match whose writer fails (rlite cannot write a memory-only
+# selection) leaves its spans in place and records no job, so the next match
+# reuses id 1; Fluxion's traverser adds to it, and "cancel 1" then frees both
+# (the core is ALLOCATED as job 2 afterwards).  Expected texts from Fluxion's
+# resource-query.
+F1="$QD/f1"
+(cd "$F1" && "${Q[@]}" -L graph.json -f jgf -F rlite <cmds) >f1.out 2>f1.err
+if diff "$F1/want.out" f1.out >d && diff "$F1/want.err" f1.err >>d; then ok; else
+    ko "F1: match after a writer failure reuses the id" "$(cat d)"
+fi
+
 echo "query.sh: $pass passed, $fail failed, $pending pending"
 [ $fail -eq 0 ]
