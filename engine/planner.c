@@ -331,6 +331,10 @@ static ptrdiff_t span_find(const planner_t *p, int64_t id)
     size_t lo = 0, hi = p->nspans;
     if (id < 1)
         return -1;
+    /* The span asked for is most often the newest (a reservation dropped at
+     * the next pass, a job cancelled on a vertex that saw no later span). */
+    if (hi && p->spans[hi - 1].id == id)
+        return (ptrdiff_t)(hi - 1);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int64_t mid_id = p->spans[mid].id < 0 ? -p->spans[mid].id : p->spans[mid].id;
