@@ -346,6 +346,10 @@ void trav__tick(eng_t *e);
 int trav__select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root,
                  struct jobmeta *meta, bool excl);
 bool trav__exclusivity(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t u);
+/* Add 'c' units of pruning-filter type 't' into 'acc' (the first addition for
+ * a type sets it; '*mask' records which types were set); a type the filters do
+ * not track is ignored.  Shared by the simple and flexible request priming. */
+void trav__accum_if(const eng_t *e, rg_sym_t t, int64_t c, int64_t *acc, uint32_t *mask);
 void trav__prime_jobspec(eng_t *e, const jobspec_resource_t *rs, size_t n,
                          int64_t *to_parent);
 bool trav__in_dom(const eng_t *e, rg_eid_t ed);

@@ -754,7 +754,7 @@ int trav__select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root
 
 /* ---- request priming (prime_jobspec) -------------------------------------------- */
 
-static void accum_if(const eng_t *e, rg_sym_t t, int64_t c, int64_t *acc, uint32_t *mask)
+void trav__accum_if(const eng_t *e, rg_sym_t t, int64_t c, int64_t *acc, uint32_t *mask)
 {
     int i = t == RG_SYM_NONE ? -1 : prune__index(e, t);
     if (i < 0)
@@ -775,15 +775,15 @@ static void prime_rec(eng_t *e, const jobspec_resource_t *rs, size_t n,
         j->type = r->is_slot ? e->sym_slot : rg_sym_find(e->g, r->type);
         if (r->exclusive == JOBSPEC_EXCL_TRUE && j->type != RG_SYM_NONE)
             eng__xtype_add(e, j->type);
-        accum_if(e, j->type, r->count.min, to_parent, mask);
+        trav__accum_if(e, j->type, r->count.min, to_parent, mask);
         uint32_t umask = 0;
         memset(j->ud, 0, sizeof j->ud);
         prime_rec(e, r->with, r->nwith, j->ud, &umask);
         j->has_ud = umask != 0;
         for (unsigned k = 0; k < e->prune.ntotal; k++)
             if (umask & (1u << k))
-                accum_if(e, e->prune.total[k], (int64_t)r->count.min * j->ud[k],
-                         to_parent, mask);
+                trav__accum_if(e, e->prune.total[k], (int64_t)r->count.min * j->ud[k],
+                               to_parent, mask);
     }
 }
 

@@ -110,15 +110,6 @@ int trav__flex_prune_resources(eng_t *e, const struct jobmeta *m, bool x, rg_vid
 
 /* ---- priming ------------------------------------------------------------------ */
 
-static void accum_if(const eng_t *e, rg_sym_t t, int64_t c, int64_t *acc, uint32_t *mask)
-{
-    int i = t == RG_SYM_NONE ? -1 : prune__index(e, t);
-    if (i < 0)
-        return;
-    acc[i] = (*mask & (1u << i)) ? acc[i] + (unsigned)c : (unsigned)c;
-    *mask |= 1u << i;
-}
-
 static void min_at(int k, int64_t c, int64_t *acc, uint32_t *mask)
 {
     if (!(*mask & (1u << k)) || acc[k] > (int64_t)(unsigned)c)
@@ -135,7 +126,7 @@ static void flex_prime_rec(eng_t *e, const jobspec_resource_t *rs, size_t n,
         j->type = r->is_slot ? e->sym_slot : rg_sym_find(e->g, r->type);
         if (r->exclusive == JOBSPEC_EXCL_TRUE && j->type != RG_SYM_NONE)
             eng__xtype_add(e, j->type);
-        accum_if(e, j->type, r->count.min, to_parent, mask);
+        trav__accum_if(e, j->type, r->count.min, to_parent, mask);
         uint32_t umask = 0;
         memset(j->ud, 0, sizeof j->ud);
         flex_prime_rec(e, r->with, r->nwith, j->ud, &umask);
@@ -148,7 +139,7 @@ static void flex_prime_rec(eng_t *e, const jobspec_resource_t *rs, size_t n,
             if (slotlike)
                 min_at((int)k, c, to_parent, mask);
             else
-                accum_if(e, e->prune.total[k], c, to_parent, mask);
+                trav__accum_if(e, e->prune.total[k], c, to_parent, mask);
         }
         if (slotlike)
             for (unsigned k = 0; k < e->prune.ntotal; k++)
