@@ -8,6 +8,7 @@
 
 #include "fio.h"
 #include "metrics.h"
+#include "metrics_private.h"
 
 enum { COMPARE_MAX_FILE = 1 << 24 };
 
@@ -129,21 +130,6 @@ static int read_run(struct table *t, size_t run, const char *dir, eng_error_t *e
     return rc;
 }
 
-static void put_csv(FILE *fp, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
-
 static void print_table(const struct table *t, const char *const *dirs, FILE *fp)
 {
     size_t *w = calloc(t->nruns + 1, sizeof *w);
@@ -182,14 +168,14 @@ static int write_csv(const struct table *t, const char *const *dirs, const char 
     fputs("metric", fp);
     for (size_t r = 0; r < t->nruns; r++) {
         fputc(',', fp);
-        put_csv(fp, dirs[r]);
+        metrics__csv_field(fp, dirs[r]);
     }
     fputc('\n', fp);
     for (size_t i = 0; i < t->nnames; i++) {
-        put_csv(fp, t->names[i]);
+        metrics__csv_field(fp, t->names[i]);
         for (size_t r = 0; r < t->nruns; r++) {
             fputc(',', fp);
-            put_csv(fp, t->cells[i][r] ? t->cells[i][r] : "");
+            metrics__csv_field(fp, t->cells[i][r] ? t->cells[i][r] : "");
         }
         fputc('\n', fp);
     }

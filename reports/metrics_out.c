@@ -11,6 +11,7 @@
 
 #include "fio.h"
 #include "metrics.h"
+#include "metrics_private.h"
 
 enum { FNV_MAX_FILE = 1 << 30 };
 
@@ -45,8 +46,7 @@ static void put_opt(FILE *fp, int64_t v)
     fputc(',', fp);
 }
 
-/* RFC 4180 quoting when the field holds a comma, quote or newline. */
-static void put_str(FILE *fp, const char *s)
+void metrics__csv_field(FILE *fp, const char *s)
 {
     if (!s)
         s = "";
@@ -76,9 +76,9 @@ static void job_row(FILE *fp, const struct metrics_job *j)
     put_opt(fp, j->nodes);
     put_opt(fp, j->cores);
     put_opt(fp, j->gpus);
-    put_str(fp, ran ? j->nodelist : NULL);
+    metrics__csv_field(fp, ran ? j->nodelist : NULL);
     fputc(',', fp);
-    put_str(fp, j->state);
+    metrics__csv_field(fp, j->state);
     fputc(',', fp);
     put_opt(fp, j->first_reserved_at);
     fprintf(fp, "%" PRIu64 ",%.3f\n", j->match_calls, (double)j->match_ns / 1e3);

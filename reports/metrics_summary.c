@@ -15,6 +15,7 @@
 
 #include "fio.h"
 #include "metrics.h"
+#include "metrics_private.h"
 
 enum { SUMMARY_MAX = 96, BSLD_THRESHOLD_S = 10 };
 
@@ -311,21 +312,6 @@ char *metrics_entry_format(const struct metrics_entry *e, char *buf, size_t size
 
 /* ---- writers ------------------------------------------------------------ */
 
-static void csv_field(FILE *fp, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) {
-        fputs(s, fp);
-        return;
-    }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
-
 int metrics_summary_write_csv(const metrics_summary_t *s, const char *path,
                               eng_error_t *err)
 {
@@ -337,7 +323,7 @@ int metrics_summary_write_csv(const metrics_summary_t *s, const char *path,
     char buf[1024];
     for (size_t i = 0; i < s->n; i++) {
         fprintf(fp, "%s,", s->e[i].name);
-        csv_field(fp, metrics_entry_format(&s->e[i], buf, sizeof buf));
+        metrics__csv_field(fp, metrics_entry_format(&s->e[i], buf, sizeof buf));
         fputc('\n', fp);
     }
     return fio_atomic_commit(a, err);
