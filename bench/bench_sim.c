@@ -2,6 +2,7 @@
  * graphs under each queue policy, through the real matching engine.
  *
  *   bench_sim [--max-jobs N] [--policies LIST] [--big] [--shared DIR]
+ *             [--replan on-change|always]
  *
  * Default: KTH-SP2 (28,476 jobs, cores anywhere on 100 one-core nodes) and
  * lublin_256 (10,000 jobs, whole nodes of a 256-node graph), each under fcfs,
@@ -74,7 +75,7 @@ static int add_jobs(sim_t *sim, const wtrace_t *t, size_t max, eng_error_t *err)
 }
 
 static int run_one(const struct bench_case *c, const wtrace_t *t, const char *policy,
-                   size_t max, eng_error_t *err)
+                   size_t max, enum qpol_replan replan, eng_error_t *err)
 {
     struct ggen_spec gs;
     ggen_spec_default(&gs);
@@ -87,7 +88,8 @@ static int run_one(const struct bench_case *c, const wtrace_t *t, const char *po
     sim_eng_t *ae = rc == 0 ? sim_eng_create(e, err) : NULL;
     sim_t *sim = ae ? sim_create(&sim_eng_ops, ae, NULL, err) : NULL;
     const struct qpol_ops *ops = qpol_find(policy);
-    void *q = sim ? ops->create(NULL, err) : NULL;
+    qpol_params_t qp = {.replan = replan};
+    void *q = sim ? ops->create(&qp, err) : NULL;
     rc = q ? add_jobs(sim, t, max, err) : ENG_EINVAL;
     double t0 = now_s(), c0 = cpu_s();
     if (rc == 0)
@@ -98,9 +100,12 @@ static int run_one(const struct bench_case *c, const wtrace_t *t, const char *po
         sim_stats_get(sim, &st);
         size_t n = sim_job_count(sim);
         printf("%-10s %-12s %6zu jobs %8.2f s wall %8.2f s cpu %9.1f jobs/s %9.2f "
-               "sim-days/s %8llu matches (rates per cpu second)\n",
+               "sim-days/s %8llu matches%s (rates per cpu second)\n",
                c->name, policy, n, dt, dc, (double)n / dc, (double)st.now / 86400.0 / dc,
-               (unsigned long long)st.match_calls);
+               (unsigned long long)st.match_calls,
+               replan == QPOL_REPLAN_ON_CHANGE && strcmp(policy, "fcfs") != 0
+                   ? ", replan on-change"
+                   : "");
         fflush(stdout);
     }
     if (q)
@@ -133,6 +138,7 @@ int main(int argc, char **argv)
     static const struct option opts[] = {{"max-jobs", required_argument, NULL, 'm'},
                                          {"policies", required_argument, NULL, 'p'},
                                          {"big", no_argument, NULL, 'b'},
+                                         {"replan", required_argument, NULL, 'r'},
                                          {"shared", required_argument, NULL, 's'},
                                          {NULL, 0, NULL, 0}};
     char sbuf[4096];
@@ -140,6 +146,7 @@ int main(int argc, char **argv)
     const char *policies = "fcfs,easy,hybrid,conservative";
     size_t max = 5000;
     bool big = false;
+    enum qpol_replan replan = QPOL_REPLAN_ALWAYS; /* as 'schedsim run' by default */
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
         if (c == 'm')
@@ -148,6 +155,10 @@ int main(int argc, char **argv)
             policies = optarg;
         else if (c == 'b')
             big = true;
+        else if (c == 'r' && strcmp(optarg, "always") == 0)
+            replan = QPOL_REPLAN_ALWAYS;
+        else if (c == 'r' && strcmp(optarg, "on-change") == 0)
+            replan = QPOL_REPLAN_ON_CHANGE;
         else if (c == 's')
             shared = optarg;
         else
@@ -175,7 +186,7 @@ int main(int argc, char **argv)
             p += len + (p[len] == ',');
             if (!qpol_find(name) || (i == 2 && strcmp(name, "easy") != 0))
                 continue;
-            if (run_one(&cases[i], t, name, i == 2 ? 0 : max, &err) != 0) {
+            if (run_one(&cases[i], t, name, i == 2 ? 0 : max, replan, &err) != 0) {
                 char buf[512];
                 fprintf(stderr, "bench_sim: %s\n",
                         eng_error_format(&err, buf, sizeof buf));

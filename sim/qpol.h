@@ -39,11 +39,37 @@ enum qpol_limits {
     QPOL_HYBRID_RESERVATION_DEPTH = 64,
 };
 
+/* When a pass plans again from scratch.
+ *
+ *   QPOL_REPLAN_ALWAYS     every pass drops every reservation and visits the
+ *                          queue from the head, as qmanager does (default).
+ *   QPOL_REPLAN_ON_CHANGE  only a pass that follows a completion or a
+ *                          resource event does; any other pass (arrivals, or
+ *                          the re-run after a pass that started jobs) keeps
+ *                          the reservations and the outcome of every job
+ *                          already visited since, and visits only the jobs it
+ *                          has not.  Nothing frees resources between two
+ *                          such passes (every span that ends is a
+ *                          completion), so a job that did not fit still does
+ *                          not and a kept reservation is still valid: the
+ *                          result is a correct schedule of the same policy
+ *                          with fewer match calls.  It is not always
+ *                          qmanager's schedule: Fluxion's choice among
+ *                          equally good resources depends on the order of
+ *                          its past updates (e.g. 'first' re-sorts out-edges
+ *                          by what was free at each update), and re-planning
+ *                          a reservation is such an update. */
+enum qpol_replan {
+    QPOL_REPLAN_ALWAYS = 0,
+    QPOL_REPLAN_ON_CHANGE = 1,
+};
+
 /* Policy parameters; 0 means "the policy's default". */
 typedef struct qpol_params {
     int64_t queue_depth;       /* 1..QPOL_MAX_QUEUE_DEPTH */
     int64_t reservation_depth; /* hybrid: 1..; conservative: a cap (Fluxion's
                                   max-reservation-depth); fcfs/easy: must be 0 */
+    enum qpol_replan replan;
 } qpol_params_t;
 
 struct qpol_ops {

@@ -10,9 +10,12 @@
  * neither started nor reserved is moved to the blocked list without counting
  * toward the queue depth, and rejoins the queue when a job finishes or a
  * resource changes.  Re-planning from scratch costs one match per visited job
- * per pass; keeping reservations across passes would be cheaper but would
- * not be what qmanager does. */
+ * per pass.  With QPOL_REPLAN_ON_CHANGE (qpol.h), a pass that follows no
+ * completion or resource event keeps the previous reservations and skips the
+ * jobs visited since the last full pass: the 'seen' stamp of a job is the
+ * number of the full pass ('epoch') after which it was last visited. */
 #include <stdlib.h>
+#include <string.h>
 
 #include "qpol_private.h"
 
@@ -23,10 +26,15 @@ struct bf {
     struct qpol__list pending, blocked;
     size_t *reserved; /* jobs reserved by the last pass, in pass order */
     size_t nreserved, reserved_cap;
+    bool on_change; /* QPOL_REPLAN_ON_CHANGE */
+    bool dirty;     /* a completion or resource event since the last pass */
+    uint64_t epoch; /* full passes so far */
+    uint64_t *seen; /* per job index: epoch of its last visit (0 never) */
+    size_t seen_cap;
 };
 
 void *qpol__bf_create(const char *name, int64_t queue_depth, int64_t reservation_depth,
-                      eng_error_t *err)
+                      enum qpol_replan replan, eng_error_t *err)
 {
     struct bf *b = calloc(1, sizeof *b);
     if (!b) {
@@ -36,6 +44,8 @@ void *qpol__bf_create(const char *name, int64_t queue_depth, int64_t reservation
     b->name = name;
     b->queue_depth = queue_depth;
     b->reservation_depth = reservation_depth;
+    b->on_change = replan == QPOL_REPLAN_ON_CHANGE;
+    b->dirty = true;
     qpol__list_init(&b->pending);
     qpol__list_init(&b->blocked);
     return b;
@@ -48,6 +58,7 @@ void qpol__bf_destroy(void *state)
         return;
     qpol__arena_free(&b->arena);
     free(b->reserved);
+    free(b->seen);
     free(b);
 }
 
@@ -55,8 +66,22 @@ int qpol__bf_on_submit(void *state, sim_t *sim, const sim_job_t *job)
 {
     struct bf *b = state;
     int rc = qpol__list_insert(&b->arena, &b->pending, job->index, job->arrival_seq);
+    if (rc == 0 && job->index >= b->seen_cap) {
+        size_t cap = b->seen_cap ? b->seen_cap : 1024;
+        while (cap <= job->index)
+            cap *= 2;
+        uint64_t *a = realloc(b->seen, cap * sizeof *a);
+        if (a) {
+            memset(a + b->seen_cap, 0, (cap - b->seen_cap) * sizeof *a);
+            b->seen = a;
+            b->seen_cap = cap;
+        } else {
+            rc = ENG_ENOMEM;
+        }
+    }
     if (rc < 0)
         return eng_errorf(sim_error(sim), rc, NULL, 0, 0, "%s: out of memory", b->name);
+    b->seen[job->index] = 0;
     return 0;
 }
 
@@ -67,6 +92,7 @@ int qpol__bf_on_finish(void *state, sim_t *sim, const sim_job_t *job)
     (void)job;
     struct bf *b = state;
     qpol__list_merge(&b->arena, &b->pending, &b->blocked);
+    b->dirty = true;
     return 0;
 }
 
@@ -142,19 +168,46 @@ static int visit(struct bf *b, sim_t *sim, size_t it, struct pass *ps, eng_error
     return 0;
 }
 
+/* Whether this pass must plan from scratch: always without on_change; else
+ * after a completion or resource event, or (defensively) once a kept
+ * reservation is due. */
+static bool full_pass(const struct bf *b, sim_t *sim)
+{
+    if (!b->on_change || b->dirty)
+        return true;
+    for (size_t i = 0; i < b->nreserved; i++) {
+        const sim_job_t *job = sim_job(sim, b->reserved[i]);
+        if (job->state == SIM_JOB_QUEUED && job->reserved_at <= sim_now(sim))
+            return true;
+    }
+    return false;
+}
+
 int qpol__bf_schedule(void *state, sim_t *sim)
 {
     struct bf *b = state;
     eng_error_t *err = sim_error(sim);
-    int rc = drop_reservations(b, sim, err);
-    if (rc < 0)
-        return rc;
+    bool full = full_pass(b, sim);
+    int rc = 0;
+    if (full) {
+        if ((rc = drop_reservations(b, sim, err)) < 0)
+            return rc;
+        b->epoch++;
+        b->dirty = false;
+    }
     struct pass ps = {0, 0, false};
     size_t it = b->pending.head;
     while (it != QPOL_NIL && ps.scheduled < b->queue_depth) {
         size_t next = b->arena.next[it];
-        if ((rc = visit(b, sim, it, &ps, err)) < 0)
-            return rc;
+        if (!full && b->seen[it] == b->epoch) {
+            /* visited since the last full pass: same outcome as then */
+            ps.reservations += sim_job(sim, it)->reserved_at >= 0;
+            ps.scheduled++;
+        } else {
+            b->seen[it] = b->epoch;
+            if ((rc = visit(b, sim, it, &ps, err)) < 0)
+                return rc;
+        }
         it = next;
     }
     if (it != QPOL_NIL && ps.started)

@@ -24,7 +24,8 @@ static void *conservative_create(const qpol_params_t *p, eng_error_t *err)
     }
     if (rd > qd)
         rd = qd;
-    return qpol__bf_create("conservative", qd, rd, err);
+    return qpol__bf_create("conservative", qd, rd, p ? p->replan : QPOL_REPLAN_ALWAYS,
+                           err);
 }
 
 const struct qpol_ops qpol_conservative = {

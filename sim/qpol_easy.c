@@ -13,7 +13,7 @@ static void *easy_create(const qpol_params_t *p, eng_error_t *err)
                    "easy: reservation-depth is always 1 (use hybrid for more)");
         return NULL;
     }
-    return qpol__bf_create("easy", qd, 1, err);
+    return qpol__bf_create("easy", qd, 1, p ? p->replan : QPOL_REPLAN_ALWAYS, err);
 }
 
 const struct qpol_ops qpol_easy = {

@@ -17,7 +17,7 @@ static void *hybrid_create(const qpol_params_t *p, eng_error_t *err)
                    QPOL_MAX_RESERVATION_DEPTH - 1, (long long)rd);
         return NULL;
     }
-    return qpol__bf_create("hybrid", qd, rd, err);
+    return qpol__bf_create("hybrid", qd, rd, p ? p->replan : QPOL_REPLAN_ALWAYS, err);
 }
 
 const struct qpol_ops qpol_hybrid = {

@@ -47,7 +47,7 @@ int qpol__queue_depth(const qpol_params_t *p, const char *name, int64_t *qdepth,
  * reservation depth, so they share one implementation (qpol_bf.c), as
  * qmanager's queue_policy_bf_base_t. */
 void *qpol__bf_create(const char *name, int64_t queue_depth, int64_t reservation_depth,
-                      eng_error_t *err);
+                      enum qpol_replan replan, eng_error_t *err);
 void qpol__bf_destroy(void *state);
 int qpol__bf_on_submit(void *state, sim_t *sim, const sim_job_t *job);
 int qpol__bf_on_finish(void *state, sim_t *sim, const sim_job_t *job);

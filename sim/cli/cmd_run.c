@@ -30,8 +30,8 @@ static const char usage_text[] =
     "                    [--match-policy NAME] [--queue-depth N] [--reservation-depth "
     "N]\n"
     "                    [--swf-unit core|node] [--cores-per-node N] [--seed N]\n"
-    "                    [--resource-events FILE] [--prune-filters SPEC] [--out DIR]\n"
-    "                    [--quiet]\n\n"
+    "                    [--resource-events FILE] [--prune-filters SPEC]\n"
+    "                    [--replan always|on-change] [--out DIR] [--quiet]\n\n"
     "Replay a workload trace against a resource graph and write jobs.csv,\n"
     "allocations.jsonl, utilisation.csv and summary.{csv,json,txt} to DIR.\n\n"
     "  --graph FILE           resource graph: JGF, GRUG, hwloc XML or rv1exec R (told\n"
@@ -51,6 +51,11 @@ static const char usage_text[] =
     "  --seed N               seed of the generated workload (default 1)\n"
     "  --resource-events FILE lines 'TIME down|up NODE'\n"
     "  --prune-filters SPEC   the engine's pruning filters (default ALL:core,ALL:node)\n"
+    "  --replan WHEN          backfilling policies: 'always' (default) re-plans every\n"
+    "                         pass from scratch as qmanager does; 'on-change' only\n"
+    "                         after a completion or resource event: fewer match\n"
+    "                         calls, a valid schedule of the same policy, but not\n"
+    "                         always the placement qmanager would choose\n"
     "  --out DIR              output directory, created if needed (default ./out)\n"
     "  --quiet                print no summary\n";
 
@@ -66,6 +71,7 @@ enum {
     OPT_SEED,
     OPT_RESEV,
     OPT_PRUNE,
+    OPT_REPLAN,
     OPT_OUT,
     OPT_QUIET,
 };
@@ -83,6 +89,7 @@ static const struct option long_opts[] = {
     {"seed", required_argument, NULL, OPT_SEED},
     {"resource-events", required_argument, NULL, OPT_RESEV},
     {"prune-filters", required_argument, NULL, OPT_PRUNE},
+    {"replan", required_argument, NULL, OPT_REPLAN},
     {"out", required_argument, NULL, OPT_OUT},
     {"quiet", no_argument, NULL, OPT_QUIET},
     {NULL, 0, NULL, 0},
@@ -99,7 +106,7 @@ enum {
 #define DEFAULT_LOAD 0.8
 
 struct run_opts {
-    const char *graph, *trace, *qpol, *mpol, *resev, *prune, *out;
+    const char *graph, *trace, *qpol, *mpol, *resev, *prune, *replan, *out;
     long long qdepth, rdepth, cpn, seed;
     enum wjob_unit unit;
     bool quiet, help;
@@ -107,8 +114,11 @@ struct run_opts {
 
 static int parse_opts(int argc, char **argv, struct run_opts *o)
 {
-    *o = (struct run_opts){
-        .qpol = "easy", .out = "out", .seed = 1, .unit = WJOB_UNIT_CORE};
+    *o = (struct run_opts){.qpol = "easy",
+                           .replan = "always",
+                           .out = "out",
+                           .seed = 1,
+                           .unit = WJOB_UNIT_CORE};
     int c, rc = 0;
     while (rc == 0 && (c = getopt_long(argc, argv, "h", long_opts, NULL)) != -1) {
         switch (c) {
@@ -157,6 +167,12 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
             break;
         case OPT_PRUNE:
             o->prune = optarg;
+            break;
+        case OPT_REPLAN:
+            o->replan = optarg;
+            if (strcmp(optarg, "always") != 0 && strcmp(optarg, "on-change") != 0)
+                rc = cli_usage_error(
+                    "run", "--replan: expected always or on-change, got '%s'", optarg);
             break;
         case OPT_OUT:
             o->out = optarg;
@@ -353,10 +369,11 @@ static void describe_run(const struct run_ctx *rc, const sim_t *sim,
                          struct metrics_input *inputs, struct metrics_run *run,
                          char *params, size_t psize)
 {
-    snprintf(params, psize, "swf_unit=%s cores_per_node=%lld prune_filters=%s",
+    snprintf(params, psize, "swf_unit=%s cores_per_node=%lld prune_filters=%s replan=%s",
              rc->o->unit == WJOB_UNIT_NODE ? "node" : "core",
              (long long)rc->in->cores_per_node,
-             rc->o->prune ? rc->o->prune : "ALL:core,ALL:node");
+             rc->o->prune ? rc->o->prune : "ALL:core,ALL:node",
+             rc->qp->replan == QPOL_REPLAN_ON_CHANGE ? "on-change" : "always");
     struct sim_stats st;
     sim_stats_get(sim, &st);
     int64_t totals[SIM_UNIT_COUNT];
@@ -492,7 +509,11 @@ int cmd_run(int argc, char **argv)
         return CLI_EXIT_OK;
     }
     const struct qpol_ops *ops = qpol_find(o.qpol);
-    qpol_params_t qp = {.queue_depth = o.qdepth, .reservation_depth = o.rdepth};
+    qpol_params_t qp = {.queue_depth = o.qdepth,
+                        .reservation_depth = o.rdepth,
+                        .replan = strcmp(o.replan, "on-change") == 0
+                                      ? QPOL_REPLAN_ON_CHANGE
+                                      : QPOL_REPLAN_ALWAYS};
     eng_error_t err;
     eng_error_clear(&err);
     struct run_state s = {0};

@@ -130,6 +130,21 @@ done
 check_run "$TMP/kth-fcfs" fcfs 100
 grep -q '^wait_mean_s,3539' "$TMP/kth-fcfs/summary.csv" || fail "kth fcfs mean wait"
 
+# 3b. --replan on-change keeps reservations between passes that follow no
+# completion: still a valid easy schedule (same checks), with fewer match calls
+# than the default, which re-plans every pass as qmanager does.
+head -n $((EASY_JOBS + 40)) "$SHARED/traces/KTH-SP2-1996-2.1-cln.swf" > "$TMP/kth-part.swf"
+for m in always on-change; do
+    "$SCHEDSIM" run --quiet --graph "$TMP/g100.json" --trace "$TMP/kth-part.swf" \
+        --queue-policy easy --replan $m --out "$TMP/kth-$m" || fail "kth easy $m"
+    check_run "$TMP/kth-$m" easy 100
+done
+calls() { python3 -c "import csv,sys; print(sum(int(r['match_calls']) for r in csv.DictReader(open(sys.argv[1]))))" "$1"; }
+[ "$(calls "$TMP/kth-on-change/jobs.csv")" -lt "$(calls "$TMP/kth-always/jobs.csv")" ] ||
+    fail "--replan on-change made no fewer match calls"
+grep -q 'replan=on-change' "$TMP/kth-on-change/summary.csv" || fail "replan not reported"
+"$SCHEDSIM" run --replan sometimes 2> /dev/null && fail "bad --replan accepted"
+
 # 4. compare
 "$SCHEDSIM" compare --out "$TMP/cmp.csv" "$TMP/l256-fcfs" "$TMP/lpart-easy-1" \
     > "$TMP/cmp.txt" || fail "compare"
