@@ -102,6 +102,19 @@ static int sat_check(eng_t *e, const jobspec_t *js, rg_vid_t root, struct jobmet
     return rc;
 }
 
+/* The satisfiability check after a failed allocate: Fluxion sets errno to
+ * EBUSY and selects at the end of time.  A select that matches does not
+ * clear errno, so the call fails with what the traversal last left there,
+ * e.g. ENODEV from an xor_slot variant that failed before the one that
+ * matched, and resource-query then calls the request unsatisfiable. */
+static int sat_fallback(eng_t *e, const jobspec_t *js, rg_vid_t root, struct jobmeta *m,
+                        bool x)
+{
+    e->stale = ENG_EBUSY;
+    int rc = sat_check(e, js, root, m, x);
+    return rc == 0 ? e->stale : rc;
+}
+
 static int reserve_loop(eng_t *e, const jobspec_t *js, rg_vid_t root, struct jobmeta *m,
                         bool x, const int64_t *dfv)
 {
@@ -126,10 +139,8 @@ static int reserve_loop(eng_t *e, const jobspec_t *js, rg_vid_t root, struct job
         e->after_next = t < 0 ? (t == ENG_ENOMATCH ? ENG_ENOENT : (int)t) : 0;
         return 0;
     }
-    if (t == ENG_ENOMATCH || t == ENG_ELIMIT) {
-        int src = sat_check(e, js, root, m, x);
-        return src == 0 ? ENG_EBUSY : src;
-    }
+    if (t == ENG_ENOMATCH || t == ENG_ELIMIT)
+        return sat_fallback(e, js, root, m, x);
     return (int)t;
 }
 
@@ -150,9 +161,9 @@ static int schedule(eng_t *e, const jobspec_t *js, struct jobmeta *m, bool x,
     }
     switch (op) {
     case ENG_MATCH_ALLOCATE_W_SATISFIABILITY: {
-        int src = sat_check(e, js, root, m, x);
+        int src = sat_fallback(e, js, root, m, x);
         add_visits(e);
-        return src == 0 ? ENG_EBUSY : src;
+        return src;
     }
     case ENG_MATCH_ALLOCATE_ORELSE_RESERVE:
         m->alloc_type = AT_ALLOC_ORELSE_RESERVE;

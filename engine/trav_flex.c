@@ -288,6 +288,12 @@ static int or_groups(struct orctx *c, struct scoring *ds, long cur, struct scori
     eng_t *e = c->e;
     struct eval_edge edges[1024];
     int qual = c->memo[cur].score;
+    if (qual < 0) {
+        /* An open slot count made Fluxion's slot bound (unsigned)-1: its
+         * loop takes groups until they run out and fails. */
+        eng__msg_add(e, "dom_slot: not enough slots.\n");
+        return ENG_EBUSY;
+    }
     for (int i = 0; i < qual; i++) {
         int idx = c->memo[cur].index;
         if (idx < 0)
