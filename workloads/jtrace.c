@@ -27,8 +27,8 @@ struct jreader {
 };
 
 static const char *const job_keys[] = {
-    "id",         "submit", "runtime", "walltime", "jobspec", "jobspec_path",
-    "unmappable", "user",   "group",   "queue",    "status",  NULL,
+    "id",         "submit", "runtime", "walltime", "procs",  "jobspec", "jobspec_path",
+    "unmappable", "user",   "group",   "queue",    "status", NULL,
 };
 
 /* Skip the JSON string starting at text[i] == '"'; index after its close. */
@@ -147,6 +147,7 @@ static int check_keys(const struct jreader *r, json_t *obj, eng_error_t *err)
 
 struct counts {
     int64_t nodes, cores, gpus;
+    bool whole; /* an exclusive node with nothing named below it */
 };
 
 /* Count of a resource: an integer or a range's "min" (RFC 14); 0 = bad. */
@@ -178,6 +179,9 @@ static bool count_tree(json_t *list, int64_t mult, struct counts *c, int depth)
         c->cores += strcmp(type, "core") == 0 ? n : 0;
         c->gpus += strcmp(type, "gpu") == 0 ? n : 0;
         json_t *with = json_object_get(res, "with");
+        if (strcmp(type, "node") == 0 &&
+            json_is_true(json_object_get(res, "exclusive")) && json_array_size(with) == 0)
+            c->whole = true;
         if (with && !count_tree(with, n, c, depth + 1))
             return false;
     }
@@ -243,10 +247,10 @@ static char *raw_object(const struct jreader *r, const char *key)
 static int take_json(const struct jreader *r, const char *key, json_t *js, int64_t given,
                      wjob_t *job, eng_error_t *err)
 {
-    struct counts c = {0, 0, 0};
+    struct counts c = {0, 0, 0, false};
     if (count_tree(json_object_get(js, "resources"), 1, &c, 0)) {
         job->nodes = c.nodes;
-        job->cores = c.cores;
+        job->cores = c.whole && c.cores == 0 ? -1 : c.cores; /* the graph decides */
         job->gpus = c.gpus;
         job->procs = c.cores > 0 ? c.cores : -1;
     }
@@ -349,12 +353,13 @@ static void fill_swf(wjob_t *j)
 
 static int parse_job(struct jreader *r, json_t *obj, wjob_t *job, eng_error_t *err)
 {
-    int64_t given = -1;
+    int64_t given = -1, procs = -1;
     int rc = check_keys(r, obj, err);
     rc = rc ? rc : get_int(r, obj, "id", true, 0, &job->id, err);
     rc = rc ? rc : get_int(r, obj, "submit", true, 0, &job->submit_s, err);
     rc = rc ? rc : get_int(r, obj, "runtime", true, -max_value, &job->runtime_s, err);
     rc = rc ? rc : get_int(r, obj, "walltime", false, 1, &given, err);
+    rc = rc ? rc : get_int(r, obj, "procs", false, 1, &procs, err);
     rc = rc ? rc : get_int(r, obj, "user", false, -1, &job->user, err);
     rc = rc ? rc : get_int(r, obj, "group", false, -1, &job->group, err);
     rc = rc ? rc : get_int(r, obj, "queue", false, -1, &job->queue, err);
@@ -362,6 +367,8 @@ static int parse_job(struct jreader *r, json_t *obj, wjob_t *job, eng_error_t *e
     rc = rc ? rc : take_spec(r, obj, given, job, err);
     if (rc)
         return rc;
+    if (procs >= 1)
+        job->procs = procs;
     if (job->reason == WJOB_MAPPABLE && job->runtime_s < 0) {
         job->reason = job->runtime_s == -1 ? WJOB_NO_RUNTIME : WJOB_NEGATIVE_RUNTIME;
         free(job->jobspec);
@@ -540,12 +547,28 @@ static int write_meta(const wtrace_t *t, FILE *fp)
     return 0;
 }
 
+/* The processor count a reader infers from the jobspec of 'j' alone: its
+ * cores, or -1 (YAML text, whole nodes, no jobspec). */
+static int64_t inferred_procs(const wjob_t *j)
+{
+    if (!wjob_is_mappable(j) || j->jobspec[0] != '{')
+        return -1;
+    json_t *js = json_loads(j->jobspec, 0, NULL);
+    struct counts c = {0, 0, 0, false};
+    bool ok =
+        json_is_object(js) && count_tree(json_object_get(js, "resources"), 1, &c, 0);
+    json_decref(js);
+    return ok && c.cores > 0 ? c.cores : -1;
+}
+
 static int write_job(const wjob_t *j, FILE *fp)
 {
     fprintf(fp, "{\"id\":%" PRId64 ",\"submit\":%" PRId64 ",\"runtime\":%" PRId64, j->id,
             j->submit_s, j->runtime_s);
     if (j->walltime_s >= 1)
         fprintf(fp, ",\"walltime\":%" PRId64, j->walltime_s);
+    if (j->procs >= 1 && inferred_procs(j) != j->procs)
+        fprintf(fp, ",\"procs\":%" PRId64, j->procs);
     const char *names[] = {"user", "group", "queue", "status"};
     const int64_t values[] = {j->user, j->group, j->queue, j->status};
     for (int i = 0; i < 4; i++)

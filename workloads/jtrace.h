@@ -18,6 +18,11 @@
  *   jobspec's duration is then set to the walltime (added, or replaced
  *   when "walltime" says otherwise), so the two always agree; YAML text is
  *   passed on unchanged.
+ * - "procs" (integer >= 1) is optional: the processors the job asked for
+ *   (SWF field 8).  By default the jobspec's core count; needed when the
+ *   jobspec names none, e.g. whole nodes (wjob.h's WJOB_UNIT_NODE), which
+ *   the writer marks so (it writes "procs" whenever a reader could not infer
+ *   it from the jobspec).
  * - Optional "user", "group", "queue", "status" (integers >= -1).
  * - Any other key is an error, so a misspelt key never goes unnoticed.
  * The first line may instead be {"meta": [["Key", "value"], ...],
@@ -27,9 +32,10 @@
  * Jobs are sorted stably by (submit, line) and shifted to start at 0.  The
  * node, core and GPU counts of a JSON jobspec are derived from it (products
  * of counts down the resource tree, the minimum of a count range); for YAML
- * text they stay unknown (-1).  An inline JSON jobspec used as is keeps
- * the bytes of its line; one that needed a duration, or came from a file or
- * a string, is stored as compact JSON with sorted keys.
+ * text they stay unknown (-1), and so does the core count of a jobspec that
+ * asks for exclusive nodes with nothing named below them (the graph says).  An inline
+ * JSON jobspec used as is keeps the bytes of its line; one that needed a duration, or
+ * came from a file or a string, is stored as compact JSON with sorted keys.
  *
  * Errors name the line and the column of the offending value:
  * "t.jsonl:4:31: runtime: expected integer, got string".

@@ -62,9 +62,8 @@ static const char core_fmt[] =
     "\"count\":1,\"type\":\"core\"}]}],%s";
 static const char node_fmt[] =
     "{\"attributes\":{\"system\":{\"duration\":%" PRId64 "}},\"resources\":[{"
-    "\"count\":%" PRId64 ",\"exclusive\":true,\"type\":\"node\",\"with\":[{"
-    "\"count\":1,\"label\":\"task\",\"type\":\"slot\",\"with\":[{\"count\":%" PRId64
-    ",\"type\":\"core\"}]}]}],%s";
+    "\"count\":%" PRId64 ",\"label\":\"task\",\"type\":\"slot\",\"with\":[{"
+    "\"count\":1,\"exclusive\":true,\"type\":\"node\"}]}],%s";
 static const char tasks_tail[] = "\"tasks\":[{\"command\":[\"app\"],\"count\":{"
                                  "\"per_slot\":1},\"slot\":\"task\"}],\"version\":1}";
 
@@ -78,14 +77,14 @@ char *wjob_jobspec_format(int64_t procs, int64_t walltime_s, const wjob_map_t *m
         return (void)eng_errorf(err, ENG_EINVAL, NULL, 0, 0,
                                 "jobspec needs procs >= 1, walltime >= 1 and a mapping"),
                NULL;
-    char buf[512]; /* the longest text, with three 19-digit numbers, is ~330 */
+    char buf[512]; /* the longest text, with two 19-digit numbers, is ~300 */
     int n;
     if (map->unit == WJOB_UNIT_CORE) {
         n = snprintf(buf, sizeof buf, core_fmt, walltime_s, procs, tasks_tail);
     } else {
         int64_t cpn = map->cores_per_node;
         int64_t nodes = procs / cpn + (procs % cpn != 0);
-        n = snprintf(buf, sizeof buf, node_fmt, walltime_s, nodes, cpn, tasks_tail);
+        n = snprintf(buf, sizeof buf, node_fmt, walltime_s, nodes, tasks_tail);
     }
     char *text = n > 0 && (size_t)n < sizeof buf ? strdup(buf) : NULL;
     if (!text)

@@ -8,11 +8,15 @@
  * - WJOB_UNIT_CORE ("cores anywhere"): 'procs' single-core slots
  *     resources: [{type: slot, count: procs, label: task,
  *                  with: [{type: core, count: 1}]}]
- * - WJOB_UNIT_NODE ("whole nodes"): ceil(procs / cores_per_node) exclusive
- *   nodes, each holding one slot with every core of the node
- *     resources: [{type: node, count: N, exclusive: true,
- *                  with: [{type: slot, count: 1, label: task,
- *                          with: [{type: core, count: cores_per_node}]}]}]
+ * - WJOB_UNIT_NODE ("whole nodes"): N = ceil(procs / cores_per_node) slots,
+ *   each one exclusive node with everything in it
+ *     resources: [{type: slot, count: N, label: task,
+ *                  with: [{type: node, count: 1, exclusive: true}]}]
+ *   Naming no cores is what makes this fit nodes of any shape: Fluxion (and
+ *   so the engine) cannot spread one slot's cores over several sockets, so
+ *   node[N] -> slot -> core[cores_per_node] never matches a multi-socket
+ *   node, while an exclusive node is given with all its cores, sockets, GPUs
+ *   and memory.  'cores_per_node' only sets N (and the record's 'cores').
  * Both carry tasks: [{command: ["app"], slot: task, count: {per_slot: 1}}]
  * and attributes.system.duration = the walltime in seconds.  The text is
  * jansson's compact output with sorted keys, so equal jobs give equal bytes.

@@ -57,9 +57,15 @@ has "$tmp/out" "submit_offset_s: 599850"
 run 0 $W convert "$KTH" -o "$tmp/kth2.swf"
 diff <(grep -v '^;' "$KTH" | tr -s ' \t' ' ' | sed 's/^ //; s/ $//') \
     <(grep -v '^;' "$tmp/kth2.swf") >/dev/null || fail "SWF -> SWF changed job lines"
-# by nodes: 25 processors on 4-core nodes are 7 exclusive nodes
+# by nodes: 25 processors on 4-core nodes are 7 slots of one exclusive node,
+# with "procs" kept beside the jobspec (it names no cores), and back to SWF
 run 0 $W convert "$KTH" --swf-unit node --cores-per-node 4 -o "$tmp/kth4.jsonl"
-has_text "$tmp/kth4.jsonl" '"resources":[{"count":7,"exclusive":true,"type":"node"'
+has_text "$tmp/kth4.jsonl" '{"id":16,"submit":172,"runtime":2488,"walltime":3600,"procs":25,'
+has_text "$tmp/kth4.jsonl" '"resources":[{"count":7,"label":"task","type":"slot","with":[{"count":1,"exclusive":true,"type":"node"}]}]'
+run 0 $W convert "$tmp/kth4.jsonl" -o "$tmp/kth4.swf"
+diff <(grep -v '^;' "$KTH" | awk '{print $1, $4, $8, $9}') \
+    <(grep -v '^;' "$tmp/kth4.swf" | awk '{print $1, $4, $8, $9}') >/dev/null ||
+    fail "SWF -> JSON lines (by nodes) -> SWF changed sizes or times"
 # to standard output, format named
 run 0 $W convert "$NASA" -o - --format jsonl
 [ "$(wc -l <"$tmp/out")" -eq 18240 ] || fail "convert to stdout: wrong line count"

@@ -103,8 +103,9 @@ START_TEST(test_from_swf)
         ck_assert_ptr_nonnull(b);
         for (size_t i = 0; i < wtrace_count(a); i++) {
             wjob_t *x = (wjob_t *)wtrace_job(a, i);
-            x->gpus = wjob_is_mappable(x) ? 0 : -1;         /* SWF has none to count */
-            x->procs = wjob_is_mappable(x) ? x->cores : -1; /* whole nodes */
+            x->gpus = wjob_is_mappable(x) ? 0 : -1; /* SWF has none to count */
+            if (maps[m].unit == WJOB_UNIT_NODE && wjob_is_mappable(x))
+                x->cores = -1; /* whole nodes: the graph has the cores */
         }
         wtrace_check_same(a, b, false);
         ck_assert_str_eq(wtrace_meta_get(b, "UnixStartTime"), "843480031");
@@ -153,6 +154,56 @@ START_TEST(test_invalid_cases)
     int bad = 0, cases = corpus_each(DATA "invalid", inputs, check_invalid, &bad);
     ck_assert_int_eq(bad, 0);
     ck_assert_int_ge(cases, 10);
+}
+END_TEST
+
+/* Whole-node jobspecs name no cores: "procs" carries the size, the core
+ * count stays unknown, and the writer emits "procs" only where a reader
+ * could not infer it. */
+START_TEST(test_whole_nodes)
+{
+    static const char text[] =
+        "{\"id\": 1, \"submit\": 0, \"runtime\": 5, \"procs\": 25, \"jobspec\": "
+        "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 7, "
+        "\"label\": \"task\", \"with\": [{\"type\": \"node\", \"count\": 1, "
+        "\"exclusive\": true}]}], \"tasks\": []}}\n"
+        "{\"id\": 2, \"submit\": 1, \"runtime\": 5, \"jobspec\": {\"version\": 1, "
+        "\"resources\": [{\"type\": \"slot\", \"count\": 2, \"label\": \"task\", "
+        "\"with\": [{\"type\": \"node\", \"count\": 1, \"exclusive\": true}]}], "
+        "\"tasks\": []}}\n"
+        "{\"id\": 3, \"submit\": 2, \"runtime\": 5, \"procs\": 6, \"jobspec\": "
+        "\"version: 1\\n\"}\n"
+        "{\"id\": 4, \"submit\": 3, \"runtime\": 5, \"procs\": 3, \"jobspec\": "
+        "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 3, "
+        "\"label\": \"task\", \"with\": [{\"type\": \"core\", \"count\": 1}]}], "
+        "\"tasks\": []}}\n";
+    eng_error_t err;
+    wtrace_t *a = jtrace_parse(text, "<x>", &err);
+    ck_assert_msg(a != NULL, "%s", err.text);
+    const wjob_t *j = wtrace_job(a, 0);
+    ck_assert_int_eq(j->procs, 25);
+    ck_assert_int_eq(j->nodes, 7);
+    ck_assert_int_eq(j->cores, -1);
+    ck_assert_int_eq(j->swf[WJOB_SWF_REQ_PROCS], 25);
+    j = wtrace_job(a, 1); /* no "procs": size unknown, still runnable */
+    ck_assert_int_eq(j->procs, -1);
+    ck_assert_int_eq(j->nodes, 2);
+    ck_assert_int_eq(j->cores, -1);
+    ck_assert(wjob_is_mappable(j));
+    ck_assert_int_eq(wtrace_job(a, 2)->procs, 6); /* YAML: only "procs" says */
+    ck_assert_int_eq(wtrace_job(a, 3)->cores, 3);
+    char *out = wtrace_check_write(a, false);
+    ck_assert_ptr_nonnull(strstr(out, "{\"id\":1,\"submit\":0,\"runtime\":5,"
+                                      "\"walltime\":5,\"procs\":25,"));
+    ck_assert_ptr_nonnull(strstr(out, "\"runtime\":5,\"walltime\":5,\"procs\":6,"));
+    ck_assert_ptr_null(strstr(out, "\"procs\":3")); /* the jobspec says so */
+    ck_assert_ptr_null(strstr(out, "\"procs\":-1"));
+    wtrace_t *b = jtrace_parse(out, "<mem>", &err);
+    ck_assert_ptr_nonnull(b);
+    wtrace_check_same(a, b, true);
+    free(out);
+    wtrace_destroy(a);
+    wtrace_destroy(b);
 }
 END_TEST
 
@@ -217,6 +268,7 @@ Suite *jtrace_suite(void)
     tcase_add_test(tc, test_from_swf);
     tcase_add_test(tc, test_to_swf);
     tcase_add_test(tc, test_invalid_cases);
+    tcase_add_test(tc, test_whole_nodes);
     tcase_add_test(tc, test_odd_metadata);
     tcase_add_test(tc, test_line_limit);
     tcase_add_test(tc, test_badparam);

@@ -89,7 +89,7 @@ START_TEST(test_nasa_by_nodes)
     ck_assert_int_eq(j->nodes, 128);
     ck_assert_int_eq(j->runtime_s, 1451);
     ck_assert_int_eq(j->walltime_s, 1451); /* no requested time: the run time */
-    ck_assert_ptr_nonnull(strstr(j->jobspec, "\"count\":128,\"exclusive\":true"));
+    ck_assert_ptr_nonnull(strstr(j->jobspec, "\"count\":128,\"label\":\"task\""));
     j = wtrace_job(t, wtrace_count(t) - 1);
     ck_assert_int_eq(j->id, 42264);
     ck_assert_int_eq(j->submit_s, 7948936);
@@ -131,10 +131,9 @@ START_TEST(test_node_mapping)
     ck_assert_str_eq(
         j->jobspec,
         "{\"attributes\":{\"system\":{\"duration\":3600}},\"resources\":[{"
-        "\"count\":7,\"exclusive\":true,\"type\":\"node\",\"with\":[{\"count\""
-        ":1,\"label\":\"task\",\"type\":\"slot\",\"with\":[{\"count\":4,\"type"
-        "\":\"core\"}]}]}],\"tasks\":[{\"command\":[\"app\"],\"count\":{\"per_"
-        "slot\":1},\"slot\":\"task\"}],\"version\":1}");
+        "\"count\":7,\"label\":\"task\",\"type\":\"slot\",\"with\":[{\"count\":1,"
+        "\"exclusive\":true,\"type\":\"node\"}]}],\"tasks\":[{\"command\":[\"app\"],"
+        "\"count\":{\"per_slot\":1},\"slot\":\"task\"}],\"version\":1}");
     wtrace_destroy(t);
 }
 END_TEST

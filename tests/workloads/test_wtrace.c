@@ -24,8 +24,10 @@ START_TEST(test_jobspec_format)
                      "\"count\":1,\"type\":\"core\"}]}],\"tasks\":[{\"command\":[\"app\""
                      "],\"count\":{\"per_slot\":1},\"slot\":\"task\"}],\"version\":1}");
     char *b = wjob_jobspec_format(33, 7200, &nodes, &err); /* ceil(33/16) = 3 */
-    ck_assert_ptr_nonnull(strstr(b, "{\"count\":3,\"exclusive\":true,\"type\":\"node\""));
-    ck_assert_ptr_nonnull(strstr(b, "{\"count\":16,\"type\":\"core\"}"));
+    ck_assert_ptr_nonnull(strstr(b, "\"resources\":[{\"count\":3,\"label\":\"task\","
+                                    "\"type\":\"slot\",\"with\":[{\"count\":1,"
+                                    "\"exclusive\":true,\"type\":\"node\"}]}]"));
+    ck_assert_ptr_null(strstr(b, "core")); /* whole nodes of any shape */
     ck_assert_ptr_nonnull(strstr(b, "\"duration\":7200"));
     free(a);
     free(b);
@@ -55,25 +57,28 @@ START_TEST(test_jobspec_canonical)
                 ck_assert_msg(js != NULL, "%s: %s", text, jerr.text);
                 char *again = json_dumps(js, JSON_SORT_KEYS | JSON_COMPACT);
                 ck_assert_str_eq(again, text);
-                json_int_t count = 0, cores = 0, dur = 0;
-                int rc =
-                    u == WJOB_UNIT_CORE
-                        ? json_unpack(js, "{s:[{s:I, s:[{s:I}]}], s:{s:{s:I}}}",
-                                      "resources", "count", &count, "with", "count",
-                                      &cores, "attributes", "system", "duration", &dur)
-                        : json_unpack(js, "{s:[{s:I, s:[{s:[{s:I}]}]}], s:{s:{s:I}}}",
-                                      "resources", "count", &count, "with", "with",
-                                      "count", &cores, "attributes", "system", "duration",
-                                      &dur);
+                json_int_t count = 0, inner = 0, dur = 0;
+                const char *slot = "", *type = "";
+                int excl = 0;
+                json_t *below = NULL; /* what the slot's child holds */
+                int rc = json_unpack(
+                    js, "{s:[{s:I, s:s, s:[{s:I, s:s, s?b, s?o}]}], s:{s:{s:I}}}",
+                    "resources", "count", &count, "type", &slot, "with", "count", &inner,
+                    "type", &type, "exclusive", &excl, "with", &below, "attributes",
+                    "system", "duration", &dur);
                 ck_assert_int_eq(rc, 0);
                 ck_assert_int_eq(dur, INT64_C(1) << 40);
+                ck_assert_str_eq(slot, "slot");
+                ck_assert_int_eq(inner, 1);
                 if (u == WJOB_UNIT_CORE) {
                     ck_assert_int_eq(count, procs[i]);
-                    ck_assert_int_eq(cores, 1);
-                } else {
+                    ck_assert_str_eq(type, "core");
+                } else { /* slot[N] -> node[1] exclusive, nothing below */
                     ck_assert_int_eq(count, (procs[i] + cpn[c] - 1) / cpn[c]);
-                    ck_assert_int_eq(cores, cpn[c]);
+                    ck_assert_str_eq(type, "node");
+                    ck_assert(excl);
                 }
+                ck_assert_ptr_null(below);
                 free(again);
                 json_decref(js);
                 free(text);
