@@ -22,6 +22,7 @@
 #include "hostlist.h"
 #include "idset.h"
 #include "jobspec_private.h"
+#include "sbuf.h"
 
 enum cop { COP_TRUE, COP_PROPERTIES, COP_HOSTLIST, COP_RANKS, COP_AND, COP_OR, COP_NOT };
 
@@ -296,25 +297,25 @@ bool jobspec_constraint_match(const jobspec_constraint_t *c,
 
 /* ---- formatting ------------------------------------------------------------ */
 
-int jobspec__constraint_format(const jobspec_constraint_t *c, struct jsbuf *b)
+int jobspec__constraint_format(const jobspec_constraint_t *c, struct sbuf *b)
 {
     if (c->op == COP_TRUE) {
-        jobspec__buf_printf(b, "{}");
+        sbuf_printf(b, "{}");
         return 0;
     }
     if (c->op == COP_HOSTLIST || c->op == COP_RANKS) { /* as Fluxion's as_yaml() */
-        jobspec__buf_printf(b, "{%s: [\"%s\"]}", op_names[c->op], c->text);
+        sbuf_printf(b, "{%s: [\"%s\"]}", op_names[c->op], c->text);
         return 0;
     }
-    jobspec__buf_printf(b, "{%s: [", op_names[c->op]);
+    sbuf_printf(b, "{%s: [", op_names[c->op]);
     for (size_t i = 0; i < c->n; i++) {
         if (i)
-            jobspec__buf_printf(b, ", ");
+            sbuf_printf(b, ", ");
         if (c->op == COP_PROPERTIES)
-            jobspec__buf_printf(b, "\"%s\"", c->props[i]);
+            sbuf_printf(b, "\"%s\"", c->props[i]);
         else
             jobspec__constraint_format(c->kids[i], b);
     }
-    jobspec__buf_printf(b, "]}");
+    sbuf_printf(b, "]}");
     return 0;
 }

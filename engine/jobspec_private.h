@@ -136,18 +136,7 @@ int jobspec__constraint_parse(jsctx_t *c, const jsnode_t *n, const char *path,
                               const jobspec_constraint_t **out);
 
 /* Append the constraint 'c' as YAML flow text to 'buf' (for jobspec_format). */
-struct jsbuf;
-int jobspec__constraint_format(const jobspec_constraint_t *c, struct jsbuf *buf);
-
-/* ---- growable text buffer (jobspec_format) -------------------------------- */
-
-struct jsbuf {
-    char *data;
-    size_t len, cap;
-    bool failed; /* an allocation failed: the text is incomplete */
-};
-
-void jobspec__buf_printf(struct jsbuf *b, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+struct sbuf;
+int jobspec__constraint_format(const jobspec_constraint_t *c, struct sbuf *buf);
 
 #endif /* ENG_JOBSPEC_PRIVATE_H */

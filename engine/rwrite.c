@@ -11,15 +11,11 @@
 #include <string.h>
 
 #include "rwrite_private.h"
-
-struct tbuf { /* growable text */
-    char *p;
-    size_t len, cap;
-};
+#include "sbuf.h"
 
 struct rwrite {
     enum rwrite_format fmt;
-    struct tbuf text; /* simple */
+    struct sbuf text; /* simple */
     char **lines;     /* pretty_simple: one string per vertex, emit order */
     size_t nlines, caplines;
     json_t *nodes; /* JGF formats */
@@ -105,6 +101,7 @@ rwrite_t *rwrite_create(enum rwrite_format fmt, eng_error_t *err)
     if (!w)
         goto nomem;
     w->fmt = fmt;
+    w->text = (struct sbuf)SBUF_INIT;
     rwrite__rlite_init(&w->rl);
     if (has_jgf(w) && (!(w->nodes = json_array()) || !(w->edges = json_array())))
         goto nomem;
@@ -144,44 +141,22 @@ enum rwrite_format rwrite_get_format(const rwrite_t *w)
     return w->fmt;
 }
 
-static int tbuf_add(struct tbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (!p)
-            return ENG_ENOMEM;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return 0;
-}
-
 /* "<6 spaces><level x '---'><name>[<needs>:<mode>]\n" into 'b'. */
-static int simple_line(struct tbuf *b, const struct rwrite_vertex *v, unsigned level,
+static int simple_line(struct sbuf *b, const struct rwrite_vertex *v, unsigned level,
                        unsigned needs, const char *mode)
 {
-    char tail[64];
-    int rc = tbuf_add(b, "      ", 6);
-    for (unsigned i = 0; rc == 0 && i < level; i++)
-        rc = tbuf_add(b, "---", 3);
-    int n = snprintf(tail, sizeof tail, "[%u:%s]\n", needs, mode);
-    if (rc == 0)
-        rc = tbuf_add(b, v->name, strlen(v->name));
-    if (rc == 0)
-        rc = tbuf_add(b, tail, (size_t)n);
-    return rc;
+    sbuf_add(b, "      ", 6);
+    for (unsigned i = 0; i < level; i++)
+        sbuf_add(b, "---", 3);
+    sbuf_str(b, v->name);
+    sbuf_printf(b, "[%u:%s]\n", needs, mode);
+    return b->ok ? 0 : ENG_ENOMEM;
 }
 
 static int emit_pretty(rwrite_t *w, const struct rwrite_vertex *v, unsigned level,
                        unsigned needs, bool exclusive)
 {
-    struct tbuf line = {NULL, 0, 0};
+    struct sbuf line = SBUF_INIT;
     if (w->nlines == w->caplines) {
         size_t cap = w->caplines ? w->caplines * 2 : 16;
         char **p = realloc(w->lines, cap * sizeof *p);
@@ -479,20 +454,30 @@ static int dump_line(json_t *o, char **out, eng_error_t *err)
     return 0;
 }
 
+/* Empty the simple writer's text, forgetting an earlier allocation failure. */
+static void text_reset(rwrite_t *w)
+{
+    w->text.len = 0;
+    w->text.ok = true;
+    if (w->text.p)
+        w->text.p[0] = '\0';
+}
+
 static int emit_text(rwrite_t *w, char **out, eng_error_t *err)
 {
-    struct tbuf b = {NULL, 0, 0};
-    int rc = tbuf_add(&b, "", 0);
+    struct sbuf b = SBUF_INIT;
+    sbuf_add(&b, "", 0);
     if (w->fmt == RWRITE_SIMPLE) {
-        if (rc == 0 && w->text.len)
-            rc = tbuf_add(&b, w->text.p, w->text.len);
-        w->text.len = 0;
+        sbuf_add(&b, w->text.p ? w->text.p : "", w->text.len);
+        if (!w->text.ok)
+            b.ok = false;
+        text_reset(w);
     } else {
-        for (size_t i = w->nlines; rc == 0 && i-- > 0;)
-            rc = tbuf_add(&b, w->lines[i], strlen(w->lines[i]));
+        for (size_t i = w->nlines; i-- > 0;)
+            sbuf_str(&b, w->lines[i]);
         clear_lines(w);
     }
-    if (rc < 0) {
+    if (!b.ok) {
         free(b.p);
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     }
@@ -534,7 +519,7 @@ int rwrite_emit(rwrite_t *w, char **out, eng_error_t *err)
 
 void rwrite_reset(rwrite_t *w)
 {
-    w->text.len = 0;
+    text_reset(w);
     clear_lines(w);
     if (has_jgf(w)) {
         json_array_clear(w->nodes);

@@ -1,13 +1,16 @@
 /* sbuf.c: growable string with sticky allocation failure. */
 #include "sbuf.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-void sbuf_add(struct sbuf *b, const char *s, size_t n)
+/* Room for 'n' more bytes and the NUL; false (and !ok) if there is none. */
+static bool grow(struct sbuf *b, size_t n)
 {
     if (!b->ok)
-        return;
+        return false;
     if (b->len + n + 1 > b->cap) {
         /* doubling: O(total length) copying for any sequence of appends */
         size_t cap = b->cap ? b->cap : 64;
@@ -16,11 +19,18 @@ void sbuf_add(struct sbuf *b, const char *s, size_t n)
         char *p = realloc(b->p, cap);
         if (!p) {
             b->ok = false;
-            return;
+            return false;
         }
         b->p = p;
         b->cap = cap;
     }
+    return true;
+}
+
+void sbuf_add(struct sbuf *b, const char *s, size_t n)
+{
+    if (!grow(b, n))
+        return;
     memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
@@ -29,4 +39,29 @@ void sbuf_add(struct sbuf *b, const char *s, size_t n)
 void sbuf_str(struct sbuf *b, const char *s)
 {
     sbuf_add(b, s, strlen(s));
+}
+
+void sbuf_printf(struct sbuf *b, const char *fmt, ...)
+{
+    if (!b->ok)
+        return;
+    char small[128];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(small, sizeof small, fmt, ap);
+    va_end(ap);
+    if (n < 0) {
+        b->ok = false;
+        return;
+    }
+    if ((size_t)n < sizeof small) {
+        sbuf_add(b, small, (size_t)n);
+        return;
+    }
+    if (!grow(b, (size_t)n))
+        return;
+    va_start(ap, fmt);
+    vsnprintf(b->p + b->len, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    b->len += (size_t)n;
 }

@@ -1,8 +1,8 @@
 /* sbuf.h: a growable NUL-terminated string that remembers allocation failure.
  *
- * For writers that build text piece by piece (idset_encode(), R_lite): every
- * append is a no-op once an allocation has failed, so the caller checks 'ok'
- * once at the end instead of after each piece.  Internal module. */
+ * For writers that build text piece by piece (idset_encode(), R_lite, the simple writers,
+ * jobspec_format()): every append is a no-op once an allocation has failed, so the caller
+ * checks 'ok' once at the end instead of after each piece.  Internal module. */
 #ifndef ENG_SBUF_H
 #define ENG_SBUF_H
 
@@ -27,5 +27,9 @@ void sbuf_add(struct sbuf *b, const char *s, size_t n);
 
 /* Append the NUL-terminated 's'. */
 void sbuf_str(struct sbuf *b, const char *s);
+
+/* Append printf-formatted text. */
+void sbuf_printf(struct sbuf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 #endif /* ENG_SBUF_H */
