@@ -677,6 +677,9 @@ static int match_allocate(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobsp
                           uint64_t jobid, bool *reserved, char **R, int64_t *at,
                           double *ov)
 {
+    /* Fluxion's traverser can fail without setting errno (ENG_ESTATE here):
+     * what the caller left in errno is then reported */
+    int caller_errno = errno;
     *at = 0;
     *ov = 0.0;
     *R = NULL;
@@ -706,7 +709,7 @@ static int match_allocate(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobsp
     int rc =
         eng_match(ctx->e, (enum eng_match_op)op, js, jobid, ctx->w, &ctx->last, &err);
     jobspec_destroy(js);
-    int eno = rc < 0 ? reapi_cli__errno(rc) : 0;
+    int eno = rc == ENG_ESTATE ? caller_errno : rc < 0 ? reapi_cli__errno(rc) : 0;
     if (rc < 0) {
         if (*engine_msg(ctx))
             reapi_cli__msgf(ctx, "match_allocate: ERROR: %s\n", engine_msg(ctx));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cmd_query.h"
 #include "idset.h"
@@ -171,6 +172,11 @@ static int run_match(struct q_session *s, uint64_t jobid, match_op_t op, const c
     char *R = NULL;
     int64_t at = 0;
     double ov = 0.0;
+    /* resource-query's readline probes the terminal before every command,
+     * leaving errno at ENOTTY when standard input is not one; a traverser
+     * failure that sets no errno reports that ("Inappropriate ioctl for
+     * device").  The same probe, right before the match: */
+    (void)isatty(STDIN_FILENO);
     int rc =
         reapi_cli_match_with_jobid(s->ctx, op, jobspec, jobid, &reserved, &R, &at, &ov);
     if (rc < 0) {
