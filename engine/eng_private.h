@@ -173,6 +173,10 @@ struct jres {
     rg_sym_t type;                   /* RG_SYM_NONE when the graph has no such type */
     bool has_ud;                     /* Fluxion's user_data non-empty */
     int64_t ud[ENG_PRUNE_TYPES_MAX]; /* aggregate per prune index */
+    /* set by trav__prime_jobspec for the simple traverser: */
+    unsigned emax;                  /* the count's largest value */
+    const jobspec_resource_t *slot; /* the last slot among the children, or NULL */
+    bool once; /* on a list's first resource: no vertex type matches two of them */
 };
 
 struct eng {
@@ -231,9 +235,11 @@ struct eng {
     size_t njr; /* side-table entries in use (>= js->nresources_total) */
 
     /* traversal state */
-    uint64_t seq;        /* Fluxion's m_sequence_number */
-    uint64_t color_base; /* colors: base+1 gray, base+2 black */
-    unsigned trav_level; /* emit prefix depth */
+    const struct rg_vertex *vx; /* rg_vertex_array(g), set as a walk starts */
+    const struct rg_edge *ex;   /* rg_edge_array(g), likewise */
+    uint64_t seq;               /* Fluxion's m_sequence_number */
+    uint64_t color_base;        /* colors: base+1 gray, base+2 black */
+    unsigned trav_level;        /* emit prefix depth */
     uint32_t preorder, postorder;
     uint32_t tot_pre, tot_post;
     struct scoring *sstack;

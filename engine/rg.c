@@ -460,6 +460,11 @@ const struct rg_vertex *rg_vertex_get(const rg_graph_t *g, rg_vid_t v)
     return v < g->nv ? &g->v[v] : NULL;
 }
 
+const struct rg_vertex *rg_vertex_array(const rg_graph_t *g)
+{
+    return g->nv ? g->v : NULL;
+}
+
 bool rg_vertex_is_live(const rg_graph_t *g, rg_vid_t v)
 {
     return v < g->nv && !(g->v[v].flags & RG_VF_REMOVED);
@@ -624,6 +629,11 @@ rg_eid_t rg_edge_add(rg_graph_t *g, rg_vid_t src, rg_vid_t dst, rg_sym_t subsyst
 const struct rg_edge *rg_edge_get(const rg_graph_t *g, rg_eid_t e)
 {
     return e < g->ne ? &g->e[e] : NULL;
+}
+
+const struct rg_edge *rg_edge_array(const rg_graph_t *g)
+{
+    return g->ne ? g->e : NULL;
 }
 
 static rg_eid_t skip_out(const rg_graph_t *g, rg_eid_t e, rg_sym_t s)

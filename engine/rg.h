@@ -244,6 +244,13 @@ rg_vid_t rg_vertex_add(rg_graph_t *g, const struct rg_vertex_init *init,
  * 'v' is out of range.  Removed vertices are returned too (check flags). */
 const struct rg_vertex *rg_vertex_get(const rg_graph_t *g, rg_vid_t v);
 
+/* Every stored vertex record as one array indexed by rg_vid_t, valid for
+ * indices below rg_graph_vid_bound(g) (removed vertices included: check
+ * flags) and for as long as rg_vertex_get()'s pointers.  For loops that
+ * would otherwise call rg_vertex_get() at each step (the traversal reads a
+ * vertex several times per visit).  NULL for a graph without vertices. */
+const struct rg_vertex *rg_vertex_array(const rg_graph_t *g);
+
 /* True when 'v' exists and is not removed. */
 bool rg_vertex_is_live(const rg_graph_t *g, rg_vid_t v);
 
@@ -348,6 +355,11 @@ rg_eid_t rg_edge_add(rg_graph_t *g, rg_vid_t src, rg_vid_t dst, rg_sym_t subsyst
 
 /* The stored record of 'e', or NULL when out of range. */
 const struct rg_edge *rg_edge_get(const rg_graph_t *g, rg_eid_t e);
+
+/* Every stored edge record as one array indexed by rg_eid_t, valid for
+ * indices below rg_graph_eid_bound(g) and for as long as rg_edge_get()'s
+ * pointers.  NULL for a graph without edges. */
+const struct rg_edge *rg_edge_array(const rg_graph_t *g);
 
 /* Iterate the out-edges of 'v' in 'subsystem' (RG_SYM_NONE: all) IN
  * INSERTION ORDER, skipping edges whose target is removed:

@@ -23,43 +23,58 @@ struct req {
 };
 
 static int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
-                   bool pristine, bool *excl, struct scoring *to_parent);
+                   bool pristine, bool *excl, struct scoring *to_parent, int64_t avail);
 
 static rg_sym_t rtype(const eng_t *e, const jobspec_resource_t *r)
 {
     return e->jr[r->index].type;
 }
 
+/* Vertex and edge records through the arrays bound at the start of the walk
+ * (trav__tick): the walk reads them several times per visit, and a call
+ * into rg.c each time cost a tenth of a rejected visit. */
 static const struct rg_vertex *V(const eng_t *e, rg_vid_t u)
 {
-    return rg_vertex_get(e->g, u);
+    return &e->vx[u];
+}
+
+static const struct rg_edge *E(const eng_t *e, rg_eid_t ed)
+{
+    return &e->ex[ed];
 }
 
 bool trav__in_dom(const eng_t *e, rg_eid_t ed)
 {
-    return rg_edge_get(e->g, ed)->subsystem == e->dom;
+    return E(e, ed)->subsystem == e->dom;
 }
 
 static bool stop_explore(const eng_t *e, rg_eid_t ed)
 {
-    return e->color[rg_edge_get(e->g, ed)->dst] > e->color_base;
+    return e->color[E(e, ed)->dst] > e->color_base;
 }
 
 void trav__tick(eng_t *e)
 {
+    e->vx = rg_vertex_array(e->g);
+    e->ex = rg_edge_array(e->g);
     e->seq++;
     e->color_base += 3;
     e->nmarked = 0;
     e->marked_oom = false;
 }
 
+static bool excl_of(const eng_t *e, const jobspec_resource_t *rs, size_t n, rg_sym_t type)
+{
+    for (size_t i = 0; i < n; i++)
+        if (rtype(e, &rs[i]) == type && rs[i].exclusive == JOBSPEC_EXCL_TRUE)
+            return true;
+    return false;
+}
+
+/* Called before any walk has bound e->vx: reads the graph directly. */
 bool trav__exclusivity(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t u)
 {
-    bool x = false;
-    for (size_t i = 0; i < n; i++)
-        if (rtype(e, &rs[i]) == V(e, u)->type && rs[i].exclusive == JOBSPEC_EXCL_TRUE)
-            x = true;
-    return x;
+    return excl_of(e, rs, n, rg_vertex_get(e->g, u)->type);
 }
 
 static const char *errtext(int code)
@@ -92,9 +107,9 @@ static int64_t plan_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
 
 /* ---- pruning ------------------------------------------------------------------ */
 
-static int by_avail(eng_t *e, const struct jobmeta *m, rg_vid_t u)
+/* 'avail': plan_avail() of the vertex for the match's window. */
+static int by_avail(eng_t *e, int64_t avail)
 {
-    int64_t avail = plan_avail(e, u, m->at, m->duration);
     if (avail == 0)
         return ENG_EBUSY;
     if (avail < 0) {
@@ -171,15 +186,16 @@ static bool c_has_prop(const void *ctx, const char *name)
 static const char *c_name(const void *ctx)
 {
     const struct vctx *c = ctx;
-    return rg_sym_str(c->e->g, V(c->e, c->v)->name);
+    return rg_sym_str(c->e->g, rg_vertex_get(c->e->g, c->v)->name);
 }
 
 static int64_t c_rank(const void *ctx)
 {
     const struct vctx *c = ctx;
-    return V(c->e, c->v)->rank;
+    return rg_vertex_get(c->e->g, c->v)->rank;
 }
 
+/* (request_feasible() matches constraints before any walk: no V() here) */
 static const struct jobspec_vertex_ops vops = {c_has_prop, c_name, c_rank};
 
 bool eng__constraint_match(const eng_t *e, const jobspec_constraint_t *c, rg_vid_t v);
@@ -189,7 +205,8 @@ bool eng__constraint_match(const eng_t *e, const jobspec_constraint_t *c, rg_vid
     return jobspec_constraint_match(c, &vops, &ctx);
 }
 
-static int prune(eng_t *e, const struct jobmeta *m, bool x, rg_vid_t u, struct req r)
+static int prune(eng_t *e, const struct jobmeta *m, bool x, rg_vid_t u, struct req r,
+                 int64_t avail)
 {
     const struct rg_vertex *v = V(e, u);
     if (m->alloc_type != AT_SATISFIABILITY && (v->flags & RG_VF_DOWN))
@@ -197,7 +214,7 @@ static int prune(eng_t *e, const struct jobmeta *m, bool x, rg_vid_t u, struct r
     if (m->constraint && (v->type == e->sym_node || v->type == e->sym_storage_node) &&
         !eng__constraint_match(e, m->constraint, u))
         return ENG_EBUSY;
-    int rc = by_avail(e, m, u);
+    int rc = by_avail(e, avail);
     if (rc < 0)
         return rc;
     if (e->flexible)
@@ -216,28 +233,31 @@ static int prune(eng_t *e, const struct jobmeta *m, bool x, rg_vid_t u, struct r
 
 /* ---- test: what the visiting vertex is to the request ------------------------ */
 
-static int match_res(eng_t *e, rg_vid_t u, struct req r, const jobspec_resource_t **slot,
-                     unsigned *nslots, const jobspec_resource_t **mres)
+/* The request resource 'u' (of type 'type') matches, and the slot that
+ * resource or the request itself holds, with its largest count (both primed
+ * in e->jr, which saves a walk of the children at every visit). */
+static int match_res(const eng_t *e, rg_sym_t type, struct req r,
+                     const jobspec_resource_t **slot, unsigned *nslots,
+                     const jobspec_resource_t **mres)
 {
     bool matched = false;
     for (size_t i = 0; i < r.n; i++) {
         const jobspec_resource_t *res = &r.rs[i];
-        if (V(e, u)->type == rtype(e, res) && !res->is_slot) {
+        const struct jres *j = &e->jr[res->index];
+        if (j->type == type && !res->is_slot) {
             if (matched)
                 return -1;
             *mres = res;
-            for (size_t c = 0; c < res->nwith; c++) {
-                if (res->with[c].is_slot) {
-                    *slot = &res->with[c];
-                    *nslots = match__effective_max(&res->with[c].count);
-                }
+            if (j->slot) {
+                *slot = j->slot;
+                *nslots = e->jr[j->slot->index].emax;
             }
             matched = true;
         } else if (res->is_slot) {
             if (matched)
                 return -1;
             *slot = res;
-            *nslots = match__effective_max(&res->count);
+            *nslots = j->emax;
             matched = true;
         }
     }
@@ -266,7 +286,7 @@ bool trav__slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
         rg_eid_t ed;
         for (ed = rg_out_first(e->g, u, RG_SYM_NONE); ed != RG_EID_NONE;
              ed = rg_out_next(e->g, ed, RG_SYM_NONE))
-            if (V(e, rg_edge_get(e->g, ed)->dst)->type == t)
+            if (V(e, E(e, ed)->dst)->type == t)
                 break;
         if (ed == RG_EID_NONE)
             return false;
@@ -284,7 +304,7 @@ static struct req test(eng_t *e, rg_vid_t u, struct req r, bool *pristine,
         return out;
     }
     const jobspec_resource_t *slot = NULL, *mres = NULL;
-    if (match_res(e, u, r, &slot, nslots, &mres) < 0) {
+    if (match_res(e, V(e, u)->type, r, &slot, nslots, &mres) < 0) {
         eng__msg_add(e, "test: siblings in jobspec request same resource type : %s.\n",
                      rg_sym_str(e->g, V(e, u)->type));
         *spec = SPEC_NONE;
@@ -311,19 +331,105 @@ static int add_child(eng_t *e, struct scoring *dfu, rg_eid_t ed, bool x)
     uint32_t count = dfu->avail;
     struct eval_edge ev = {count, count, x, ed};
     struct egroup g = {.score = dfu->overall, .count = dfu->avail, .exclusive = x};
-    return score__add(e, dfu, V(e, rg_edge_get(e->g, ed)->dst)->type, &g, &ev, 1);
+    return score__add(e, dfu, V(e, E(e, ed)->dst)->type, &g, &ev, 1);
+}
+
+/* Prefetching the children about to be visited.  The root of a large system
+ * has thousands of children whose records lie far apart (a node's subtree
+ * is some 70 vertices), and a visit that rejects a node reads its edge, its
+ * vertex record, color, child types and planner, each a cache miss that the
+ * next read depends on.  Fetching them some children ahead overlaps those
+ * misses: the edge record PF_AHEAD children ahead, the vertex's records
+ * half as far (its edge is cached by then), the planner itself a quarter
+ * as far.  Costs a few instructions per child; changes no result. */
+#if defined(__GNUC__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+enum { PF_AHEAD = 16 };
+
+/* The target of edge 'ed', read for prefetching only.  The read is
+ * volatile: GCC 12 otherwise drops a prefetch whose address needs a load
+ * (and the load with it). */
+static rg_vid_t peek_dst(const eng_t *e, rg_eid_t ed)
+{
+    return *(const volatile rg_vid_t *)&e->ex[ed].dst;
+}
+
+static void warm_vertex(const eng_t *e, rg_vid_t v)
+{
+    const char *rec = (const char *)&e->vx[v];
+    PREFETCH(rec);
+    PREFETCH(rec + sizeof(struct rg_vertex) - 1);
+    PREFETCH(&e->color[v]);
+    PREFETCH(&e->plans[v]);
+    PREFETCH(&e->ctypes[v]);
+}
+
+static void warm_children(const eng_t *e, const rg_eid_t *oe, uint32_t n, uint32_t k)
+{
+    if (k + PF_AHEAD < n)
+        PREFETCH(&e->ex[oe[k + PF_AHEAD]]);
+    if (k + PF_AHEAD / 2 < n)
+        warm_vertex(e, peek_dst(e, oe[k + PF_AHEAD / 2]));
+    if (k + PF_AHEAD / 4 < n) {
+        const planner_t *p =
+            *(planner_t *const volatile *)&e->plans[peek_dst(e, oe[k + PF_AHEAD / 4])];
+        if (p)
+            PREFETCH(p);
+    }
+}
+
+/* The same along an out-edge list ('far' and 'near' run ahead of the walk,
+ * over edges of every subsystem: a few wasted fetches at worst). */
+static void warm_list(const eng_t *e, rg_eid_t *far, rg_eid_t *near)
+{
+    if (*far != RG_EID_NONE) {
+        PREFETCH(&e->ex[*far]);
+        *far = e->ex[*far].next_out;
+    }
+    if (*near != RG_EID_NONE) {
+        warm_vertex(e, peek_dst(e, *near));
+        *near = e->ex[*near].next_out;
+    }
+}
+
+/* A visit of a vertex with nothing free in the window ('avail' 0) fails
+ * with EBUSY in prune(), and everything dom_dfv_() does before that is free
+ * of side effects except the visit count, unless the request list can match
+ * the vertex twice (test() then writes a message; the flexible traverser
+ * has its own test): count the visit and fail it without the call. */
+static bool quick_reject(eng_t *e, struct req r, int64_t avail)
+{
+    if (avail != 0 || e->flexible || (r.n > 0 && !e->jr[r.rs[0].index].once))
+        return false;
+    e->preorder++;
+    e->stale = ENG_EBUSY; /* as dom_dfv() records a failed visit */
+    return true;
 }
 
 static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
                               bool pristine, bool *excl, struct scoring *dfu)
 {
     int rc2 = ENG_EBUSY;
+    rg_eid_t far = V(e, u)->out_head, near = far;
+    for (int i = 0; i < PF_AHEAD && far != RG_EID_NONE; i++) {
+        far = e->ex[far].next_out;
+        if (i >= PF_AHEAD / 2)
+            near = e->ex[near].next_out;
+    }
     for (rg_eid_t ed = rg_out_first(e->g, u, e->dom); ed != RG_EID_NONE;
          ed = rg_out_next(e->g, ed, e->dom)) {
+        warm_list(e, &far, &near);
         if (stop_explore(e, ed))
             continue;
+        rg_vid_t tgt = E(e, ed)->dst;
+        int64_t avail = plan_avail(e, tgt, m->at, m->duration);
+        if (quick_reject(e, r, avail))
+            continue;
         bool x = *excl;
-        if (dom_dfv(e, m, rg_edge_get(e->g, ed)->dst, r, pristine, &x, dfu) == 0) {
+        if (dom_dfv(e, m, tgt, r, pristine, &x, dfu, avail) == 0) {
             if (add_child(e, dfu, ed, x) < 0)
                 return ENG_ENOMEM;
             rc2 = 0;
@@ -371,20 +477,26 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
     rg_sym_t sat[32];
     size_t nsat = 0;
     int rc2 = ENG_EBUSY;
-    for (uint32_t k = 0; k < e->noe[u]; k++) {
-        rg_eid_t ed = e->oe[u][k];
-        if (!rg_vertex_is_live(e->g, rg_edge_get(e->g, ed)->dst))
+    const rg_eid_t *oe = e->oe[u];
+    uint32_t noe = e->noe[u];
+    for (uint32_t k = 0; k < noe; k++) {
+        warm_children(e, oe, noe, k);
+        rg_eid_t ed = oe[k];
+        const struct rg_edge *ep = E(e, ed);
+        rg_vid_t tgt = ep->dst;
+        if ((V(e, tgt)->flags & RG_VF_REMOVED) || e->color[tgt] > e->color_base ||
+            ep->subsystem != e->dom)
             continue;
-        if (stop_explore(e, ed) || !trav__in_dom(e, ed))
-            continue;
-        rg_vid_t tgt = rg_edge_get(e->g, ed)->dst;
         bool skip = false;
         for (size_t i = 0; i < nsat; i++)
             skip = skip || sat[i] == V(e, tgt)->type;
         if (skip)
             continue;
+        int64_t avail = plan_avail(e, tgt, m->at, m->duration);
+        if (quick_reject(e, r, avail))
+            continue;
         bool x = *excl;
-        if (dom_dfv(e, m, tgt, r, pristine, &x, dfu) != 0)
+        if (dom_dfv(e, m, tgt, r, pristine, &x, dfu, avail) != 0)
             continue;
         if (add_child(e, dfu, ed, x) < 0)
             return ENG_ENOMEM;
@@ -561,13 +673,13 @@ static rg_eid_t parent_edge(const eng_t *e, rg_vid_t v)
 
 static void enforce_up(eng_t *e, struct scoring *dfu, rg_eid_t ed)
 {
-    rg_vid_t pv = rg_edge_get(e->g, ed)->src;
+    rg_vid_t pv = E(e, ed)->src;
     rg_eid_t pe;
     while ((pe = parent_edge(e, pv)) != RG_EID_NONE) {
         if (e->e_seq[pe] == e->seq)
             break;
-        pv = rg_edge_get(e->g, pe)->src;
-        rg_vid_t tgt = rg_edge_get(e->g, pe)->dst;
+        pv = E(e, pe)->src;
+        rg_vid_t tgt = E(e, pe)->dst;
         struct evals *ev = score__find(dfu, V(e, tgt)->type);
         if (!ev || ev->best_k)
             continue;
@@ -626,9 +738,9 @@ static int set_label(eng_t *e, rg_vid_t u, struct req r)
 }
 
 static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
-                    bool pristine, bool *excl, struct scoring *to_parent)
+                    bool pristine, bool *excl, struct scoring *to_parent, int64_t avail)
 {
-    bool x_in = *excl || trav__exclusivity(e, r.rs, r.n, u);
+    bool x_in = *excl || excl_of(e, r.rs, r.n, V(e, u)->type);
     bool x_inout = x_in, check_pres = pristine;
     unsigned nslots = 0;
     enum match_spec sm;
@@ -636,7 +748,7 @@ static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
     e->preorder++;
     if (sm == SPEC_NONE)
         return ENG_EBUSY;
-    int rc = prune(e, m, x_in, u, r);
+    int rc = prune(e, m, x_in, u, r, avail);
     if (rc < 0)
         return rc;
     if (match__dom_discover_vtx(e, u) != 0)
@@ -655,7 +767,7 @@ static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
         goto done;
     *excl = x_in;
     e->color[u] = e->color_base + 2;
-    int64_t avail = plan_avail(e, u, m->at, m->duration);
+    /* the planners do not change during a walk: 'avail' still holds */
     if (avail <= 0) {
         if (avail < 0)
             eng__msg_add(e, "dom_dfv: planner_avail_resources_during returned -1.\n%s.\n",
@@ -683,9 +795,9 @@ done:
  * conflicting request): remembered, because a later failure that sets
  * nothing reports it. */
 static int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
-                   bool pristine, bool *excl, struct scoring *to_parent)
+                   bool pristine, bool *excl, struct scoring *to_parent, int64_t avail)
 {
-    int rc = dom_dfv_(e, m, u, r, pristine, excl, to_parent);
+    int rc = dom_dfv_(e, m, u, r, pristine, excl, to_parent, avail);
     if (rc != 0)
         e->stale = rc == ENG_EINVAL || rc == ENG_ENOMEM ? rc : ENG_EBUSY;
     return rc;
@@ -725,7 +837,8 @@ int trav__select_simple(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid
     struct scoring *dfu = score__push(e);
     if (!dfu)
         return ENG_ENOMEM;
-    int rc = dom_dfv(e, meta, root, r, true, &x_in, dfu);
+    int rc = dom_dfv(e, meta, root, r, true, &x_in, dfu,
+                     plan_avail(e, root, meta->at, meta->duration));
     if (rc == 0) {
         unsigned needs = 0;
         struct eval_edge ev = {dfu->avail, dfu->avail, excl, RG_EID_NONE};
@@ -766,6 +879,22 @@ void trav__accum_if(const eng_t *e, rg_sym_t t, int64_t c, int64_t *acc, uint32_
     *mask |= 1u << i;
 }
 
+/* Whether no vertex type can match two resources of the list 'rs': at most
+ * one resource, or no slot and distinct types (see match_res()). */
+static bool list_once(const eng_t *e, const jobspec_resource_t *rs, size_t n)
+{
+    if (n <= 1)
+        return true;
+    for (size_t i = 0; i < n; i++) {
+        if (rs[i].is_slot)
+            return false;
+        for (size_t k = 0; k < i; k++)
+            if (e->jr[rs[k].index].type == e->jr[rs[i].index].type)
+                return false;
+    }
+    return true;
+}
+
 static void prime_rec(eng_t *e, const jobspec_resource_t *rs, size_t n,
                       int64_t *to_parent, uint32_t *mask)
 {
@@ -776,9 +905,16 @@ static void prime_rec(eng_t *e, const jobspec_resource_t *rs, size_t n,
         if (r->exclusive == JOBSPEC_EXCL_TRUE && j->type != RG_SYM_NONE)
             eng__xtype_add(e, j->type);
         trav__accum_if(e, j->type, r->count.min, to_parent, mask);
+        j->emax = match__effective_max(&r->count);
+        j->slot = NULL;
+        for (size_t c = 0; c < r->nwith; c++)
+            if (r->with[c].is_slot)
+                j->slot = &r->with[c];
         uint32_t umask = 0;
         memset(j->ud, 0, sizeof j->ud);
         prime_rec(e, r->with, r->nwith, j->ud, &umask);
+        if (r->nwith > 0)
+            e->jr[r->with[0].index].once = list_once(e, r->with, r->nwith);
         j->has_ud = umask != 0;
         for (unsigned k = 0; k < e->prune.ntotal; k++)
             if (umask & (1u << k))
@@ -796,4 +932,6 @@ void trav__prime_jobspec(eng_t *e, const jobspec_resource_t *rs, size_t n,
     }
     uint32_t mask = 0;
     prime_rec(e, rs, n, to_parent, &mask);
+    if (n > 0)
+        e->jr[rs[0].index].once = list_once(e, rs, n);
 }
