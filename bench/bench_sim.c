@@ -53,7 +53,8 @@ static wtrace_t *load(const struct bench_case *c, const char *shared, eng_error_
     return wgen_generate(&p, err);
 }
 
-static int add_jobs(sim_t *sim, const wtrace_t *t, size_t max, eng_error_t *err)
+static int add_jobs(sim_t *sim, const wtrace_t *t, size_t max, int64_t min_node_cores,
+                    eng_error_t *err)
 {
     size_t n = wtrace_count(t);
     for (size_t i = 0; i < n && (max == 0 || i < max); i++) {
@@ -66,6 +67,10 @@ static int add_jobs(sim_t *sim, const wtrace_t *t, size_t max, eng_error_t *err)
                                  .req_nodes = j->nodes,
                                  .req_cores = j->cores,
                                  .req_gpus = j->gpus,
+                                 .min_cores = j->cores < 0 ? 0
+                                              : j->nodes > 0 && min_node_cores > 0
+                                                  ? j->nodes * min_node_cores
+                                                  : j->cores,
                                  .unmapped = wjob_is_mappable(j) ? NULL : "unmapped"};
         int rc = sim_job_add(sim, &s, err);
         if (rc < 0)
@@ -90,7 +95,7 @@ static int run_one(const struct bench_case *c, const wtrace_t *t, const char *po
     const struct qpol_ops *ops = qpol_find(policy);
     qpol_params_t qp = {.replan = replan};
     void *q = sim ? ops->create(&qp, err) : NULL;
-    rc = q ? add_jobs(sim, t, max, err) : ENG_EINVAL;
+    rc = q ? add_jobs(sim, t, max, sim_eng_min_node_cores(e), err) : ENG_EINVAL;
     double t0 = now_s(), c0 = cpu_s();
     if (rc == 0)
         rc = sim_run(sim, ops, q, err);

@@ -167,6 +167,7 @@ int sim_job_add(sim_t *sim, const struct sim_job_spec *spec, eng_error_t *err)
                          .walltime = spec->walltime,
                          .req_nodes = spec->req_nodes,
                          .req_cores = spec->req_cores,
+                         .min_cores = spec->min_cores,
                          .req_gpus = spec->req_gpus,
                          .state = spec->unmapped ? SIM_JOB_UNMAPPED : SIM_JOB_FUTURE,
                          .start = -1,
@@ -366,7 +367,7 @@ int sim_start_job(sim_t *sim, const sim_job_t *job, eng_error_t *err)
      * cannot start now, whatever the backend would search: answer without
      * it.  This skips most failed backfill attempts on a full machine; the
      * schedule is unchanged, only match_calls shrinks. */
-    if (j->req_cores > sim->totals[SIM_UNIT_CORE] - sim->busy[SIM_UNIT_CORE]) {
+    if (j->min_cores > sim->totals[SIM_UNIT_CORE] - sim->busy[SIM_UNIT_CORE]) {
         sim->st.prechecked++;
         return ENG_EBUSY;
     }

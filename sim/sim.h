@@ -60,10 +60,13 @@ struct sim_job_spec {
     sim_time_t walltime; /* requested time, >= 1; the job ends at
                             start + min(runtime, walltime) */
     const char *jobspec; /* jobspec text for the backend; NULL when unmapped */
-    /* Requested, for reports; -1 unknown.  'req_cores' must not exceed the
-     * cores the jobspec needs: sim_start_job() answers ENG_EBUSY without
-     * asking the backend when fewer cores than that are idle. */
+    /* Requested, for reports; -1 unknown. */
     int64_t req_nodes, req_cores, req_gpus;
+    /* A lower bound on the cores the job needs (0 or less: none known).
+     * sim_start_job() answers ENG_EBUSY without asking the backend when fewer
+     * cores than that are idle.  Whole-node jobs: nodes x the fewest cores
+     * any node has, not nodes x the average. */
+    int64_t min_cores;
     const char *unmapped; /* non-NULL: why the job cannot be mapped (never submitted) */
 };
 
@@ -74,6 +77,7 @@ typedef struct sim_job {
     sim_time_t submit, runtime, walltime;
     char *jobspec; /* NULL when unmapped */
     int64_t req_nodes, req_cores, req_gpus;
+    int64_t min_cores; /* see struct sim_job_spec */
     enum sim_job_state state;
     uint64_t arrival_seq;          /* order of submission among all jobs (queue order) */
     sim_time_t start, end;         /* -1 until started / ended */

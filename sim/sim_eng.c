@@ -212,6 +212,37 @@ static int ae_set_status(void *ctx, const char *name, bool up, eng_error_t *err)
     return 0;
 }
 
+/* Cores under 'v' in the containment subsystem (a tree). */
+static int64_t cores_under(const rg_graph_t *g, rg_vid_t v, rg_sym_t core)
+{
+    int64_t n = 0;
+    for (rg_eid_t ed = rg_out_first(g, v, RG_SYM_CONTAINMENT); ed != RG_EID_NONE;
+         ed = rg_out_next(g, ed, RG_SYM_CONTAINMENT)) {
+        const struct rg_edge *x = rg_edge_get(g, ed);
+        if (x->relation != RG_SYM_CONTAINS)
+            continue;
+        n += rg_vertex_get(g, x->dst)->type == core ? 1 : cores_under(g, x->dst, core);
+    }
+    return n;
+}
+
+int64_t sim_eng_min_node_cores(const eng_t *e)
+{
+    const rg_graph_t *g = e ? eng_graph(e) : NULL;
+    rg_sym_t node = g ? rg_sym_find(g, "node") : RG_SYM_NONE;
+    rg_sym_t core = g ? rg_sym_find(g, "core") : RG_SYM_NONE;
+    if (node == RG_SYM_NONE || core == RG_SYM_NONE)
+        return 0;
+    int64_t min = -1;
+    for (rg_vid_t v = rg_vertex_first_of_type(g, node); v != RG_VID_NONE;
+         v = rg_vertex_next_of_type(g, v)) {
+        int64_t n = cores_under(g, v, core);
+        if (min < 0 || n < min)
+            min = n;
+    }
+    return min < 0 ? 0 : min;
+}
+
 /* Resource types counted, in enum sim_unit order. */
 static const char *const unit_types[SIM_UNIT_COUNT] = {"node", "core", "gpu"};
 

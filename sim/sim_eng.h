@@ -20,6 +20,11 @@ typedef struct sim_eng sim_eng_t;
 sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err);
 void sim_eng_destroy(sim_eng_t *a); /* NULL is a no-op */
 
+/* The fewest cores any node of 'e''s graph holds in its containment subtree
+ * (0 when some node has none, or the graph has no node): the per-node lower
+ * bound for sim_job_spec.min_cores of whole-node jobs. */
+int64_t sim_eng_min_node_cores(const eng_t *e);
+
 /* The backend ops; pass the sim_eng_t as their context.  set_status takes a
  * containment path ("/cluster0/node3") or a node name ("node3"). */
 extern const struct sim_rapi_ops sim_eng_ops;

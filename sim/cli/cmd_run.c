@@ -98,8 +98,7 @@ static const struct option long_opts[] = {
 /* Defaults of the embedded run. */
 enum {
     DEFAULT_NODES = 64,
-    DEFAULT_SOCKETS =
-        1, /* a Fluxion slot cannot span sockets: whole-node jobs need one */
+    DEFAULT_SOCKETS = 1,
     DEFAULT_CORES = 32,
     DEFAULT_JOBS = 1000,
 };
@@ -286,7 +285,21 @@ static wtrace_t *load_trace(const struct run_opts *o, const int64_t *totals,
     return wgen_generate(&p, err);
 }
 
-static int add_jobs(sim_t *sim, const wtrace_t *t, eng_error_t *err)
+/* A lower bound on the cores job 'j' needs (sim_job_spec.min_cores): the
+ * cores its jobspec names, except that whole-node sizes (nodes x the average
+ * cores per node) count only the fewest cores any node has. */
+static int64_t min_cores(const wjob_t *j, int64_t min_node_cores)
+{
+    if (j->cores < 0)
+        return 0;
+    if (j->nodes > 0 && j->nodes <= INT64_MAX / (min_node_cores + 1) &&
+        j->nodes * min_node_cores < j->cores)
+        return j->nodes * min_node_cores;
+    return j->cores;
+}
+
+static int add_jobs(sim_t *sim, const wtrace_t *t, int64_t min_node_cores,
+                    eng_error_t *err)
 {
     for (size_t i = 0; i < wtrace_count(t); i++) {
         const wjob_t *j = wtrace_job(t, i);
@@ -299,6 +312,7 @@ static int add_jobs(sim_t *sim, const wtrace_t *t, eng_error_t *err)
                                     .req_nodes = j->nodes,
                                     .req_cores = j->cores,
                                     .req_gpus = j->gpus,
+                                    .min_cores = min_cores(j, min_node_cores),
                                     .unmapped = ok ? NULL : wjob_reason_str(j->reason)};
         int rc = sim_job_add(sim, &spec, err);
         if (rc < 0)
@@ -495,7 +509,7 @@ static int setup(struct run_state *s, const struct run_opts *o, struct inputs *i
     if (o->resev && (rc = resev_load(s->sim, o->resev, err)) < 0)
         return rc;
     pg->total = wtrace_count(s->trace);
-    return add_jobs(s->sim, s->trace, err);
+    return add_jobs(s->sim, s->trace, sim_eng_min_node_cores(s->e), err);
 }
 
 int cmd_run(int argc, char **argv)

@@ -51,5 +51,33 @@ awk -F, 'NR > 1 && $9 != 2 * $8 { bad = 1 } END { exit bad }' "$TMP/cpn2/jobs.cs
     --out "$TMP/jl" || fail "run JSON lines"
 cmp -s <(sched "$TMP/run2") <(sched "$TMP/jl") || fail "JSON lines: other schedule"
 
+# 4. nodes of different sizes (4 and 12 cores, 8 on average): the idle-core
+# shortcut must use the smallest node, or a 1-node job waits while node0 idles
+python3 - "$TMP/het.json" <<'PY'
+import json, sys
+nodes, edges = [], []
+def v(t, name, i, rank, path):
+    u = len(nodes)
+    nodes.append({"id": str(u), "metadata": {"type": t, "basename": t, "name": name,
+        "id": i, "uniq_id": u, "rank": rank, "exclusive": False, "unit": "", "size": 1,
+        "paths": {"containment": path}}})
+    return u
+c = v("cluster", "cluster0", 0, -1, "/cluster0")
+core = 0
+for n, ncores in ((0, 4), (1, 12)):
+    nv = v("node", f"node{n}", n, n, f"/cluster0/node{n}")
+    edges.append({"source": str(c), "target": str(nv), "metadata": {"subsystem": "containment"}})
+    for _ in range(ncores):
+        cv = v("core", f"core{core}", core, -1, f"/cluster0/node{n}/core{core}")
+        edges.append({"source": str(nv), "target": str(cv), "metadata": {"subsystem": "containment"}})
+        core += 1
+json.dump({"graph": {"nodes": nodes, "edges": edges}}, open(sys.argv[1], "w"))
+PY
+printf '1 0 -1 1000 8 -1 -1 8 1000 -1 1 1 1 -1 -1 -1 -1 -1\n2 10 -1 100 1 -1 -1 1 100 -1 1 1 1 -1 -1 -1 -1 -1\n' > "$TMP/het.swf"
+"$SCHEDSIM" run --quiet --graph "$TMP/het.json" --trace "$TMP/het.swf" --swf-unit node \
+    --queue-policy fcfs --out "$TMP/het" || fail "run on uneven nodes"
+awk -F, '$1 == 2 && $3 != 10 { bad = 1 } END { exit bad }' "$TMP/het/jobs.csv" ||
+    fail "uneven nodes: job 2 did not start at once on the idle node"
+
 [[ $fails -eq 0 ]] || { echo "swf_node.sh: $fails failure(s)" >&2; exit 1; }
 echo "swf_node.sh: ok"
