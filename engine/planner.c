@@ -1,6 +1,7 @@
 /* planner.c: one resource pool over integer time (see planner.h).
  *
- * Scheduled points live in the augmented tree of planner_tree.c.  Spans are
+ * Scheduled points live in a point set (planner_points.c: a flat array
+ * while small, else the augmented tree of planner_tree.c).  Spans are
  * kept in an array sorted by id: ids only grow, so adding is an append,
  * lookup a binary search, and iteration in id order (Fluxion iterates a
  * std::map) is a scan.  Removal leaves a tombstone; the array is compacted
@@ -23,11 +24,15 @@ struct span {
     int64_t start, last, planned;
 };
 
+/* Spans kept inside the planner: a vertex rarely has more at once. */
+enum { SPAN_INLINE = 2 };
+
+/* Every query reads the first fields and the set's inline points, so they
+ * come first; one allocation holds a small planner whole. */
 struct planner {
     int64_t total, base, end;
-    char *type;
-    struct pt_tree pts;
-    struct span *spans; /* sorted by id, tombstones included */
+    struct pt_set pts;
+    struct span *spans; /* sorted by id, tombstones included ('span_inl' or heap) */
     size_t nspans, cap_spans, ndead;
     int64_t span_counter;
     int64_t span_cursor; /* last id returned by span_first/next */
@@ -36,6 +41,8 @@ struct planner {
     bool consumed;  /* some candidate points were examined */
     int64_t cursor; /* ... all candidates at or before it (INT64_MAX: all) */
     int64_t req_on_or_after, req_duration, req_count;
+    char *type;
+    struct span span_inl[SPAN_INLINE];
 };
 
 /* at + duration > end, without overflow ('duration' >= 1). */
@@ -57,8 +64,12 @@ static int64_t window_end(int64_t at, int64_t duration)
 static planner_t *alloc_planner(const char *type, eng_error_t *err)
 {
     planner_t *p = calloc(1, sizeof(*p));
-    if (p && (p->type = strdup(type)) && planner__pt_init(&p->pts) == 0)
+    if (p && (p->type = strdup(type))) {
+        planner__ps_init(&p->pts);
+        p->spans = p->span_inl;
+        p->cap_spans = SPAN_INLINE;
         return p;
+    }
     if (p)
         free(p->type);
     free(p);
@@ -69,14 +80,14 @@ static planner_t *alloc_planner(const char *type, eng_error_t *err)
 /* Start over with only the base point (span ids restart at 1). */
 static void restart(planner_t *p, int64_t base, int64_t duration)
 {
-    planner__pt_clear(&p->pts);
+    planner__ps_clear(&p->pts);
     p->base = base;
     p->end = base + duration;
     p->nspans = p->ndead = 0;
     p->span_counter = 0;
     p->span_cursor = 0;
     p->iter_set = p->consumed = false;
-    planner__pt_insert_base(&p->pts, base, p->total);
+    planner__ps_insert_base(&p->pts, base, p->total);
 }
 
 planner_t *planner_create(int64_t base_time, int64_t duration, int64_t total,
@@ -111,8 +122,9 @@ void planner_destroy(planner_t *p)
 {
     if (!p)
         return;
-    planner__pt_fini(&p->pts);
-    free(p->spans);
+    planner__ps_fini(&p->pts);
+    if (p->spans != p->span_inl)
+        free(p->spans);
     free(p->type);
     free(p);
 }
@@ -124,24 +136,27 @@ int planner_assign(planner_t *dst, const planner_t *src)
         return ENG_EINVAL;
     if (dst == src)
         return 0;
-    struct pt_tree pts = {0};
+    struct pt_set pts;
     struct span *spans = NULL;
     char *type = strdup(src->type);
-    if (src->cap_spans)
-        spans = malloc(src->cap_spans * sizeof(*spans));
-    if (!type || (src->cap_spans && !spans) || planner__pt_copy(&pts, &src->pts)) {
+    size_t cap = src->nspans > SPAN_INLINE ? src->cap_spans : SPAN_INLINE;
+    if (cap > SPAN_INLINE)
+        spans = malloc(cap * sizeof(*spans));
+    if (!type || (cap > SPAN_INLINE && !spans) || planner__ps_copy(&pts, &src->pts)) {
         free(type);
         free(spans);
         return ENG_ENOMEM;
     }
-    if (src->nspans)
-        memcpy(spans, src->spans, src->nspans * sizeof(*spans));
-    planner__pt_fini(&dst->pts);
-    free(dst->spans);
+    planner__ps_fini(&dst->pts);
+    if (dst->spans != dst->span_inl)
+        free(dst->spans);
     free(dst->type);
     *dst = *src;
-    dst->pts = pts;
-    dst->spans = spans;
+    planner__ps_move(&dst->pts, &pts);
+    dst->spans = spans ? spans : dst->span_inl;
+    dst->cap_spans = cap;
+    if (src->nspans)
+        memcpy(dst->spans, src->spans, src->nspans * sizeof(*spans));
     dst->type = type;
     return 0;
 }
@@ -197,8 +212,8 @@ const char *planner_resource_type(const planner_t *p)
  * current free count, which matters only for stale keys. */
 static void restore_tracked(planner_t *p)
 {
-    if (p->consumed && p->pts.count && p->pts.n[p->pts.root].n_stale)
-        planner__pt_rekey_consumed(&p->pts, p->cursor, p->req_count);
+    if (p->consumed && planner__ps_has_stale(&p->pts))
+        planner__ps_rekey_consumed(&p->pts, p->cursor, p->req_count);
     p->consumed = false;
 }
 
@@ -207,7 +222,7 @@ static void restore_tracked(planner_t *p)
  * no point with fewer than 'request' free wins. */
 static int64_t avail_at(planner_t *p)
 {
-    const struct pt_tree *t = &p->pts;
+    const struct pt_set *t = &p->pts;
     int64_t req = p->req_count, dur = p->req_duration;
     int64_t lo = p->req_on_or_after;
     bool failed = false;
@@ -218,17 +233,16 @@ static int64_t avail_at(planner_t *p)
             lo = p->cursor + 1;
     }
     for (;;) {
-        int32_t c = planner__pt_first_key_ge(t, lo, req);
-        if (!c)
+        int64_t at = planner__ps_first_key_ge(t, lo, req);
+        if (at < 0)
             break;
-        int64_t at = t->n[c].at;
-        int32_t f = planner__pt_last_rem_lt(t, window_end(at, dur) - 1, req);
-        if (f && t->n[f].at >= at) {
+        int64_t f = planner__ps_last_rem_lt(t, window_end(at, dur) - 1, req);
+        if (f >= at) {
             /* f, the last short point in the window, is in the window of
              * every candidate in [at, f]: Fluxion would examine and reject
              * each of them, so skip them all. */
             failed = true;
-            lo = t->n[f].at + 1;
+            lo = f + 1;
             continue;
         }
         p->consumed = true;
@@ -239,10 +253,8 @@ static int64_t avail_at(planner_t *p)
     p->cursor = INT64_MAX;
     /* Fluxion returns the last candidate it examined when all of them failed
      * (its loop leaves 'at' set).  Reachable only with stale keys. */
-    if (failed) {
-        int32_t last = planner__pt_last_key_ge(t, req);
-        return t->n[last].at;
-    }
+    if (failed)
+        return planner__ps_last_key_ge(t, req);
     return ENG_ENOMATCH;
 }
 
@@ -271,12 +283,6 @@ int64_t planner_avail_time_next(planner_t *p)
     return avail_at(p);
 }
 
-/* Free units of a planner whose only point is the base point. */
-static int64_t idle_rem(const planner_t *p)
-{
-    return -p->pts.n[p->pts.root].d;
-}
-
 int planner_avail_during(const planner_t *p, int64_t at, int64_t duration,
                          int64_t request)
 {
@@ -286,16 +292,10 @@ int planner_avail_during(const planner_t *p, int64_t at, int64_t duration,
         return ENG_ELIMIT;
     /* Before the base point Fluxion checks nothing (and an empty planner
      * never gets here: every window runs past its end). */
-    if (at < p->base || !p->pts.count)
+    if (at < p->base || !planner__ps_count(&p->pts))
         return 0;
-    if (p->pts.count == 1) /* idle: most vertices, most of the time */
-        return idle_rem(p) < request ? ENG_EBUSY : 0;
-    struct pt_values v;
-    planner__pt_floor(&p->pts, at, &v);
-    int32_t f = planner__pt_first_rem_lt(&p->pts, v.at, request);
-    if (f && p->pts.n[f].at < window_end(at, duration))
-        return ENG_EBUSY;
-    return 0;
+    return planner__ps_busy(&p->pts, at, window_end(at, duration), request) ? ENG_EBUSY
+                                                                            : 0;
 }
 
 int64_t planner_avail_resources_during(const planner_t *p, int64_t at, int64_t duration)
@@ -304,13 +304,9 @@ int64_t planner_avail_resources_during(const planner_t *p, int64_t at, int64_t d
         return ENG_EINVAL;
     if (past_end(at, duration, p->end))
         return ENG_ELIMIT;
-    if (at < p->base || !p->pts.count)
+    if (at < p->base || !planner__ps_count(&p->pts))
         return ENG_EINVAL;
-    if (p->pts.count == 1)
-        return idle_rem(p);
-    struct pt_values v;
-    planner__pt_floor(&p->pts, at, &v);
-    return planner__pt_min_rem(&p->pts, v.at, window_end(at, duration) - 1);
+    return planner__ps_min_during(&p->pts, at, window_end(at, duration));
 }
 
 int64_t planner_avail_resources_at(const planner_t *p, int64_t at)
@@ -320,7 +316,7 @@ int64_t planner_avail_resources_at(const planner_t *p, int64_t at)
     if (at > p->end || at < p->base)
         return ENG_ELIMIT;
     struct pt_values v;
-    if (!planner__pt_floor(&p->pts, at, &v))
+    if (!planner__ps_floor(&p->pts, at, &v))
         return ENG_EINVAL;
     return v.rem;
 }
@@ -352,10 +348,13 @@ static int spans_reserve(planner_t *p)
 {
     if (p->nspans < p->cap_spans)
         return 0;
-    size_t cap = p->cap_spans ? p->cap_spans * 2 : 2;
-    struct span *s = realloc(p->spans, cap * sizeof(*s));
+    size_t cap = p->cap_spans * 2;
+    struct span *s = p->spans == p->span_inl ? malloc(cap * sizeof(*s))
+                                             : realloc(p->spans, cap * sizeof(*s));
     if (!s)
         return ENG_ENOMEM;
+    if (p->spans == p->span_inl)
+        memcpy(s, p->span_inl, sizeof(p->span_inl));
     p->spans = s;
     p->cap_spans = cap;
     return 0;
@@ -363,8 +362,23 @@ static int spans_reserve(planner_t *p)
 
 int planner__reserve(planner_t *p)
 {
-    int rc = planner__pt_reserve(&p->pts, 2);
+    int rc = planner__ps_reserve(&p->pts, 2);
     return rc ? rc : spans_reserve(p);
+}
+
+int64_t planner__span_add_checked(planner_t *p, int64_t start, int64_t duration,
+                                  int64_t request)
+{
+    int64_t last = start + duration; /* <= end: checked by avail_during */
+    restore_tracked(p);
+    planner__ps_span_add(&p->pts, start, last, request);
+    p->iter_set = false;
+    struct span *s = &p->spans[p->nspans++];
+    s->id = ++p->span_counter;
+    s->start = start;
+    s->last = last;
+    s->planned = request;
+    return s->id;
 }
 
 int64_t planner_span_add(planner_t *p, int64_t start, int64_t duration, int64_t request)
@@ -378,27 +392,19 @@ int64_t planner_span_add(planner_t *p, int64_t start, int64_t duration, int64_t 
         return ENG_EINVAL;
     if ((rc = planner__reserve(p)))
         return rc;
-    int64_t last = start + duration; /* <= end: checked by avail_during */
-    restore_tracked(p);
-    int32_t a = planner__pt_get_or_insert(&p->pts, start);
-    p->pts.n[a].ref++;
-    int32_t b = planner__pt_get_or_insert(&p->pts, last);
-    p->pts.n[b].ref++;
-    planner__pt_plan(&p->pts, start, last, request);
-    planner__pt_rekey_range(&p->pts, start, last);
-    p->iter_set = false;
-    struct span *s = &p->spans[p->nspans++];
-    s->id = ++p->span_counter;
-    s->start = start;
-    s->last = last;
-    s->planned = request;
-    return s->id;
+    return planner__span_add_checked(p, start, duration, request);
 }
 
-/* Drop tombstones once they outnumber live spans. */
+/* Drop trailing tombstones at once (the newest span is the one most often
+ * removed), and all of them once they are half the array: amortised O(1),
+ * and the array of a vertex planner stays within its inline room. */
 static void spans_compact(planner_t *p)
 {
-    if (p->ndead < 16 || p->ndead * 2 < p->nspans)
+    while (p->nspans && p->spans[p->nspans - 1].id < 0) {
+        p->nspans--;
+        p->ndead--;
+    }
+    if (p->ndead * 2 < p->nspans || !p->ndead)
         return;
     size_t k = 0;
     for (size_t i = 0; i < p->nspans; i++)
@@ -406,21 +412,6 @@ static void spans_compact(planner_t *p)
             p->spans[k++] = p->spans[i];
     p->nspans = k;
     p->ndead = 0;
-}
-
-/* Give back 'amount' of span 's''s units on its interval. */
-static void unplan(planner_t *p, const struct span *s, int64_t amount)
-{
-    restore_tracked(p);
-    planner__pt_plan(&p->pts, s->start, s->last, -amount);
-    planner__pt_rekey_range(&p->pts, s->start, s->last);
-}
-
-static void release_point(planner_t *p, int64_t at)
-{
-    int32_t i = planner__pt_find(&p->pts, at);
-    if (--p->pts.n[i].ref == 0)
-        planner__pt_remove(&p->pts, at);
 }
 
 int planner_span_remove(planner_t *p, int64_t span_id)
@@ -431,9 +422,8 @@ int planner_span_remove(planner_t *p, int64_t span_id)
     if (i < 0)
         return ENG_ENOENT;
     struct span s = p->spans[i];
-    unplan(p, &s, s.planned);
-    release_point(p, s.start);
-    release_point(p, s.last);
+    restore_tracked(p);
+    planner__ps_span_remove(&p->pts, s.start, s.last, s.planned);
     p->spans[i].id = -s.id;
     p->ndead++;
     p->iter_set = false;
@@ -468,12 +458,12 @@ int planner_span_reduce(planner_t *p, int64_t span_id, int64_t to_remove, bool *
      * (free above the total or scheduled below 0, possible only after
      * planner_update_total) and leaves the later points as they were. */
     int64_t upto = s->last;
-    int32_t q =
-        planner__pt_first_over(&p->pts, s->start, p->total - to_remove, to_remove);
-    if (q && p->pts.n[q].at < s->last)
-        upto = p->pts.n[planner__pt_next(&p->pts, p->pts.n[q].at)].at;
-    planner__pt_plan(&p->pts, s->start, upto, -to_remove);
-    planner__pt_rekey_range(&p->pts, s->start, s->last);
+    int64_t q =
+        planner__ps_first_over(&p->pts, s->start, p->total - to_remove, to_remove);
+    if (q >= 0 && q < s->last)
+        upto = planner__ps_next(&p->pts, q); /* exists: s->last is a point */
+    planner__ps_plan(&p->pts, s->start, upto, -to_remove);
+    planner__ps_rekey_range(&p->pts, s->start, s->last);
     return 0;
 }
 
@@ -561,13 +551,13 @@ int planner_update_total(planner_t *p, int64_t total)
     if (delta == 0)
         return 0;
     p->total = total;
-    planner__pt_shift_all(&p->pts, delta);
+    planner__ps_shift_all(&p->pts, delta);
     return 0;
 }
 
 size_t planner_point_count(const planner_t *p)
 {
-    return p ? (size_t)p->pts.count : 0;
+    return p ? (size_t)planner__ps_count(&p->pts) : 0;
 }
 
 /* Whether the point 'v' was examined by the current iteration (Fluxion's
@@ -586,9 +576,9 @@ static int eq_point(const struct pt_values *va, void *arg)
 {
     struct eq_state *st = arg;
     struct pt_values vb;
-    int32_t i = planner__pt_floor(&st->b->pts, va->at, &vb);
-    if (!i || vb.at != va->at || vb.rem != va->rem || vb.sched != va->sched ||
-        vb.key != va->key || vb.ref != va->ref ||
+    if (!planner__ps_floor(&st->b->pts, va->at, &vb) || vb.at != va->at ||
+        vb.rem != va->rem || vb.sched != va->sched || vb.key != va->key ||
+        vb.ref != va->ref ||
         (st->strict && is_tracked(st->a, va) != is_tracked(st->b, &vb)))
         return 1;
     return 0;
@@ -618,12 +608,13 @@ static bool planners_match(const planner_t *a, const planner_t *b, bool strict)
     if (a == b)
         return true;
     if (a->total != b->total || strcmp(a->type, b->type) || a->base != b->base ||
-        a->end != b->end || a->pts.count != b->pts.count || !spans_equal(a, b))
+        a->end != b->end || planner__ps_count(&a->pts) != planner__ps_count(&b->pts) ||
+        !spans_equal(a, b))
         return false;
     if (strict && (a->iter_set != b->iter_set || a->span_counter != b->span_counter))
         return false;
     struct eq_state st = {a, b, strict};
-    return planner__pt_walk(&a->pts, eq_point, &st) == 0;
+    return planner__ps_walk(&a->pts, eq_point, &st) == 0;
 }
 
 bool planner_is_equal(const planner_t *a, const planner_t *b)
@@ -656,10 +647,10 @@ static int check_point(const struct pt_values *v, void *arg)
 
 int planner_check(const planner_t *p)
 {
-    if (!p || planner__pt_check(&p->pts))
+    if (!p || planner__ps_check(&p->pts))
         return ENG_ESTATE;
     struct check_state st = {p, 0, true};
-    if (planner__pt_walk(&p->pts, check_point, &st))
+    if (planner__ps_walk(&p->pts, check_point, &st))
         return ENG_ESTATE;
     size_t dead = 0;
     for (size_t i = 0; i < p->nspans; i++) {
@@ -673,11 +664,17 @@ int planner_check(const planner_t *p)
             dead++;
             continue;
         }
-        if (!planner__pt_find(&p->pts, s->start) || !planner__pt_find(&p->pts, s->last))
+        if (!planner__ps_has(&p->pts, s->start) || !planner__ps_has(&p->pts, s->last))
             return ENG_ESTATE;
     }
     size_t live = p->nspans - dead;
-    if (dead != p->ndead || (p->pts.count && st.refs != 1 + 2 * (int64_t)live))
+    if (dead != p->ndead ||
+        (planner__ps_count(&p->pts) && st.refs != 1 + 2 * (int64_t)live))
         return ENG_ESTATE;
     return 0;
+}
+
+int planner__set_small_max(planner_t *p, int32_t small_max)
+{
+    return p ? planner__ps_set_small_max(&p->pts, small_max) : ENG_EINVAL;
 }

@@ -397,7 +397,7 @@ int64_t planner_multi_span_add(planner_multi_t *mp, int64_t start, int64_t durat
         return rc;
     int64_t *sub = &mp->sub[mp->nspans * len];
     for (size_t i = 0; i < len; i++)
-        sub[i] = planner_span_add(mp->pl[i], start, duration, requests[i]);
+        sub[i] = planner__span_add_checked(mp->pl[i], start, duration, requests[i]);
     mp->ids[mp->nspans++] = mp->span_counter;
     return mp->span_counter++;
 }

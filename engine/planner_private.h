@@ -21,7 +21,15 @@
  * key.  We keep 'off' = key - rem per point (0 unless stale) and the minimum
  * of pref - off per subtree, which gives "first point at or after t whose key
  * is >= n" in O(log n) on the same tree: one tree instead of two, and no
- * removal/reinsertion of points while iterating. */
+ * removal/reinsertion of points while iterating.
+ *
+ * Most planners are tiny: a core's planner holds its base point, the running
+ * job's two points and perhaps a reservation's.  For them the tree's
+ * aggregates cost more than they save, so a point set (struct pt_set) keeps
+ * up to 'small_max' points in a plain sorted array of absolute values and
+ * answers every query by a linear scan; it moves its points into the tree
+ * when it would grow past that, and back when a removal leaves at most half
+ * of it.  Both forms give the same answers (tests drive them side by side). */
 #ifndef ENG_PLANNER_PRIVATE_H
 #define ENG_PLANNER_PRIVATE_H
 
@@ -119,9 +127,96 @@ int planner__pt_walk(const struct pt_tree *t, int (*fn)(const struct pt_values *
 /* 0 if every invariant holds, else ENG_ESTATE. */
 int planner__pt_check(const struct pt_tree *t);
 
+/* One point of the small form: absolute values, key = rem + off. */
+struct pt_flat {
+    int64_t at, rem, sched, off;
+    int32_t ref;
+    int32_t pad_;
+};
+
+/* Default largest point count of the small form.  Measured with
+ * bench_planner and bench_sim: scans of up to this many points beat the
+ * tree's descents and its aggregate updates. */
+enum { PT_SMALL_MAX = 8 };
+
+/* Points of the small form kept inside the planner itself: a query then
+ * touches one or two cache lines of the planner and nothing else. */
+enum { PT_INLINE = 4 };
+
+/* The scheduled points of one planner, in one of two forms.  Holds a
+ * pointer into itself: move it with planner__ps_move(), not by assignment. */
+struct pt_set {
+    struct pt_flat *a; /* small form: points sorted by time ('inl' or heap) */
+    int32_t n, cap;    /* small form: points, capacity of 'a' */
+    int32_t nstale;    /* small form: points with off != 0 */
+    int32_t small_max; /* go to the tree above this many points */
+    bool big;          /* the points are in 'tree' ('a' keeps its memory) */
+    struct pt_flat inl[PT_INLINE];
+    struct pt_tree tree; /* allocated when first needed */
+};
+
+/* Build a balanced tree of the 'n' sorted points 'a' into the empty 't',
+ * which has room for them. */
+void planner__pt_build(struct pt_tree *t, const struct pt_flat *a, int32_t n);
+
+/* Point-set operations: the planner.c view.  Times are >= 0, so "none" is
+ * -1.  Same contracts as the planner__pt_* functions above. */
+void planner__ps_init(struct pt_set *s);
+void planner__ps_fini(struct pt_set *s);
+void planner__ps_clear(struct pt_set *s);
+/* Deep copy of 'src' into the unused 'dst'; 0, or ENG_ENOMEM with nothing
+ * to release in 'dst'. */
+int planner__ps_copy(struct pt_set *dst, const struct pt_set *src);
+/* Move the set 'src' into the unused 'dst' ('src' is then unused). */
+void planner__ps_move(struct pt_set *dst, struct pt_set *src);
+int planner__ps_reserve(struct pt_set *s, int32_t extra);
+int32_t planner__ps_count(const struct pt_set *s);
+bool planner__ps_has_stale(const struct pt_set *s);
+void planner__ps_insert_base(struct pt_set *s, int64_t at, int64_t rem);
+bool planner__ps_has(const struct pt_set *s, int64_t at);
+bool planner__ps_floor(const struct pt_set *s, int64_t at, struct pt_values *v);
+int64_t planner__ps_next(const struct pt_set *s, int64_t at);
+/* A span of 'used' units on [from, to): reference (inserting if needed) the
+ * points at 'from' and 'to', plan the units and re-key the range.  Room
+ * must have been reserved; 'from' is at or after the first point. */
+void planner__ps_span_add(struct pt_set *s, int64_t from, int64_t to, int64_t used);
+/* Undo planner__ps_span_add(): give the units back, re-key the range, and
+ * drop the two references (removing points nobody references). */
+void planner__ps_span_remove(struct pt_set *s, int64_t from, int64_t to, int64_t used);
+void planner__ps_plan(struct pt_set *s, int64_t from, int64_t to, int64_t used);
+void planner__ps_rekey_range(struct pt_set *s, int64_t from, int64_t to);
+void planner__ps_rekey_consumed(struct pt_set *s, int64_t upto, int64_t req);
+int64_t planner__ps_first_key_ge(const struct pt_set *s, int64_t lo, int64_t req);
+int64_t planner__ps_last_key_ge(const struct pt_set *s, int64_t req);
+int64_t planner__ps_last_rem_lt(const struct pt_set *s, int64_t hi, int64_t req);
+int64_t planner__ps_first_over(const struct pt_set *s, int64_t lo, int64_t limit,
+                               int64_t amount);
+/* Whether some instant of [at, end) has fewer than 'req' free units: the
+ * state at 'at' or any point in (at, end).  'at' is at or after the first
+ * point. */
+bool planner__ps_busy(const struct pt_set *s, int64_t at, int64_t end, int64_t req);
+/* Fewest free units at any instant of [at, end) ('at' as above). */
+int64_t planner__ps_min_during(const struct pt_set *s, int64_t at, int64_t end);
+void planner__ps_shift_all(struct pt_set *s, int64_t delta);
+int planner__ps_walk(const struct pt_set *s, int (*fn)(const struct pt_values *, void *),
+                     void *arg);
+int planner__ps_check(const struct pt_set *s);
+/* See planner__set_small_max(). */
+int planner__ps_set_small_max(struct pt_set *s, int32_t small_max);
+
+/* For tests: make 'p' keep at most 'small_max' points in the small form
+ * (0: always the tree; INT32_MAX: never the tree), converting now if
+ * needed.  Returns 0 or ENG_ENOMEM (then 'p' is unchanged). */
+int planner__set_small_max(planner_t *p, int32_t small_max);
+
 /* For planner_multi.c: make room for one more span and two points, so that a
  * following planner_span_add() that passed planner_avail_during() cannot
  * fail. */
 int planner__reserve(planner_t *p);
+/* For planner_multi.c: planner_span_add() without its checks, once
+ * planner_avail_during() returned 0 for the same arguments, 'start' is at
+ * or after the base time and planner__reserve() succeeded.  Returns the id. */
+int64_t planner__span_add_checked(planner_t *p, int64_t start, int64_t duration,
+                                  int64_t request);
 
 #endif /* ENG_PLANNER_PRIVATE_H */

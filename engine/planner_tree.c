@@ -184,6 +184,34 @@ void planner__pt_insert_base(struct pt_tree *t, int64_t at, int64_t rem)
     t->root = x;
 }
 
+/* Link the consecutive nodes lo..hi into a balanced subtree. */
+static int32_t build_rec(struct pt_node *n, int32_t lo, int32_t hi)
+{
+    if (lo > hi)
+        return NIL;
+    int32_t mid = lo + (hi - lo) / 2;
+    n[mid].left = build_rec(n, lo, mid - 1);
+    n[mid].right = build_rec(n, mid + 1, hi);
+    pull(n, mid);
+    return mid;
+}
+
+void planner__pt_build(struct pt_tree *t, const struct pt_flat *a, int32_t n)
+{
+    int64_t prev = 0, prev_s = 0;
+    int32_t first = t->used; /* the tree is empty: nodes come out in a row */
+    for (int32_t i = 0; i < n; i++) {
+        int32_t x = node_new(t, a[i].at);
+        t->n[x].d = prev - a[i].rem;
+        t->n[x].ds = a[i].sched - prev_s;
+        t->n[x].off = a[i].off;
+        t->n[x].ref = a[i].ref;
+        prev = a[i].rem;
+        prev_s = a[i].sched;
+    }
+    t->root = build_rec(t->n, first, first + n - 1);
+}
+
 int32_t planner__pt_find(const struct pt_tree *t, int64_t at)
 {
     int32_t i = t->root;

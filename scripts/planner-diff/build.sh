@@ -8,4 +8,4 @@ S=${SCHEDSIM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
 g++ -std=c++17 -O1 -w -I$F -I$F/build -I$F/resource/planner/c flux_drv.cpp \
     $F/build/resource/planner/c/libplanner.a $F/build/resource/planner/c++/libplanner_cxx.a -o flux_drv
 gcc -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -w \
-    -I$S/engine our_drv.c $S/engine/planner_tree.c $S/engine/planner_multi.c $S/engine/eng_error.c -o our_drv
+    -I$S/engine our_drv.c $S/engine/planner_tree.c $S/engine/planner_points.c $S/engine/planner_multi.c $S/engine/eng_error.c -o our_drv
