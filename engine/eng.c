@@ -243,6 +243,7 @@ void eng_destroy(eng_t *e)
     free(e->sp_tabs);
     free(e->sp_tab_type);
     free(e->vj.slot);
+    free(e->vj.head);
     for (size_t i = 0; i < e->capsstack && e->sstack; i++) {
         for (uint32_t k = 0; k < e->sstack[i].capev; k++) {
             free(e->sstack[i].ev[k].eg);
@@ -292,6 +293,7 @@ int eng__grow(eng_t *e)
         GROW(e->noe, e->vcap, nv);
         GROW(e->ctypes, e->vcap, nv);
         GROW(e->ndom, e->vcap, nv);
+        GROW(e->vj.head, e->vcap, nv);
         e->vcap = nv;
     }
     if (ne > e->ecap) {
@@ -568,48 +570,19 @@ bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur)
     return false;
 }
 
-/* ---- (vertex, job) table: linear probing, backward-shift deletion ---------------- */
-
-static size_t vj_hash(rg_vid_t v, uint64_t jobid, size_t mask)
-{
-    uint64_t h = ((uint64_t)v * 0x9E3779B97F4A7C15u) ^ (jobid * 0xC2B2AE3D27D4EB4Fu);
-    h ^= h >> 29;
-    return (size_t)h & mask;
-}
+/* ---- (vertex, job) records: a short list per vertex ------------------------------- */
 
 struct vjob *eng__vj_get(const eng_t *e, rg_vid_t v, uint64_t jobid)
 {
     const struct vjob_tab *t = &e->vj;
-    if (!t->cap)
+    if (!t->head || (size_t)v >= e->vcap)
         return NULL;
-    for (size_t i = vj_hash(v, jobid, t->cap - 1);; i = (i + 1) & (t->cap - 1)) {
-        struct vjob *s = &t->slot[i];
-        if (!s->flags)
-            return NULL;
-        if (s->v == v && s->jobid == jobid)
+    for (uint32_t i = t->head[v]; i; i = t->slot[i - 1].next) {
+        struct vjob *s = &t->slot[i - 1];
+        if (s->jobid == jobid)
             return s;
     }
-}
-
-static int vj_rehash(eng_t *e, size_t cap)
-{
-    struct vjob *old = e->vj.slot;
-    size_t ocap = e->vj.cap;
-    struct vjob *n = calloc(cap, sizeof *n);
-    if (!n)
-        return ENG_ENOMEM;
-    e->vj.slot = n;
-    e->vj.cap = cap;
-    for (size_t i = 0; i < ocap; i++) {
-        if (!old[i].flags)
-            continue;
-        size_t k = vj_hash(old[i].v, old[i].jobid, cap - 1);
-        while (n[k].flags)
-            k = (k + 1) & (cap - 1);
-        n[k] = old[i];
-    }
-    free(old);
-    return 0;
+    return NULL;
 }
 
 struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
@@ -617,35 +590,55 @@ struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
     struct vjob *r = eng__vj_get(e, v, jobid);
     if (r)
         return r;
-    if ((e->vj.live + 1) * 4 > e->vj.cap * 3 &&
-        vj_rehash(e, e->vj.cap ? 2 * e->vj.cap : 1024) < 0)
+    struct vjob_tab *t = &e->vj;
+    if (!t->head || (size_t)v >= e->vcap)
         return NULL;
-    size_t k = vj_hash(v, jobid, e->vj.cap - 1);
-    while (e->vj.slot[k].flags)
-        k = (k + 1) & (e->vj.cap - 1);
-    r = &e->vj.slot[k];
-    *r = (struct vjob){
-        .jobid = jobid, .v = v, .flags = VJ_DEAD, .span = -1, .xspan = -1, .agspan = -1};
-    e->vj.live++;
+    uint32_t i = t->free_head;
+    if (i) {
+        t->free_head = t->slot[i - 1].next;
+    } else {
+        if (t->used == t->cap) {
+            size_t cap = t->cap ? 2 * t->cap : 1024;
+            if (cap > UINT32_MAX - 1)
+                return NULL;
+            struct vjob *n = realloc(t->slot, cap * sizeof *n);
+            if (!n)
+                return NULL;
+            t->slot = n;
+            t->cap = cap;
+        }
+        i = (uint32_t)++t->used;
+    }
+    r = &t->slot[i - 1];
+    *r = (struct vjob){.jobid = jobid,
+                       .v = v,
+                       .flags = VJ_DEAD,
+                       .next = t->head[v],
+                       .span = -1,
+                       .xspan = -1,
+                       .agspan = -1};
+    t->head[v] = i;
+    t->live++;
     return r;
 }
 
-/* Delete 'r' when it holds nothing (backward-shift keeps probes short). */
+/* Delete 'r' when it holds nothing; other records do not move. */
 void eng__vj_drop_if_empty(eng_t *e, struct vjob *r)
 {
     if (r->flags & ~VJ_DEAD)
         return;
-    size_t mask = e->vj.cap - 1, i = (size_t)(r - e->vj.slot);
-    for (size_t j = (i + 1) & mask; e->vj.slot[j].flags; j = (j + 1) & mask) {
-        size_t home = vj_hash(e->vj.slot[j].v, e->vj.slot[j].jobid, mask);
-        /* can slot j move to the hole at i? */
-        if (((j - home) & mask) >= ((j - i) & mask)) {
-            e->vj.slot[i] = e->vj.slot[j];
-            i = j;
+    struct vjob_tab *t = &e->vj;
+    uint32_t idx = (uint32_t)(r - t->slot) + 1;
+    for (uint32_t *link = &t->head[r->v]; *link; link = &t->slot[*link - 1].next) {
+        if (*link == idx) {
+            *link = r->next;
+            break;
         }
     }
-    e->vj.slot[i].flags = 0;
-    e->vj.live--;
+    r->flags = 0;
+    r->next = t->free_head;
+    t->free_head = idx;
+    t->live--;
 }
 
 /* ---- jobs -------------------------------------------------------------------------- */

@@ -110,14 +110,26 @@ enum vjob_flag {
 struct vjob {
     uint64_t jobid;
     rg_vid_t v;
-    uint32_t flags; /* 0 = free slot; VJ_DEAD = tombstone */
+    uint32_t flags; /* 0 = free record; VJ_DEAD = holds nothing yet */
+    uint32_t next;  /* next record of the same vertex (pool index + 1), 0 none;
+                       in the free list, the next free record */
     int64_t span, xspan, agspan;
 };
 #define VJ_DEAD (1u << 31)
 
+/* The records of each vertex form a short list (one per job that holds or
+ * reserved the vertex) in one pool; 'head[v]' is the first (index + 1).  A
+ * traversal touches vertices in about id order, and a job's records are
+ * allocated in that order too, so walks stay in cache, unlike a hash of
+ * (vertex, job).  Pointers into the pool stay valid until the next
+ * eng__vj_put(), which may grow it. */
 struct vjob_tab {
     struct vjob *slot;
-    size_t cap, used, live; /* cap is a power of two; used counts tombstones */
+    uint32_t *head; /* per vertex, e->vcap entries */
+    size_t cap;     /* records allocated */
+    size_t used;    /* high-water mark of the pool */
+    size_t live;    /* records in use */
+    uint32_t free_head;
 };
 
 /* ---- exclusivity checker -------------------------------------------------- */
