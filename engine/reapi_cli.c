@@ -674,8 +674,8 @@ static bool counts_job(match_op_t op)
 
 /* Fluxion's reapi_cli_t::match_allocate(). */
 static int match_allocate(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobspec,
-                          uint64_t jobid, bool *reserved, char **R, int64_t *at,
-                          double *ov)
+                          uint64_t jobid, bool reuse, bool *reserved, char **R,
+                          int64_t *at, double *ov)
 {
     /* Fluxion's traverser can fail without setting errno (ENG_ESTATE here):
      * what the caller left in errno is then reported */
@@ -695,8 +695,9 @@ static int match_allocate(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobsp
         errno = EINVAL;
         return -1;
     }
-    if (counts_job(op) &&
-        (reapi_cli__is_allocated(ctx, jobid) || reapi_cli__is_reserved(ctx, jobid))) {
+    bool live = counts_job(op) && (reapi_cli__is_allocated(ctx, jobid) ||
+                                   reapi_cli__is_reserved(ctx, jobid));
+    if (live && !reuse) {
         /* the engine would add to the live job (as Fluxion's traverser
          * does); a recorded live id is refused here instead */
         jobspec_destroy(js);
@@ -740,7 +741,8 @@ static int match_allocate(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobsp
         if (counts_job(op)) {
             reapi_cli__job_set(
                 ctx, jobid, *reserved ? ENG_JOB_RESERVED : ENG_JOB_ALLOCATED, *at, *ov);
-            journal_match(ctx, op, jobid, jobspec, *R);
+            /* a reused id is replayed by match (an update would refuse it) */
+            journal_match(ctx, op, jobid, jobspec, live ? NULL : *R);
         }
     }
     if (counts_job(op))
@@ -762,7 +764,18 @@ int reapi_cli_match_with_jobid(reapi_cli_ctx_t *ctx, match_op_t match_op,
         errno = EINVAL;
         return -1;
     }
-    return match_allocate(ctx, match_op, jobspec, jobid, reserved, R, at, ov);
+    return match_allocate(ctx, match_op, jobspec, jobid, false, reserved, R, at, ov);
+}
+
+int reapi_cli__match_reuse(reapi_cli_ctx_t *ctx, match_op_t match_op, const char *jobspec,
+                           uint64_t jobid, bool *reserved, char **R, int64_t *at,
+                           double *ov)
+{
+    if (!ctx || !ctx->e || !jobspec || !reserved || !R || !at || !ov) {
+        errno = EINVAL;
+        return -1;
+    }
+    return match_allocate(ctx, match_op, jobspec, jobid, true, reserved, R, at, ov);
 }
 
 int reapi_cli_match(reapi_cli_ctx_t *ctx, match_op_t match_op, const char *jobspec,
@@ -843,8 +856,8 @@ static int replay_one(reapi_cli_ctx_t *c, const struct journal *j)
             rc = replay_exact(c, j);
             break;
         }
-        rc = match_allocate(c, (match_op_t)j->op, j->text, j->jobid, &reserved, &R, &at,
-                            &ov);
+        rc = match_allocate(c, (match_op_t)j->op, j->text, j->jobid, true, &reserved, &R,
+                            &at, &ov);
         break;
     case REAPI_J_UPDATE:
         rc = reapi_cli_update_allocate(c, j->jobid, j->text, &at, &ov, &Rc);

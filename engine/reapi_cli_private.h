@@ -30,6 +30,14 @@ rwrite_t *reapi_cli__writer(reapi_cli_ctx_t *ctx);
 uint64_t reapi_cli__counter(const reapi_cli_ctx_t *ctx);
 void reapi_cli__set_counter(reapi_cli_ctx_t *ctx, uint64_t next);
 
+/* reapi_cli_match_with_jobid() without its check of 'jobid' against the job
+ * table: a live id gets the match added to it (the engine merges, as
+ * Fluxion's traverser never checks ids).  resource-query can do that: a
+ * failed 'update' moves its job counter back onto a live id. */
+int reapi_cli__match_reuse(reapi_cli_ctx_t *ctx, match_op_t match_op, const char *jobspec,
+                           uint64_t jobid, bool *reserved, char **R, int64_t *at,
+                           double *ov);
+
 /* Result of the last match or update (visit counts, overhead).  Borrowed. */
 const struct eng_match_result *reapi_cli__last(const reapi_cli_ctx_t *ctx);
 

@@ -177,8 +177,7 @@ static int run_match(struct q_session *s, uint64_t jobid, match_op_t op, const c
      * failure that sets no errno reports that ("Inappropriate ioctl for
      * device").  The same probe, right before the match: */
     (void)isatty(STDIN_FILENO);
-    int rc =
-        reapi_cli_match_with_jobid(s->ctx, op, jobspec, jobid, &reserved, &R, &at, &ov);
+    int rc = reapi_cli__match_reuse(s->ctx, op, jobspec, jobid, &reserved, &R, &at, &ov);
     if (rc < 0) {
         matched = false;
         sat = !(errno == ENODEV || errno == ENOENT);
