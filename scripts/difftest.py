@@ -55,6 +55,7 @@ import difflib
 import json
 import os
 import random
+import re
 import shutil
 import subprocess
 import sys
@@ -572,7 +573,15 @@ def differs(want, got, args):
     if want[2] != got[2] and (want[2] == "timeout" or got[2] == "timeout"
                               or (isinstance(got[2], int) and got[2] < 0)):
         return True
-    return args.stderr and want[1] != got[1]
+    return args.stderr and err_view(want[1], args) != err_view(got[1], args)
+
+
+def err_view(err, args):
+    """Standard error as compared: lines matching --stderr-ignore dropped."""
+    if not args.stderr_ignore:
+        return err
+    pat = re.compile(args.stderr_ignore.encode())
+    return b"".join(l for l in err.splitlines(True) if not pat.search(l))
 
 
 def kind_of(want, got, args):
@@ -781,6 +790,9 @@ def main():
                     help="seconds per program run (default 60)")
     ap.add_argument("--stderr", action="store_true",
                     help="also count standard error differences")
+    ap.add_argument("--stderr-ignore", metavar="REGEX",
+                    help="with --stderr, drop the lines matching REGEX from both standard "
+                    "errors before comparing (to look past a known, reported difference)")
     ap.add_argument("--no-minimise", dest="minimise", action="store_false",
                     help="save differing cases as generated")
     ap.add_argument("--min-budget", type=int, default=120,
