@@ -1,16 +1,17 @@
 /* bench_sim.c: simulation speed -- real traces replayed against generated
  * graphs under each queue policy, through the real matching engine.
  *
- *   bench_sim [--max-jobs N] [--policies LIST] [--big] [--shared DIR]
- *             [--replan on-change|always]
+ *   bench_sim [--max-jobs N] [--policies LIST] [--big] [--big-jobs N]
+ *             [--shared DIR] [--replan on-change|always]
  *
  * Default: KTH-SP2 (28,476 jobs, cores anywhere on 100 one-core nodes) and
  * lublin_256 (10,000 jobs, whole nodes of a 256-node graph), each under fcfs,
  * easy, hybrid and conservative, the first --max-jobs jobs of each (default
  * 5000; 0 = all).  --big adds a 100,000-job Lublin trace on 4,096 nodes of
- * 32 cores (whole nodes) under easy.  Prints jobs per second and simulated
- * days per wall second of the event loop (loading excluded).  Traces come
- * from --shared, $SCHEDSIM_SHARED or ../shared beside the source tree. */
+ * 32 cores (whole nodes) under easy (its first --big-jobs jobs; default all).  Prints
+ * jobs per second and simulated days per wall second of the event loop (loading
+ * excluded).  Traces come from --shared, $SCHEDSIM_SHARED or ../shared beside the source
+ * tree. */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -144,6 +145,7 @@ int main(int argc, char **argv)
                                          {"policies", required_argument, NULL, 'p'},
                                          {"big", no_argument, NULL, 'b'},
                                          {"replan", required_argument, NULL, 'r'},
+                                         {"big-jobs", required_argument, NULL, 'B'},
                                          {"shared", required_argument, NULL, 's'},
                                          {NULL, 0, NULL, 0}};
     char sbuf[4096];
@@ -151,6 +153,7 @@ int main(int argc, char **argv)
     const char *policies = "fcfs,easy,hybrid,conservative";
     size_t max = 5000;
     bool big = false;
+    size_t big_max = 0;
     enum qpol_replan replan = QPOL_REPLAN_ALWAYS; /* as 'schedsim run' by default */
     int c;
     while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -160,6 +163,8 @@ int main(int argc, char **argv)
             policies = optarg;
         else if (c == 'b')
             big = true;
+        else if (c == 'B')
+            big_max = (size_t)strtoull(optarg, NULL, 10);
         else if (c == 'r' && strcmp(optarg, "always") == 0)
             replan = QPOL_REPLAN_ALWAYS;
         else if (c == 'r' && strcmp(optarg, "on-change") == 0)
@@ -191,7 +196,7 @@ int main(int argc, char **argv)
             p += len + (p[len] == ',');
             if (!qpol_find(name) || (i == 2 && strcmp(name, "easy") != 0))
                 continue;
-            if (run_one(&cases[i], t, name, i == 2 ? 0 : max, replan, &err) != 0) {
+            if (run_one(&cases[i], t, name, i == 2 ? big_max : max, replan, &err) != 0) {
                 char buf[512];
                 fprintf(stderr, "bench_sim: %s\n",
                         eng_error_format(&err, buf, sizeof buf));
