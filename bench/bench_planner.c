@@ -1,6 +1,6 @@
 /* bench_planner.c: nanoseconds per planner operation.
  *
- * For planners holding 0, 10, 1,000 and 100,000 spans (64 units, random
+ * For planners holding 0 to 100,000 spans (64 units, random
  * starts, durations and counts, as a busy node-level planner would see),
  * times each planner_avail_time_first, planner_avail_resources_during,
  * planner_span_add and planner_span_remove call on its own and prints the
@@ -137,7 +137,8 @@ static void bench_multi(size_t nspans, int64_t *ns)
 
 int main(void)
 {
-    static const size_t sizes[] = {0, 10, 1000, 100000};
+    /* 0-3: a vertex planner; 10-100: around the small form's limit */
+    static const size_t sizes[] = {0, 1, 3, 10, 30, 100, 1000, 100000};
     int64_t *ns = malloc(SAMPLES * sizeof(*ns));
     if (!ns)
         return 1;

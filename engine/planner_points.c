@@ -124,22 +124,33 @@ void planner__ps_insert_base(struct pt_set *s, int64_t at, int64_t rem)
     s->n = 1;
 }
 
+/* Small form: index of the first point after 'at' ('strict') or at or
+ * after it; n if none.  A scan for a few points, a binary search for more. */
+static int32_t search(const struct pt_set *s, int64_t at, bool strict)
+{
+    int32_t lo = 0, hi = s->n;
+    while (hi - lo > 8) {
+        int32_t mid = lo + (hi - lo) / 2;
+        if (s->a[mid].at < at || (strict && s->a[mid].at == at))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    while (lo < hi && (s->a[lo].at < at || (strict && s->a[lo].at == at)))
+        lo++;
+    return lo;
+}
+
 /* Small form: index of the first point at or after 'at' (n if none). */
 static int32_t lower(const struct pt_set *s, int64_t at)
 {
-    int32_t i = 0;
-    while (i < s->n && s->a[i].at < at)
-        i++;
-    return i;
+    return search(s, at, false);
 }
 
 /* Small form: index of the last point at or before 'at', or -1. */
 static int32_t floor_idx(const struct pt_set *s, int64_t at)
 {
-    int32_t i = 0;
-    while (i < s->n && s->a[i].at <= at)
-        i++;
-    return i - 1;
+    return search(s, at, true) - 1;
 }
 
 static int64_t tree_at(const struct pt_tree *t, int32_t i)
@@ -373,10 +384,7 @@ bool planner__ps_busy(const struct pt_set *s, int64_t at, int64_t end, int64_t r
     }
     /* the state at 'at' (the last point at or before it) and every point
      * after it that starts before 'end' */
-    int32_t i = 1;
-    while (i < s->n && s->a[i].at <= at)
-        i++;
-    for (i--; i < s->n && s->a[i].at < end; i++) /* a[i - 1].at <= at < end */
+    for (int32_t i = floor_idx(s, at); i < s->n && s->a[i].at < end; i++)
         if (s->a[i].rem < req)
             return true;
     return false;
@@ -389,11 +397,9 @@ int64_t planner__ps_min_during(const struct pt_set *s, int64_t at, int64_t end)
         planner__pt_floor(&s->tree, at, &v);
         return planner__pt_min_rem(&s->tree, v.at, end - 1);
     }
-    int32_t i = 1;
-    while (i < s->n && s->a[i].at <= at)
-        i++;
-    int64_t best = s->a[i - 1].rem;
-    for (; i < s->n && s->a[i].at < end; i++)
+    int32_t i = floor_idx(s, at);
+    int64_t best = s->a[i].rem;
+    for (i++; i < s->n && s->a[i].at < end; i++)
         if (s->a[i].rem < best)
             best = s->a[i].rem;
     return best;
