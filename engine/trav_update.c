@@ -15,9 +15,32 @@
 
 #include "eng_private.h"
 
+/* Vertex and edge records through the arrays bound as a walk starts (as in
+ * trav.c): the update reads each vertex several times. */
 static const struct rg_vertex *V(const eng_t *e, rg_vid_t u)
 {
-    return rg_vertex_get(e->g, u);
+    return &e->vx[u];
+}
+
+static const struct rg_edge *E(const eng_t *e, rg_eid_t ed)
+{
+    return &e->ex[ed];
+}
+
+static void bind(eng_t *e)
+{
+    e->vx = rg_vertex_array(e->g);
+    e->ex = rg_edge_array(e->g);
+}
+
+/* The next out-edge of the dominant subsystem from 'ed' on (inclusive) whose
+ * target is live: rg_out_next() without the calls. */
+static rg_eid_t dom_from(const eng_t *e, rg_eid_t ed)
+{
+    while (ed != RG_EID_NONE && (E(e, ed)->subsystem != e->dom ||
+                                 (V(e, E(e, ed)->dst)->flags & RG_VF_REMOVED)))
+        ed = E(e, ed)->next_out;
+    return ed;
 }
 
 static planner_t *plan_get(eng_t *e, rg_vid_t u)
@@ -62,7 +85,7 @@ static bool oe_before(const eng_t *e, uint64_t w1, int64_t u1, uint64_t w2, int6
  * edge into a std::map ordered by (weight, uniq id), descending). */
 static int64_t oe_uniq(const eng_t *e, rg_eid_t ed)
 {
-    return V(e, rg_edge_get(e->g, ed)->dst)->uniq_id;
+    return V(e, E(e, ed)->dst)->uniq_id;
 }
 
 /* Move edge 'ed' of 'u' to its place for weight 'wt' (Fluxion re-inserts the
@@ -108,7 +131,7 @@ static void oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt)
 
 static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid_t ed)
 {
-    rg_vid_t tgt = rg_edge_get(e->g, ed)->dst;
+    rg_vid_t tgt = E(e, ed)->dst;
     planner_multi_t *p = e->subplan[tgt];
     if (!p)
         return 0;
@@ -141,8 +164,10 @@ static void accum_if(const eng_t *e, rg_sym_t t, int64_t c, struct agg *a)
     a->mask |= 1u << i;
 }
 
+/* '*rec': the job's record of 'u' when this made one (upd_meta() then
+ * needs no second lookup), else left alone. */
 static int upd_plan(eng_t *e, rg_vid_t u, unsigned needs, bool excl,
-                    const struct jobmeta *m, bool full, int *n)
+                    const struct jobmeta *m, bool full, int *n, struct vjob **rec)
 {
     if (!excl)
         return 0;
@@ -160,6 +185,7 @@ static int upd_plan(eng_t *e, rg_vid_t u, unsigned needs, bool excl,
     struct vjob *r = eng__vj_put(e, u, m->jobid);
     if (!r)
         return -1;
+    *rec = r;
     if (m->alloc_type == AT_ALLOC) {
         if (!(r->flags & VJ_ALLOC))
             e->nalloc[u]++;
@@ -190,12 +216,15 @@ static void tagged(eng_t *e, rg_vid_t u)
     e->cur_tv[e->ncur_tv++] = u;
 }
 
+/* 'r': the job's record of 'u' if upd_plan() just got it, else NULL. */
 static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
-                    const struct jobmeta *m, const struct agg *dfu, struct agg *to_parent)
+                    const struct jobmeta *m, const struct agg *dfu, struct agg *to_parent,
+                    struct vjob *r)
 {
     if (n == 0)
         return 0;
-    struct vjob *r = eng__vj_put(e, u, m->jobid);
+    if (!r)
+        r = eng__vj_put(e, u, m->jobid);
     if (!r) {
         eng__msg_add(e, "upd_txfilter: x_checker not installed.\n");
         return -1;
@@ -281,7 +310,7 @@ static struct pair *sort_marked(eng_t *e, size_t *n)
     if (!p)
         return NULL;
     for (size_t i = 0; i < e->nmarked; i++)
-        p[i] = (struct pair){rg_edge_get(e->g, e->marked[i])->src, e->marked[i]};
+        p[i] = (struct pair){E(e, e->marked[i])->src, e->marked[i]};
     qsort(p, e->nmarked, sizeof *p, cmp_pair);
     *n = e->nmarked;
     return p;
@@ -295,9 +324,10 @@ static int upd_sched(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool e
         if (excl)
             n++;
     } else {
-        if (upd_plan(e, u, needs, excl, c->m, c->full, &n) < 0)
+        struct vjob *r = NULL;
+        if (upd_plan(e, u, needs, excl, c->m, c->full, &n, &r) < 0)
             return n; /* Fluxion leaves the depth as is here */
-        if (upd_meta(e, u, needs, excl, n, c->m, dfu, to_parent) < 0)
+        if (upd_meta(e, u, needs, excl, n, c->m, dfu, to_parent, r) < 0)
             return n;
     }
     if (n > 0 &&
@@ -322,15 +352,14 @@ static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool exc
     size_t k = listed ? pairs_lower(c, u) : 0;
     rg_eid_t ed =
         listed ? (k < c->npairs && c->pairs[k].src == u ? c->pairs[k].eid : RG_EID_NONE)
-               : rg_out_first(e->g, u, e->dom);
+               : dom_from(e, V(e, u)->out_head);
     for (; ed != RG_EID_NONE;
          ed = listed ? (++k < c->npairs && c->pairs[k].src == u ? c->pairs[k].eid
                                                                 : RG_EID_NONE)
-                     : rg_out_next(e->g, ed, e->dom)) {
-        if (listed && !trav__in_dom(e, ed))
-            continue;
-        rg_vid_t tgt = rg_edge_get(e->g, ed)->dst;
-        if (listed && !rg_vertex_is_live(e->g, tgt))
+                     : dom_from(e, E(e, ed)->next_out)) {
+        rg_vid_t tgt = E(e, ed)->dst;
+        if (listed &&
+            (E(e, ed)->subsystem != e->dom || (V(e, tgt)->flags & RG_VF_REMOVED)))
             continue;
         if (e->color[tgt] > e->color_base)
             continue;
@@ -362,6 +391,7 @@ int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *met
         return ENG_EINVAL;
     }
     struct upd c = {w, meta, full, err, NULL, 0};
+    bind(e);
     e->ncur_tv = 0;
     e->cur_tv_oom = false;
     struct agg top = {{0}, 0};
@@ -433,9 +463,9 @@ static int mod_dfv(eng_t *e, rg_vid_t u, uint64_t jobid)
     e->color[u] = e->color_base + 1;
     if (cancel_vertex_full(e, u, jobid, &rc) || rc)
         return rc;
-    for (rg_eid_t ed = rg_out_first(e->g, u, e->dom); ed != RG_EID_NONE;
-         ed = rg_out_next(e->g, ed, e->dom)) {
-        rg_vid_t tgt = rg_edge_get(e->g, ed)->dst;
+    for (rg_eid_t ed = dom_from(e, V(e, u)->out_head); ed != RG_EID_NONE;
+         ed = dom_from(e, E(e, ed)->next_out)) {
+        rg_vid_t tgt = E(e, ed)->dst;
         if (e->color[tgt] > e->color_base)
             continue;
         if (e->ntag[tgt] == 0) { /* no job's tag: the visit stops at once */
@@ -474,6 +504,7 @@ static int mod_exv(eng_t *e, uint64_t jobid)
 
 int trav__remove(eng_t *e, rg_vid_t root, uint64_t jobid)
 {
+    bind(e);
     e->preorder = e->postorder = 0;
     struct vjob *r = eng__vj_get(e, root, jobid);
     e->color_base += 3;
@@ -482,16 +513,35 @@ int trav__remove(eng_t *e, rg_vid_t root, uint64_t jobid)
     return mod_exv(e, jobid) == 0 ? 0 : ENG_EINVAL;
 }
 
+/* The source of the first in-edge of 'v' in the dominant subsystem whose
+ * source is live (rg_in_first() without the calls), or RG_VID_NONE. */
 static rg_vid_t dom_parent(const eng_t *e, rg_vid_t v)
 {
-    rg_eid_t ed = rg_in_first(e->g, v, e->dom);
-    return ed == RG_EID_NONE ? RG_VID_NONE : rg_edge_get(e->g, ed)->src;
+    rg_eid_t ed = V(e, v)->in_head;
+    while (ed != RG_EID_NONE && (E(e, ed)->subsystem != e->dom ||
+                                 (V(e, E(e, ed)->src)->flags & RG_VF_REMOVED)))
+        ed = E(e, ed)->next_in;
+    return ed == RG_EID_NONE ? RG_VID_NONE : E(e, ed)->src;
 }
 
 static bool has_tag(const eng_t *e, rg_vid_t v, uint64_t jobid)
 {
     const struct vjob *r = e->ntag[v] ? eng__vj_get(e, v, jobid) : NULL;
     return r && (r->flags & VJ_TAG);
+}
+
+/* Whether Fluxion's walk from the root reaches 'v': 'v' and all its
+ * ancestors carry the job's tag.  Memoised in the colors (base + 1 reached,
+ * base + 2 not), so a job's vertices cost one tag lookup each rather than
+ * one per ancestor. */
+static bool reached(eng_t *e, rg_vid_t v, uint64_t jobid)
+{
+    if (e->color[v] > e->color_base)
+        return e->color[v] == e->color_base + 1;
+    rg_vid_t p = dom_parent(e, v);
+    bool r = has_tag(e, v, jobid) && (p == RG_VID_NONE || reached(e, p, jobid));
+    e->color[v] = e->color_base + (r ? 1 : 2);
+    return r;
 }
 
 /* trav__remove for a job whose tagged vertices are known: Fluxion's walk
@@ -502,6 +552,7 @@ static bool has_tag(const eng_t *e, rg_vid_t v, uint64_t jobid)
 int trav__remove_listed(eng_t *e, rg_vid_t root, uint64_t jobid, const rg_vid_t *tv,
                         uint32_t ntv)
 {
+    bind(e);
     if (!has_tag(e, root, jobid))
         return trav__remove(e, root, jobid);
     e->preorder = 1;
@@ -510,12 +561,8 @@ int trav__remove_listed(eng_t *e, rg_vid_t root, uint64_t jobid, const rg_vid_t 
     bool *reach = malloc((ntv + 1) * sizeof *reach);
     if (!reach)
         return trav__remove(e, root, jobid);
-    for (uint32_t i = 0; i < ntv; i++) {
-        reach[i] = has_tag(e, tv[i], jobid);
-        for (rg_vid_t p = dom_parent(e, tv[i]); reach[i] && p != RG_VID_NONE;
-             p = dom_parent(e, p))
-            reach[i] = has_tag(e, p, jobid);
-    }
+    for (uint32_t i = 0; i < ntv; i++)
+        reach[i] = reached(e, tv[i], jobid);
     int rc = 0;
     for (uint32_t i = 0; i < ntv; i++) {
         if (!reach[i])
