@@ -2,7 +2,12 @@
  *
  * One rv1_nosched writer is reused for every allocation: it yields both the
  * R_lite array and the host list (RFC 20 "execution"), which the reports
- * need, at the cost of one small JSON parse per started job. */
+ * need, at the cost of one small JSON parse per started job.
+ *
+ * Jobs with the same jobspec text (most jobs of a log share a size) share one
+ * parse and one satisfiability answer: satisfiability depends only on the
+ * graph and the status of its vertices, so the answers are forgotten when a
+ * status changes. */
 #include "sim_eng.h"
 
 #include <jansson.h>
@@ -13,11 +18,26 @@
 #include "rg.h"
 #include "rwrite.h"
 
+/* One distinct jobspec text, shared by the live jobs that use it. */
+struct spec {
+    struct spec *next; /* hash chain */
+    uint64_t hash;
+    size_t len;
+    char *text;
+    jobspec_t *js;
+    size_t refs;        /* live jobs using it */
+    uint64_t sat_epoch; /* 'sat' holds for status epoch sat_epoch - 1 */
+    int sat;            /* cached satisfiability answer */
+};
+
 struct sim_eng {
     eng_t *e;
     rwrite_t *w;
-    jobspec_t **js; /* parsed jobspec per job id, NULL until first match */
-    size_t njs;
+    struct spec **by_job; /* per job id, NULL until its first match */
+    size_t njobs;
+    struct spec **bucket; /* 'nbucket' chains, a power of two */
+    size_t nbucket, nspec;
+    uint64_t status_epoch; /* bumped by every status change */
 };
 
 sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err)
@@ -43,9 +63,16 @@ void sim_eng_destroy(sim_eng_t *a)
 {
     if (!a)
         return;
-    for (size_t i = 0; i < a->njs; i++)
-        jobspec_destroy(a->js[i]);
-    free(a->js);
+    for (size_t b = 0; b < a->nbucket; b++) {
+        for (struct spec *x = a->bucket[b], *n; x; x = n) {
+            n = x->next;
+            jobspec_destroy(x->js);
+            free(x->text);
+            free(x);
+        }
+    }
+    free(a->bucket);
+    free(a->by_job);
     rwrite_destroy(a->w);
     free(a);
 }
@@ -60,29 +87,111 @@ static int ae_set_time(void *ctx, sim_time_t now, eng_error_t *err)
     return 0;
 }
 
-/* The cached parse of job 'jobid''s jobspec, parsing it on first use. */
-static const jobspec_t *job_spec(sim_eng_t *a, uint64_t jobid, const char *text,
-                                 eng_error_t *err)
+static uint64_t text_hash(const char *s, size_t n)
 {
-    if (jobid >= a->njs) {
-        size_t n = a->njs ? a->njs : 1024;
+    uint64_t h = 0xcbf29ce484222325u; /* FNV-1a */
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3u;
+    return h;
+}
+
+static int buckets_grow(sim_eng_t *a)
+{
+    size_t n = a->nbucket ? 2 * a->nbucket : 256;
+    struct spec **b = calloc(n, sizeof *b);
+    if (!b)
+        return ENG_ENOMEM;
+    for (size_t i = 0; i < a->nbucket; i++) {
+        for (struct spec *x = a->bucket[i], *next; x; x = next) {
+            next = x->next;
+            x->next = b[x->hash & (n - 1)];
+            b[x->hash & (n - 1)] = x;
+        }
+    }
+    free(a->bucket);
+    a->bucket = b;
+    a->nbucket = n;
+    return 0;
+}
+
+/* The shared entry of 'text' (parsed on first use), or NULL with 'err' set. */
+static struct spec *spec_get(sim_eng_t *a, uint64_t jobid, const char *text,
+                             eng_error_t *err)
+{
+    size_t len = strlen(text);
+    uint64_t h = text_hash(text, len);
+    if (a->nbucket) {
+        for (struct spec *x = a->bucket[h & (a->nbucket - 1)]; x; x = x->next)
+            if (x->hash == h && x->len == len && memcmp(x->text, text, len) == 0)
+                return x;
+    }
+    if (a->nspec >= a->nbucket && buckets_grow(a) < 0) {
+        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
+        return NULL;
+    }
+    char source[64];
+    snprintf(source, sizeof source, "<job %llu>", (unsigned long long)jobid);
+    jobspec_t *js = jobspec_parse(text, len, source, err);
+    if (!js)
+        return NULL;
+    struct spec *x = calloc(1, sizeof *x);
+    if (!x || !(x->text = malloc(len + 1))) {
+        free(x);
+        jobspec_destroy(js);
+        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
+        return NULL;
+    }
+    memcpy(x->text, text, len + 1);
+    x->len = len;
+    x->hash = h;
+    x->js = js;
+    x->next = a->bucket[h & (a->nbucket - 1)];
+    a->bucket[h & (a->nbucket - 1)] = x;
+    a->nspec++;
+    return x;
+}
+
+static void spec_release(sim_eng_t *a, struct spec *x)
+{
+    if (--x->refs > 0)
+        return;
+    for (struct spec **p = &a->bucket[x->hash & (a->nbucket - 1)]; *p; p = &(*p)->next) {
+        if (*p == x) {
+            *p = x->next;
+            break;
+        }
+    }
+    a->nspec--;
+    jobspec_destroy(x->js);
+    free(x->text);
+    free(x);
+}
+
+/* Job 'jobid''s shared jobspec entry, looked up on its first match. */
+static struct spec *job_spec(sim_eng_t *a, uint64_t jobid, const char *text,
+                             eng_error_t *err)
+{
+    if (jobid >= a->njobs) {
+        size_t n = a->njobs ? a->njobs : 1024;
         while (n <= jobid)
             n *= 2;
-        jobspec_t **js = realloc(a->js, n * sizeof *js);
-        if (!js) {
+        struct spec **bj = realloc(a->by_job, n * sizeof *bj);
+        if (!bj) {
             eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
             return NULL;
         }
-        memset(js + a->njs, 0, (n - a->njs) * sizeof *js);
-        a->js = js;
-        a->njs = n;
+        memset(bj + a->njobs, 0, (n - a->njobs) * sizeof *bj);
+        a->by_job = bj;
+        a->njobs = n;
     }
-    if (!a->js[jobid]) {
-        char source[64];
-        snprintf(source, sizeof source, "<job %llu>", (unsigned long long)jobid);
-        a->js[jobid] = jobspec_parse(text, strlen(text), source, err);
+    if (!a->by_job[jobid]) {
+        struct spec *x = spec_get(a, jobid, text, err);
+        if (!x)
+            return NULL;
+        x->refs++;
+        a->by_job[jobid] = x;
     }
-    return a->js[jobid];
+    return a->by_job[jobid];
 }
 
 /* Pull R_lite and the host list out of the rv1 text the writer produced. */
@@ -135,12 +244,15 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
                     struct sim_match_out *out, eng_error_t *err)
 {
     sim_eng_t *a = ctx;
-    const jobspec_t *js = job_spec(a, jobid, jobspec, err);
-    if (!js)
+    struct spec *x = job_spec(a, jobid, jobspec, err);
+    if (!x)
         return err && err->code ? err->code : ENG_EPARSE;
+    const jobspec_t *js = x->js;
     struct eng_match_result res;
     bool sat = op == SIM_MATCH_SATISFIABILITY;
     int rc;
+    if (sat && x->sat_epoch == a->status_epoch + 1)
+        return x->sat;
     if (op == SIM_MATCH_ORELSE_RESERVE) {
         /* The R of a reservation is not reported, and writing it costs as much
          * as the reservation itself: try to allocate now with the writer, and
@@ -153,6 +265,10 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
                            err);
     } else {
         rc = eng_match(a->e, engine_op(op), js, jobid, sat ? NULL : a->w, &res, err);
+    }
+    if (sat && (rc == 0 || rc == ENG_ENOMATCH || rc == ENG_EBUSY)) {
+        x->sat = rc;
+        x->sat_epoch = a->status_epoch + 1;
     }
     if (rc < 0 || sat)
         return rc;
@@ -178,9 +294,9 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
 static int ae_cancel(void *ctx, uint64_t jobid, bool final, eng_error_t *err)
 {
     sim_eng_t *a = ctx;
-    if (final && jobid < a->njs) {
-        jobspec_destroy(a->js[jobid]);
-        a->js[jobid] = NULL;
+    if (final && jobid < a->njobs && a->by_job[jobid]) {
+        spec_release(a, a->by_job[jobid]);
+        a->by_job[jobid] = NULL;
     }
     return eng_cancel(a->e, jobid, true, err);
 }
@@ -205,6 +321,7 @@ static int ae_set_status(void *ctx, const char *name, bool up, eng_error_t *err)
     char path[RG_PATH_MAX];
     if (name[0] != '/' && node_path(eng_graph(a->e), name, path, sizeof path) < 0)
         return eng_errorf(err, ENG_ENOENT, NULL, 0, 0, "no node named '%s'", name);
+    a->status_epoch++; /* satisfiability answers may change */
     int rc = eng_status_set(a->e, name[0] == '/' ? name : path, up, err);
     if (rc < 0)
         return eng_errorf(err, rc, NULL, 0, 0, "cannot mark '%s' %s", name,

@@ -7,6 +7,7 @@
 
 #include "eng.h"
 #include "ggen.h"
+#include "jobspec.h"
 #include "qpol.h"
 #include "sim.h"
 #include "sim_eng.h"
@@ -162,6 +163,43 @@ START_TEST(test_engine_status)
 }
 END_TEST
 
+/* Jobs with one jobspec text share its satisfiability answer (forgotten when
+ * a status changes, and always the engine's own). */
+START_TEST(test_engine_sat_cache)
+{
+    struct rig r;
+    rig_init(&r, 4);
+    wjob_map_t map = {WJOB_UNIT_NODE, 2};
+    char *text = wjob_jobspec_format(4 * 2, 10, &map, NULL);
+    ck_assert_ptr_nonnull(text);
+    struct sim_match_out out;
+    ck_assert_int_eq(
+        sim_eng_ops.match(r.ae, SIM_MATCH_SATISFIABILITY, 1, text, &out, NULL), 0);
+    ck_assert_int_eq(sim_eng_ops.set_status(r.ae, "node0", false, NULL), 0);
+    eng_error_t err;
+    eng_error_clear(&err);
+    jobspec_t *js = jobspec_parse(text, strlen(text), "<test>", &err);
+    ck_assert_ptr_nonnull(js);
+    struct eng_match_result res;
+    int want = eng_match(r.e, ENG_MATCH_SATISFIABILITY, js, 99, NULL, &res, NULL);
+    ck_assert_int_eq(want, 0); /* satisfiability ignores status, as Fluxion's */
+    ck_assert_int_eq(
+        sim_eng_ops.match(r.ae, SIM_MATCH_SATISFIABILITY, 2, text, &out, NULL), want);
+    ck_assert_int_eq(sim_eng_ops.set_status(r.ae, "node0", true, NULL), 0);
+    ck_assert_int_eq(
+        sim_eng_ops.match(r.ae, SIM_MATCH_SATISFIABILITY, 3, text, &out, NULL), 0);
+    char *big = wjob_jobspec_format(5 * 2, 10, &map, NULL); /* 5 nodes of 4 */
+    for (uint64_t id = 4; id < 6; id++)
+        ck_assert_int_eq(
+            sim_eng_ops.match(r.ae, SIM_MATCH_SATISFIABILITY, id, big, &out, NULL),
+            ENG_ENOMATCH);
+    free(big);
+    jobspec_destroy(js);
+    free(text);
+    rig_free(&r);
+}
+END_TEST
+
 /* A jobspec the engine cannot parse rejects that job, not the run. */
 START_TEST(test_engine_bad_jobspec)
 {
@@ -191,6 +229,7 @@ Suite *sim_eng_suite(void)
     tcase_add_test(tc, test_engine_easy);
     tcase_add_test(tc, test_engine_status);
     tcase_add_test(tc, test_engine_bad_jobspec);
+    tcase_add_test(tc, test_engine_sat_cache);
     suite_add_tcase(s, tc);
     return s;
 }
