@@ -182,41 +182,25 @@ static void to_small(struct pt_set *s)
     s->big = false;
 }
 
-/* Reference the point at 'at', inserting it (with its predecessor's state
- * and a fresh key) if needed. */
+/* Small form: reference the point at 'at', inserting it (with its
+ * predecessor's state and a fresh key) if needed; there is room. */
 static void ref_add(struct pt_set *s, int64_t at)
 {
-    if (!s->big) {
-        int32_t i = lower(s, at);
-        if (i < s->n && s->a[i].at == at) {
-            s->a[i].ref++;
-            return;
-        }
-        if (s->n < s->small_max) {
-            for (int32_t j = s->n; j > i; j--) /* a few points: no memmove call */
-                s->a[j] = s->a[j - 1];
-            s->a[i] = (struct pt_flat){at, s->a[i - 1].rem, s->a[i - 1].sched, 0, 1, 0};
-            s->n++;
-            return;
-        }
-        to_tree(s);
-    }
-    int32_t x = planner__pt_get_or_insert(&s->tree, at);
-    s->tree.n[x].ref++;
-}
-
-/* Drop a reference to the point at 'at', removing it when none is left. */
-static void ref_drop(struct pt_set *s, int64_t at)
-{
-    if (s->big) {
-        int32_t x = planner__pt_find(&s->tree, at);
-        if (--s->tree.n[x].ref)
-            return;
-        planner__pt_remove(&s->tree, at);
-        if (s->tree.count <= s->small_max / 2 && s->tree.count <= s->cap)
-            to_small(s);
+    int32_t i = lower(s, at);
+    if (i < s->n && s->a[i].at == at) {
+        s->a[i].ref++;
         return;
     }
+    for (int32_t j = s->n; j > i; j--) /* a few points: no memmove call */
+        s->a[j] = s->a[j - 1];
+    s->a[i] = (struct pt_flat){at, s->a[i - 1].rem, s->a[i - 1].sched, 0, 1, 0};
+    s->n++;
+}
+
+/* Small form: drop a reference to the point at 'at', removing it when none
+ * is left. */
+static void ref_drop(struct pt_set *s, int64_t at)
+{
     int32_t i = lower(s, at);
     if (--s->a[i].ref)
         return;
@@ -241,26 +225,48 @@ static void flat_plan_rekey(struct pt_set *s, int32_t i, int64_t to, int64_t use
     }
 }
 
+bool planner__ps_has(const struct pt_set *s, int64_t at)
+{
+    if (s->big)
+        return planner__pt_find(&s->tree, at) != 0;
+    int32_t i = lower(s, at);
+    return i < s->n && s->a[i].at == at;
+}
+
+static bool tree_has_stale(const struct pt_tree *t)
+{
+    return t->count && t->n[t->root].n_stale;
+}
+
 void planner__ps_span_add(struct pt_set *s, int64_t from, int64_t to, int64_t used)
 {
-    ref_add(s, from);
-    ref_add(s, to);
-    if (s->big) {
-        planner__pt_plan(&s->tree, from, to, used);
-        planner__pt_rekey_range(&s->tree, from, to);
+    if (!s->big && s->n + 2 > s->small_max &&
+        s->n + !planner__ps_has(s, from) + !planner__ps_has(s, to) > s->small_max)
+        to_tree(s); /* planner__ps_reserve() made room */
+    if (s->big) {   /* two descents: each point's insertion and plan at once */
+        planner__pt_ref_add(&s->tree, from, used);
+        planner__pt_ref_add(&s->tree, to, -used);
+        if (tree_has_stale(&s->tree))
+            planner__pt_rekey_range(&s->tree, from, to);
         return;
     }
+    ref_add(s, from);
+    ref_add(s, to);
     flat_plan_rekey(s, lower(s, from), to, used);
 }
 
 void planner__ps_span_remove(struct pt_set *s, int64_t from, int64_t to, int64_t used)
 {
     if (s->big) {
-        planner__pt_plan(&s->tree, from, to, -used);
-        planner__pt_rekey_range(&s->tree, from, to);
-    } else {
-        flat_plan_rekey(s, lower(s, from), to, -used);
+        planner__pt_ref_drop(&s->tree, to, used);
+        planner__pt_ref_drop(&s->tree, from, -used);
+        if (tree_has_stale(&s->tree))
+            planner__pt_rekey_range(&s->tree, from, to);
+        if (s->tree.count <= s->small_max / 2 && s->tree.count <= s->cap)
+            to_small(s);
+        return;
     }
+    flat_plan_rekey(s, lower(s, from), to, -used);
     ref_drop(s, to);
     ref_drop(s, from);
 }
@@ -303,14 +309,6 @@ void planner__ps_rekey_consumed(struct pt_set *s, int64_t upto, int64_t req)
             s->nstale--;
         }
     }
-}
-
-bool planner__ps_has(const struct pt_set *s, int64_t at)
-{
-    if (s->big)
-        return planner__pt_find(&s->tree, at) != 0;
-    int32_t i = lower(s, at);
-    return i < s->n && s->a[i].at == at;
 }
 
 bool planner__ps_floor(const struct pt_set *s, int64_t at, struct pt_values *v)

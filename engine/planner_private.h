@@ -86,17 +86,19 @@ int planner__pt_reserve(struct pt_tree *t, int32_t extra);
 
 /* Insert the first point at 'at' with 'rem' free units ('t' empty). */
 void planner__pt_insert_base(struct pt_tree *t, int64_t at, int64_t rem);
-/* Find the point at 'at', or insert one that copies the state of its
- * predecessor (which must exist).  Room must have been reserved. */
-int32_t planner__pt_get_or_insert(struct pt_tree *t, int64_t at);
 /* Index of the point at exactly 'at', or 0. */
 int32_t planner__pt_find(const struct pt_tree *t, int64_t at);
 /* The last point at or before 'at' (the state at 'at') into '*v'; 0 if none. */
 int32_t planner__pt_floor(const struct pt_tree *t, int64_t at, struct pt_values *v);
 /* The first point strictly after 'at'; 0 if none. */
 int32_t planner__pt_next(const struct pt_tree *t, int64_t at);
-/* Remove the point at 'at', keeping the state of its successors. */
-void planner__pt_remove(struct pt_tree *t, int64_t at);
+/* planner__pt_get_or_insert() and planner__pt_plan() at one point in one
+ * descent: reference the point at 'at' and add 'dd' to its d and ds. */
+void planner__pt_ref_add(struct pt_tree *t, int64_t at, int64_t dd);
+/* Add 'dd' to the d and ds of the point at 'at' and drop a reference,
+ * removing it (keeping its successors' states) when none is left; one
+ * descent. */
+void planner__pt_ref_drop(struct pt_tree *t, int64_t at, int64_t dd);
 /* rem -= 'used' and scheduled += 'used' on [from, to): two point updates.
  * Points at 'from' and 'to' must exist. */
 void planner__pt_plan(struct pt_tree *t, int64_t from, int64_t to, int64_t used);

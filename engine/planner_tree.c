@@ -164,17 +164,6 @@ static int32_t node_new(struct pt_tree *t, int64_t at)
     return i;
 }
 
-static int32_t insert_rec(struct pt_node *n, int32_t i, int32_t x)
-{
-    if (!i)
-        return x;
-    if (n[x].at < n[i].at)
-        n[i].left = insert_rec(n, n[i].left, x);
-    else
-        n[i].right = insert_rec(n, n[i].right, x);
-    return rebalance(n, i);
-}
-
 void planner__pt_insert_base(struct pt_tree *t, int64_t at, int64_t rem)
 {
     int32_t x = node_new(t, at);
@@ -218,19 +207,6 @@ int32_t planner__pt_find(const struct pt_tree *t, int64_t at)
     while (i && t->n[i].at != at)
         i = at < t->n[i].at ? t->n[i].left : t->n[i].right;
     return i;
-}
-
-int32_t planner__pt_get_or_insert(struct pt_tree *t, int64_t at)
-{
-    int32_t x = planner__pt_find(t, at);
-    if (x)
-        return x;
-    /* d = ds = 0: the new point repeats its predecessor's state, and its key
-     * is its free count, as when Fluxion inserts a new point. */
-    x = node_new(t, at);
-    pull(t->n, x);
-    t->root = insert_rec(t->n, t->root, x);
-    return x;
 }
 
 int32_t planner__pt_floor(const struct pt_tree *t, int64_t at, struct pt_values *v)
@@ -293,23 +269,93 @@ static int32_t remove_min(struct pt_node *n, int32_t i, int32_t *min)
     return rebalance(n, i);
 }
 
-static int32_t remove_rec(struct pt_node *n, int32_t i, int64_t at, int32_t *gone)
+/* Insert-or-find the point at 'at' (a new point repeats its predecessor's
+ * state), add a reference and 'dd' to its d and ds: one descent. */
+static int32_t ref_add_rec(struct pt_tree *t, int32_t i, int64_t at, int64_t dd)
 {
-    if (at < n[i].at)
-        n[i].left = remove_rec(n, n[i].left, at, gone);
-    else if (at > n[i].at)
-        n[i].right = remove_rec(n, n[i].right, at, gone);
-    else {
+    struct pt_node *n = t->n; /* room is reserved: node_new() cannot move it */
+    if (!i) {
+        int32_t x = node_new(t, at);
+        n[x].d = n[x].ds = dd;
+        n[x].ref = 1;
+        pull(n, x);
+        return x;
+    }
+    if (at < n[i].at) {
+        int32_t l = ref_add_rec(t, n[i].left, at, dd);
+        n[i].left = l;
+    } else if (at > n[i].at) {
+        int32_t r = ref_add_rec(t, n[i].right, at, dd);
+        n[i].right = r;
+    } else {
+        n[i].ref++;
+        n[i].d += dd;
+        n[i].ds += dd;
+        pull(n, i);
+        return i;
+    }
+    return rebalance(n, i);
+}
+
+void planner__pt_ref_add(struct pt_tree *t, int64_t at, int64_t dd)
+{
+    t->root = ref_add_rec(t, t->root, at, dd);
+}
+
+/* The differences of a removed point, on their way up to its successor
+ * when that is an ancestor. */
+struct fold {
+    int64_t d, ds;
+    bool pending;
+};
+
+static int32_t ref_drop_rec(struct pt_node *n, int32_t i, int64_t at, int64_t dd,
+                            struct fold *f, int32_t *gone)
+{
+    if (at < n[i].at) {
+        n[i].left = ref_drop_rec(n, n[i].left, at, dd, f, gone);
+        if (f->pending) { /* 'i' is the successor of the removed point */
+            n[i].d += f->d;
+            n[i].ds += f->ds;
+            f->pending = false;
+        }
+    } else if (at > n[i].at) {
+        n[i].right = ref_drop_rec(n, n[i].right, at, dd, f, gone);
+    } else {
+        n[i].d += dd;
+        n[i].ds += dd;
+        if (--n[i].ref) {
+            pull(n, i);
+            return i;
+        }
+        /* Fold the differences into the successor so that every later
+         * point keeps its state (Fluxion stores states, not differences). */
         *gone = i;
-        if (!n[i].left || !n[i].right)
-            return n[i].left ? n[i].left : n[i].right;
+        if (!n[i].right) {
+            *f = (struct fold){n[i].d, n[i].ds, n[i].d || n[i].ds};
+            return n[i].left;
+        }
         int32_t m;
         int32_t right = remove_min(n, n[i].right, &m);
+        n[m].d += n[i].d;
+        n[m].ds += n[i].ds;
         n[m].left = n[i].left;
         n[m].right = right;
         return rebalance(n, m);
     }
     return rebalance(n, i);
+}
+
+void planner__pt_ref_drop(struct pt_tree *t, int64_t at, int64_t dd)
+{
+    struct fold f = {0, 0, false};
+    int32_t gone = NIL;
+    t->root = ref_drop_rec(t->n, t->root, at, dd, &f, &gone);
+    if (gone) {
+        t->n[gone].left = t->free_head;
+        t->free_head = gone;
+        t->count--;
+    }
 }
 
 /* First point strictly after 'at'; 0 if none. */
@@ -325,21 +371,6 @@ int32_t planner__pt_next(const struct pt_tree *t, int64_t at)
         }
     }
     return best;
-}
-
-void planner__pt_remove(struct pt_tree *t, int64_t at)
-{
-    int32_t x = planner__pt_find(t, at);
-    int32_t s = planner__pt_next(t, at);
-    /* Fold the point's differences into its successor so that every later
-     * point keeps its state (Fluxion stores states, not differences). */
-    if (s && (t->n[x].d || t->n[x].ds))
-        adjust_rec(t->n, t->root, t->n[s].at, t->n[x].d, t->n[x].ds);
-    int32_t gone = NIL;
-    t->root = remove_rec(t->n, t->root, at, &gone);
-    t->n[gone].left = t->free_head;
-    t->free_head = gone;
-    t->count--;
 }
 
 static void rekey_range_rec(struct pt_node *n, int32_t i, int64_t from, int64_t to)
