@@ -44,6 +44,16 @@ static const struct rg_edge *E(const eng_t *e, rg_eid_t ed)
     return &e->ex[ed];
 }
 
+/* The first out-edge from 'ed' on (inclusive) in the dominant subsystem
+ * whose target is live: rg_out_first()/rg_out_next() without the calls. */
+static rg_eid_t dom_from(const eng_t *e, rg_eid_t ed)
+{
+    while (ed != RG_EID_NONE && (E(e, ed)->subsystem != e->dom ||
+                                 (V(e, E(e, ed)->dst)->flags & RG_VF_REMOVED)))
+        ed = E(e, ed)->next_out;
+    return ed;
+}
+
 bool trav__in_dom(const eng_t *e, rg_eid_t ed)
 {
     return E(e, ed)->subsystem == e->dom;
@@ -408,9 +418,15 @@ static void warm_list(const eng_t *e, rg_eid_t *far, rg_eid_t *near)
  * of side effects except the visit count, unless the request list can match
  * the vertex twice (test() then writes a message; the flexible traverser
  * has its own test): count the visit and fail it without the call. */
-static bool quick_reject(eng_t *e, struct req r, int64_t avail)
+static bool quick_ok(const eng_t *e, struct req r)
 {
-    if (avail != 0 || e->flexible || (r.n > 0 && !e->jr[r.rs[0].index].once))
+    return !e->flexible && (r.n == 0 || e->jr[r.rs[0].index].once);
+}
+
+/* 'ok': quick_ok() for the request list of the visit. */
+static bool quick_reject(eng_t *e, bool ok, int64_t avail)
+{
+    if (avail != 0 || !ok)
         return false;
     e->preorder++;
     e->stale = ENG_EBUSY; /* as dom_dfv() records a failed visit */
@@ -421,20 +437,21 @@ static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, str
                               bool pristine, bool *excl, struct scoring *dfu)
 {
     int rc2 = ENG_EBUSY;
+    bool ok = quick_ok(e, r);
     rg_eid_t far = V(e, u)->out_head, near = far;
     for (int i = 0; i < PF_AHEAD && far != RG_EID_NONE; i++) {
         far = e->ex[far].next_out;
         if (i >= PF_AHEAD / 2)
             near = e->ex[near].next_out;
     }
-    for (rg_eid_t ed = rg_out_first(e->g, u, e->dom); ed != RG_EID_NONE;
-         ed = rg_out_next(e->g, ed, e->dom)) {
+    for (rg_eid_t ed = dom_from(e, V(e, u)->out_head); ed != RG_EID_NONE;
+         ed = dom_from(e, E(e, ed)->next_out)) {
         warm_list(e, &far, &near);
         if (stop_explore(e, ed))
             continue;
         rg_vid_t tgt = E(e, ed)->dst;
         int64_t avail = plan_avail(e, tgt, m->at, m->duration);
-        if (quick_reject(e, r, avail))
+        if (quick_reject(e, ok, avail))
             continue;
         bool x = *excl;
         if (dom_dfv(e, m, tgt, r, pristine, &x, dfu, avail) == 0) {
@@ -485,15 +502,20 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
     rg_sym_t sat[32];
     size_t nsat = 0;
     int rc2 = ENG_EBUSY;
+    /* none of these change during a walk: kept out of the loop, which the
+     * calls below would otherwise make reload them at each child */
     const rg_eid_t *oe = e->oe[u];
     uint32_t noe = e->noe[u];
+    const uint64_t *color = e->color, cbase = e->color_base;
+    rg_sym_t dom = e->dom;
+    bool ok = quick_ok(e, r);
     for (uint32_t k = 0; k < noe; k++) {
         warm_children(e, oe, noe, k);
         rg_eid_t ed = oe[k];
         const struct rg_edge *ep = E(e, ed);
         rg_vid_t tgt = ep->dst;
-        if ((V(e, tgt)->flags & RG_VF_REMOVED) || e->color[tgt] > e->color_base ||
-            ep->subsystem != e->dom)
+        if ((V(e, tgt)->flags & RG_VF_REMOVED) || color[tgt] > cbase ||
+            ep->subsystem != dom)
             continue;
         bool skip = false;
         for (size_t i = 0; i < nsat; i++)
@@ -501,7 +523,7 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
         if (skip)
             continue;
         int64_t avail = plan_avail(e, tgt, m->at, m->duration);
-        if (quick_reject(e, r, avail))
+        if (quick_reject(e, ok, avail))
             continue;
         bool x = *excl;
         if (dom_dfv(e, m, tgt, r, pristine, &x, dfu, avail) != 0)
