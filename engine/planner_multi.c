@@ -406,7 +406,13 @@ static void mspan_erase(planner_multi_t *mp, size_t k)
 {
     mp->ids[k] = -mp->ids[k] - 1;
     mp->ndead++;
-    if (mp->ndead < 16 || mp->ndead * 2 < mp->nspans)
+    /* As planner.c: trailing tombstones go at once, the rest when they are
+     * half the array, so a vertex's array stays short. */
+    while (mp->nspans && mp->ids[mp->nspans - 1] < 0) {
+        mp->nspans--;
+        mp->ndead--;
+    }
+    if (!mp->ndead || mp->ndead * 2 < mp->nspans)
         return;
     size_t w = 0;
     for (size_t r = 0; r < mp->nspans; r++) {
