@@ -180,6 +180,7 @@ int reapi_cli_add_subgraph(reapi_cli_ctx_t *ctx, const char *R_subgraph)
 
 int reapi_cli_remove_subgraph(reapi_cli_ctx_t *ctx, const char *subgraph_path)
 {
+    int caller_errno = errno;
     if (!ready(ctx) || !subgraph_path) {
         errno = EINVAL;
         return -1;
@@ -187,11 +188,15 @@ int reapi_cli_remove_subgraph(reapi_cli_ctx_t *ctx, const char *subgraph_path)
     eng_error_t err = {0};
     int rc = eng_remove_path(reapi_cli__engine(ctx), subgraph_path, &err);
     if (rc < 0) {
+        /* a path Fluxion's by_path map lacks: its traverser fails with no
+         * message and errno untouched, so the text shows the caller's errno
+         * (resource-query: ENOTTY); errno is set to ENOENT all the same */
+        bool unknown = rc == ENG_ENOENT;
         int eno = reapi_cli__errno(rc);
         reapi_cli__msgf(ctx, "remove_subgraph: ERROR: remove_subgraph error: %s\n",
-                        strerror(eno));
+                        strerror(unknown ? caller_errno : eno));
         reapi_cli__msgf(ctx, "remove_subgraph: ERROR: traverser returned error: %s\n\n",
-                        emsg(ctx));
+                        unknown ? "" : emsg(ctx));
         errno = eno;
         return -1;
     }

@@ -316,6 +316,7 @@ int q_cmd_remove(struct q_session *s, int argc, char **argv)
     if (argc != 3)
         return malformed();
     if (strcmp(argv[2], "true") == 0) {
+        (void)isatty(STDIN_FILENO); /* errno as resource-query's readline leaves it */
         if (reapi_cli_remove_subgraph(s->ctx, argv[1]) != 0) {
             fprintf(stderr, "ERROR: can't remove subgraph \nERROR: %s",
                     reapi_cli__errmsg(s->ctx));
