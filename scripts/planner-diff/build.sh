@@ -2,6 +2,8 @@
 # Differential test of engine/planner*.c against Fluxion's libplanner (dev tool).
 # Needs Fluxion built in /tmp/fluxion-build (../shared/fluxion/build.sh).
 # Usage: ./build.sh && ./run.sh single 1 500 && ./run.sh big 1 300 && ./run.sh multi 1 500
+# PLANNER_SMALL_MAX=k in the environment sets our planners' small-form limit
+# (0: always the tree; 1000000: never the tree) to check both forms.
 set -e
 F=${FLUXION_SRC:-/tmp/fluxion-build/sched}
 S=${SCHEDSIM_SRC:-$(cd "$(dirname "$0")/../.." && pwd)}
