@@ -244,6 +244,7 @@ void eng_destroy(eng_t *e)
     free(e->sp_tab_type);
     free(e->vj.slot);
     free(e->vj.head);
+    free(e->vj.idx);
     for (size_t i = 0; i < e->capsstack && e->sstack; i++) {
         for (uint32_t k = 0; k < e->sstack[i].capev; k++) {
             free(e->sstack[i].ev[k].eg);
@@ -570,19 +571,111 @@ bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur)
     return false;
 }
 
-/* ---- (vertex, job) records: a short list per vertex ------------------------------- */
+/* ---- (vertex, job) records: a short list per vertex, a hash for long ones -------- */
+
+static size_t vj_hash(rg_vid_t v, uint64_t jobid, size_t mask)
+{
+    uint64_t h = ((uint64_t)v * 0x9E3779B97F4A7C15u) ^ (jobid * 0xC2B2AE3D27D4EB4Fu);
+    h ^= h >> 29;
+    return (size_t)h & mask;
+}
+
+static uint32_t vj_first(const struct vjob_tab *t, rg_vid_t v)
+{
+    return t->head[v] & ~VJ_INDEXED;
+}
+
+/* Slot of (v, jobid) in the index, or of the empty slot where it would go. */
+static size_t idx_find(const struct vjob_tab *t, rg_vid_t v, uint64_t jobid)
+{
+    size_t mask = t->icap - 1, i = vj_hash(v, jobid, mask);
+    for (; t->idx[i]; i = (i + 1) & mask) {
+        const struct vjob *s = &t->slot[t->idx[i] - 1];
+        if (s->v == v && s->jobid == jobid)
+            break;
+    }
+    return i;
+}
+
+static int idx_grow(struct vjob_tab *t)
+{
+    size_t cap = t->icap ? 2 * t->icap : 256;
+    uint32_t *n = calloc(cap, sizeof *n);
+    if (!n)
+        return ENG_ENOMEM;
+    for (size_t i = 0; i < t->icap; i++) {
+        if (!t->idx[i])
+            continue;
+        const struct vjob *s = &t->slot[t->idx[i] - 1];
+        size_t k = vj_hash(s->v, s->jobid, cap - 1);
+        while (n[k])
+            k = (k + 1) & (cap - 1);
+        n[k] = t->idx[i];
+    }
+    free(t->idx);
+    t->idx = n;
+    t->icap = cap;
+    return 0;
+}
+
+/* Add record 'ri' (index + 1) to the index; room must exist. */
+static void idx_add(struct vjob_tab *t, uint32_t ri)
+{
+    const struct vjob *s = &t->slot[ri - 1];
+    t->idx[idx_find(t, s->v, s->jobid)] = ri;
+    t->ilive++;
+}
+
+static void idx_del(struct vjob_tab *t, const struct vjob *r)
+{
+    size_t mask = t->icap - 1, i = idx_find(t, r->v, r->jobid);
+    if (!t->idx[i])
+        return;
+    /* backward-shift deletion keeps probe runs short, with no tombstones */
+    for (size_t j = (i + 1) & mask; t->idx[j]; j = (j + 1) & mask) {
+        const struct vjob *s = &t->slot[t->idx[j] - 1];
+        size_t home = vj_hash(s->v, s->jobid, mask);
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            t->idx[i] = t->idx[j];
+            i = j;
+        }
+    }
+    t->idx[i] = 0;
+    t->ilive--;
+}
+
+static bool idx_room(struct vjob_tab *t, size_t more)
+{
+    return (t->ilive + more) * 4 <= t->icap * 3 || idx_grow(t) == 0;
+}
 
 struct vjob *eng__vj_get(const eng_t *e, rg_vid_t v, uint64_t jobid)
 {
     const struct vjob_tab *t = &e->vj;
     if (!t->head || (size_t)v >= e->vcap)
         return NULL;
+    if (t->head[v] & VJ_INDEXED) {
+        size_t i = idx_find(t, v, jobid);
+        return t->idx[i] ? &t->slot[t->idx[i] - 1] : NULL;
+    }
     for (uint32_t i = t->head[v]; i; i = t->slot[i - 1].next) {
         struct vjob *s = &t->slot[i - 1];
         if (s->jobid == jobid)
             return s;
     }
     return NULL;
+}
+
+/* Index every record of 'v' (its list just outgrew VJ_LIST_MAX). */
+static int vj_index_vertex(struct vjob_tab *t, rg_vid_t v, size_t n)
+{
+    while (!((t->ilive + n) * 4 <= t->icap * 3))
+        if (idx_grow(t) < 0)
+            return ENG_ENOMEM;
+    for (uint32_t i = t->head[v]; i; i = t->slot[i - 1].next)
+        idx_add(t, i);
+    t->head[v] |= VJ_INDEXED;
+    return 0;
 }
 
 struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
@@ -593,13 +686,16 @@ struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
     struct vjob_tab *t = &e->vj;
     if (!t->head || (size_t)v >= e->vcap)
         return NULL;
+    bool indexed = t->head[v] & VJ_INDEXED;
+    if (indexed && !idx_room(t, 1))
+        return NULL;
     uint32_t i = t->free_head;
     if (i) {
         t->free_head = t->slot[i - 1].next;
     } else {
         if (t->used == t->cap) {
             size_t cap = t->cap ? 2 * t->cap : 1024;
-            if (cap > UINT32_MAX - 1)
+            if (cap >= VJ_INDEXED)
                 return NULL;
             struct vjob *n = realloc(t->slot, cap * sizeof *n);
             if (!n)
@@ -609,17 +705,30 @@ struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
         }
         i = (uint32_t)++t->used;
     }
-    r = &t->slot[i - 1];
-    *r = (struct vjob){.jobid = jobid,
-                       .v = v,
-                       .flags = VJ_DEAD,
-                       .next = t->head[v],
-                       .span = -1,
-                       .xspan = -1,
-                       .agspan = -1};
-    t->head[v] = i;
+    uint32_t first = vj_first(t, v);
+    t->slot[i - 1] = (struct vjob){.jobid = jobid,
+                                   .v = v,
+                                   .flags = VJ_DEAD,
+                                   .next = first,
+                                   .prev = 0,
+                                   .span = -1,
+                                   .xspan = -1,
+                                   .agspan = -1};
+    if (first)
+        t->slot[first - 1].prev = i;
+    t->head[v] = i | (indexed ? VJ_INDEXED : 0);
     t->live++;
-    return r;
+    if (indexed) {
+        idx_add(t, i);
+    } else {
+        size_t n = 0;
+        for (uint32_t k = i; k && n <= VJ_LIST_MAX; k = t->slot[k - 1].next)
+            n++;
+        /* out of memory for the index: the list still works, only slower */
+        if (n > VJ_LIST_MAX)
+            (void)vj_index_vertex(t, v, n);
+    }
+    return &t->slot[i - 1];
 }
 
 /* Delete 'r' when it holds nothing; other records do not move. */
@@ -628,16 +737,18 @@ void eng__vj_drop_if_empty(eng_t *e, struct vjob *r)
     if (r->flags & ~VJ_DEAD)
         return;
     struct vjob_tab *t = &e->vj;
-    uint32_t idx = (uint32_t)(r - t->slot) + 1;
-    for (uint32_t *link = &t->head[r->v]; *link; link = &t->slot[*link - 1].next) {
-        if (*link == idx) {
-            *link = r->next;
-            break;
-        }
-    }
+    uint32_t ri = (uint32_t)(r - t->slot) + 1;
+    if (t->head[r->v] & VJ_INDEXED)
+        idx_del(t, r);
+    if (r->prev)
+        t->slot[r->prev - 1].next = r->next;
+    else
+        t->head[r->v] = r->next | (t->head[r->v] & VJ_INDEXED);
+    if (r->next)
+        t->slot[r->next - 1].prev = r->prev;
     r->flags = 0;
     r->next = t->free_head;
-    t->free_head = idx;
+    t->free_head = ri;
     t->live--;
 }
 

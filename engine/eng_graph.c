@@ -74,7 +74,8 @@ static int jobset_add(struct jobset *s, uint64_t id)
 
 static int clear_vertex(eng_t *e, rg_vid_t v, struct jobset *jobs, int64_t *total)
 {
-    for (uint32_t i = e->vj.head ? e->vj.head[v] : 0; i; i = e->vj.slot[i - 1].next) {
+    for (uint32_t i = e->vj.head ? e->vj.head[v] & ~VJ_INDEXED : 0; i;
+         i = e->vj.slot[i - 1].next) {
         const struct vjob *r = &e->vj.slot[i - 1];
         if ((r->flags & VJ_TAG) && jobset_add(jobs, r->jobid) < 0)
             return ENG_ENOMEM;
@@ -85,8 +86,8 @@ static int clear_vertex(eng_t *e, rg_vid_t v, struct jobset *jobs, int64_t *tota
         planner_reset(e->plans[v], 0, ENG_PLAN_DURATION);
     if (e->subplan[v])
         planner_multi_reset(e->subplan[v], 0, ENG_PLAN_DURATION);
-    while (e->vj.head && e->vj.head[v]) {
-        struct vjob *r = &e->vj.slot[e->vj.head[v] - 1];
+    while (e->vj.head && (e->vj.head[v] & ~VJ_INDEXED)) {
+        struct vjob *r = &e->vj.slot[(e->vj.head[v] & ~VJ_INDEXED) - 1];
         r->flags = VJ_DEAD;
         eng__vj_drop_if_empty(e, r);
     }

@@ -113,23 +113,32 @@ struct vjob {
     uint32_t flags; /* 0 = free record; VJ_DEAD = holds nothing yet */
     uint32_t next;  /* next record of the same vertex (pool index + 1), 0 none;
                        in the free list, the next free record */
+    uint32_t prev;  /* previous record of the same vertex, 0 none */
     int64_t span, xspan, agspan;
 };
 #define VJ_DEAD (1u << 31)
 
-/* The records of each vertex form a short list (one per job that holds or
- * reserved the vertex) in one pool; 'head[v]' is the first (index + 1).  A
- * traversal touches vertices in about id order, and a job's records are
- * allocated in that order too, so walks stay in cache, unlike a hash of
- * (vertex, job).  Pointers into the pool stay valid until the next
- * eng__vj_put(), which may grow it. */
+/* The records of each vertex form a short doubly-linked list (one per job
+ * that holds or reserved the vertex) in one pool; 'head[v]' is the first
+ * (index + 1).  A traversal touches vertices in about id order, and a job's
+ * records are allocated in that order too, so walks stay in cache, unlike a
+ * hash of (vertex, job).  A vertex whose list grows past VJ_LIST_MAX (the
+ * cluster and racks hold a record for nearly every job) is marked in
+ * 'head[v]' (VJ_INDEXED) and its records are also found through 'idx', an
+ * open-addressing hash of (vertex, job) -> record.  Pointers into the pool
+ * stay valid until the next eng__vj_put(), which may grow it. */
+#define VJ_LIST_MAX 16
+#define VJ_INDEXED  (1u << 31)
 struct vjob_tab {
     struct vjob *slot;
-    uint32_t *head; /* per vertex, e->vcap entries */
+    uint32_t *head; /* per vertex, e->vcap entries: record index + 1 | VJ_INDEXED */
     size_t cap;     /* records allocated */
     size_t used;    /* high-water mark of the pool */
     size_t live;    /* records in use */
     uint32_t free_head;
+    uint32_t *idx; /* record index + 1 of indexed vertices' records, 0 empty */
+    size_t icap;   /* a power of two, or 0 */
+    size_t ilive;
 };
 
 /* ---- exclusivity checker -------------------------------------------------- */

@@ -706,6 +706,34 @@ START_TEST(test_random_streams)
 }
 END_TEST
 
+/* A vertex held by more than VJ_LIST_MAX jobs (the cluster, here) finds its
+ * records through the (vertex, job) index; cancels in any order keep the
+ * lists and the index consistent. */
+START_TEST(test_many_jobs_per_vertex)
+{
+    eng_error_t err;
+    eng_t *e = mk_engine("first", gen_graph(1, 1, 2, 32, 0));
+    jobspec_t *js = js_parse(JS_CORE);
+    enum { N = 3 * VJ_LIST_MAX };
+    for (uint64_t id = 1; id <= N; id++)
+        ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, id, NULL, NULL, &err), 0);
+    ck_assert(e->vj.head[rg_graph_root(e->g, RG_SYM_CONTAINMENT)] & VJ_INDEXED);
+    for (uint64_t id = 1; id <= N; id += 3)
+        ck_assert_int_eq(eng_cancel(e, id, false, &err), 0);
+    for (uint64_t id = 1; id <= N; id++) {
+        struct eng_job_info info;
+        ck_assert_int_eq(eng_job_info(e, id, &info, NULL) == 0, id % 3 != 1);
+    }
+    for (uint64_t id = N; id >= 1; id--)
+        if (id % 3 != 1)
+            ck_assert_int_eq(eng_cancel(e, id, false, &err), 0);
+    ck_assert_uint_eq(e->vj.live, 0);
+    ck_assert_uint_eq(e->vj.ilive, 0);
+    jobspec_destroy(js);
+    eng_destroy(e);
+}
+END_TEST
+
 /* Status: a down node is never matched, up again it is. */
 START_TEST(test_status)
 {
@@ -1018,6 +1046,7 @@ Suite *eng_suite(void)
     tcase_add_test(tc, test_message_unbounded);
     tcase_add_test(tc, test_update_roundtrip);
     tcase_add_test(tc, test_visit_counts);
+    tcase_add_test(tc, test_many_jobs_per_vertex);
     tcase_add_loop_test(tc, test_basics_tiny, 0, (int)(sizeof basics / sizeof basics[0]));
     tcase_add_loop_test(tc, test_random_streams, 0, 24);
     suite_add_tcase(s, tc);
