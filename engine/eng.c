@@ -431,8 +431,11 @@ double eng__clock(void)
 }
 
 /* (Re)build everything derived from the graph: arrays, out-edge order,
- * pruning filters, node count.  Fluxion's traverser initialize(). */
-static int rebuild(eng_t *e, bool outedges, eng_error_t *err)
+ * pruning filters, and ('count_nodes') the count of nodes up.  Fluxion's
+ * traverser initialize(); its nodes_up is counted when the graph is loaded
+ * (resource_graph_db_t::load) and moved by status changes only, so attach
+ * and remove leave it as it was. */
+static int rebuild(eng_t *e, bool outedges, bool count_nodes, eng_error_t *err)
 {
     if (eng__grow(e) < 0)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
@@ -445,7 +448,8 @@ static int rebuild(eng_t *e, bool outedges, eng_error_t *err)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     if ((rc = prune__prime(e, err)) < 0)
         return rc;
-    count_nodes_up(e);
+    if (count_nodes)
+        count_nodes_up(e);
     return 0;
 }
 
@@ -475,7 +479,7 @@ int eng_graph_take(eng_t *e, rg_graph_t *g, eng_error_t *err)
                         "subsystem '%s' has no root in the resource graph",
                         rg_sym_str(g, e->dom));
     if (rc == 0)
-        rc = rebuild(e, true, err);
+        rc = rebuild(e, true, true, err);
     if (rc == 0 && e->pol.node_exclusive)
         eng__xtype_add(e, e->sym_node);
     if (rc < 0) {
@@ -1027,7 +1031,7 @@ int eng_property_set(eng_t *e, const char *path, const char *key, const char *va
 int eng__rebuild(eng_t *e, eng_error_t *err);
 int eng__rebuild(eng_t *e, eng_error_t *err)
 {
-    return rebuild(e, true, err);
+    return rebuild(e, true, false, err);
 }
 
 void eng__flex_free(eng_t *e)
