@@ -115,6 +115,7 @@ struct rdata {
     rg_vid_t root;
     int rootlen;
     struct tcount tc;
+    bool counted; /* some span of the job released on this rank */
 };
 
 /* Take each rank's released units off the job's aggregate spans of every
@@ -208,12 +209,17 @@ static int partial_ranks(eng_t *e, uint64_t jobid, const idset_t *ranks, bool *f
         }
         d->rank = k;
         d->root = eng__rank_root(e, (int64_t)k);
-        if (!counted) {
-            eng__msg_add(e, "remove: %u not found in rank_to_counts.\n", k);
+        d->counted = counted;
+    }
+    /* as Fluxion: every rank's vertices are released first, then a rank
+     * that released nothing fails the call (the others stay released) */
+    for (size_t i = 0; i < nrd; i++)
+        if (!rd[i].counted) {
+            eng__msg_add(e, "remove: %u not found in rank_to_counts.\n",
+                         (unsigned)rd[i].rank);
             rc = ENG_ENOENT;
             goto out;
         }
-    }
     rc = partial_ancestors(e, jobid, rd, nrd, full);
 out:
     free(rd);
