@@ -717,7 +717,8 @@ struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
                                    .prev = 0,
                                    .span = -1,
                                    .xspan = -1,
-                                   .agspan = -1};
+                                   .agspan = -1,
+                                   .rspan = -1};
     if (first)
         t->slot[first - 1].prev = i;
     t->head[v] = i | (indexed ? VJ_INDEXED : 0);
@@ -733,6 +734,18 @@ struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
             (void)vj_index_vertex(t, v, n);
     }
     return &t->slot[i - 1];
+}
+
+int64_t eng__vj_drop_span(eng_t *e, struct vjob *r)
+{
+    if (r->flags & VJ_ALLOC) {
+        r->flags &= ~(uint32_t)VJ_ALLOC;
+        e->nalloc[r->v]--;
+        return r->span;
+    }
+    r->flags &= ~(uint32_t)VJ_RESV;
+    e->nresv[r->v]--;
+    return r->rspan;
 }
 
 /* Delete 'r' when it holds nothing; other records do not move. */

@@ -58,17 +58,13 @@ static int vtx_cancel(eng_t *e, rg_vid_t u, uint64_t jobid, struct tcount *tc,
         }
     }
     if (r->flags & (VJ_ALLOC | VJ_RESV)) {
-        int64_t prev = planner_span_planned(e->plans[u], r->span);
+        int64_t span = r->flags & VJ_ALLOC ? r->span : r->rspan;
+        int64_t prev = planner_span_planned(e->plans[u], span);
         if (prev < 0) {
             eng__msg_add(e, "mod_plan: planner_span_resource_count failed.\n");
             return ENG_EINVAL;
         }
-        if (r->flags & VJ_ALLOC)
-            e->nalloc[u]--;
-        else
-            e->nresv[u]--;
-        r->flags &= ~(uint32_t)(VJ_ALLOC | VJ_RESV);
-        planner_span_remove(e->plans[u], r->span);
+        planner_span_remove(e->plans[u], eng__vj_drop_span(e, r));
         tc_add(tc, rg_vertex_get(e->g, u)->type, prev);
         *counted = true;
     }

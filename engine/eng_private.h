@@ -114,7 +114,8 @@ struct vjob {
     uint32_t next;  /* next record of the same vertex (pool index + 1), 0 none;
                        in the free list, the next free record */
     uint32_t prev;  /* previous record of the same vertex, 0 none */
-    int64_t span, xspan, agspan;
+    int64_t span, xspan, agspan; /* span: allocation (VJ_ALLOC) */
+    int64_t rspan;               /* reservation (VJ_RESV) */
 };
 #define VJ_DEAD (1u << 31)
 
@@ -314,6 +315,11 @@ bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur);
 struct vjob *eng__vj_get(const eng_t *e, rg_vid_t v, uint64_t jobid);
 struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid); /* NULL: ENOMEM */
 void eng__vj_drop_if_empty(eng_t *e, struct vjob *r);
+/* Fluxion's mod_plan: a cancel releases the job's allocation on the vertex if
+ * there is one, else its reservation (a reused id may hold both).  Clears
+ * that flag, adjusts the vertex's counts and returns the span to remove from
+ * the vertex's planner.  'r' must have VJ_ALLOC or VJ_RESV. */
+int64_t eng__vj_drop_span(eng_t *e, struct vjob *r);
 
 /* exclusive types */
 bool eng__xtype_has(const eng_t *e, rg_sym_t t);

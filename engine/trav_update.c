@@ -186,16 +186,19 @@ static int upd_plan(eng_t *e, rg_vid_t u, unsigned needs, bool excl,
     if (!r)
         return -1;
     *rec = r;
+    /* Fluxion keeps a vertex's allocations and reservations in two maps by
+     * job id: a reused id can hold one of each */
     if (m->alloc_type == AT_ALLOC) {
         if (!(r->flags & VJ_ALLOC))
             e->nalloc[u]++;
         r->flags |= VJ_ALLOC;
+        r->span = span;
     } else {
         if (!(r->flags & VJ_RESV))
             e->nresv[u]++;
         r->flags |= VJ_RESV;
+        r->rspan = span;
     }
-    r->span = span;
     return 0;
 }
 
@@ -442,12 +445,7 @@ static int cancel_vertex_full(eng_t *e, rg_vid_t u, uint64_t jobid, int *rc)
         r->flags &= ~(uint32_t)VJ_AG;
     }
     if (r->flags & (VJ_ALLOC | VJ_RESV)) {
-        if (r->flags & VJ_ALLOC)
-            e->nalloc[u]--;
-        else
-            e->nresv[u]--;
-        r->flags &= ~(uint32_t)(VJ_ALLOC | VJ_RESV);
-        if (planner_span_remove(e->plans[u], r->span) < 0) {
+        if (planner_span_remove(e->plans[u], eng__vj_drop_span(e, r)) < 0) {
             eng__msg_add(e, "mod_plan: planner_rem_span returned -1.\n");
             *rc = -1;
         }
@@ -488,12 +486,7 @@ static int mod_exv(eng_t *e, uint64_t jobid)
         struct vjob *r = eng__vj_get(e, v, jobid);
         if (!r || !(r->flags & (VJ_ALLOC | VJ_RESV)))
             continue;
-        if (r->flags & VJ_ALLOC)
-            e->nalloc[v]--;
-        else
-            e->nresv[v]--;
-        r->flags &= ~(uint32_t)(VJ_ALLOC | VJ_RESV);
-        if (planner_span_remove(e->plans[v], r->span) < 0) {
+        if (planner_span_remove(e->plans[v], eng__vj_drop_span(e, r)) < 0) {
             eng__msg_add(e, "mod_exv: planner_rem_span returned -1.\n");
             rc = -1;
         }
