@@ -350,13 +350,18 @@ static int rv_rank(struct rvupd *c, const rparse_t *rp, size_t entry, unsigned r
         d--;
     int64_t id = d < hl ? strtoll(host + d, NULL, 10) : -1;
     rg_vid_t node = rv_find(e, root, host, e->sym_node, id, rank);
+    /* Fluxion's reader (unpack_rank, unpack_child) adds a second line naming
+     * the node or child whose add_or_update failed */
     if (node == RG_VID_NONE) {
         eng__msg_add(e, "add_or_update: couldn't find vertex in graph for %s.\n", host);
+        eng__msg_add(e, "unpack_rank: failed unpacking rank for %s.\n", host);
         return ENG_ENOENT;
     }
     int rc = rv_plan(c, node, false);
     if (rc == 0)
         rc = rv_edge(e, root, node);
+    if (rc < 0)
+        eng__msg_add(e, "unpack_rank: failed unpacking rank for %s.\n", host);
     size_t before = c->ndone;
     for (size_t k = 0; rc == 0 && k < rparse_rlite_nchildren(rp, entry); k++) {
         const struct rparse_child *ch = rparse_rlite_child(rp, entry, k);
@@ -369,10 +374,13 @@ static int rv_rank(struct rvupd *c, const rparse_t *rp, size_t entry, unsigned r
             if (v == RG_VID_NONE) {
                 eng__msg_add(e, "add_or_update: couldn't find vertex in graph for %s.\n",
                              name);
+                eng__msg_add(e, "unpack_child: failed unpacking child for %s.\n", name);
                 return ENG_ENOENT;
             }
             if ((rc = rv_plan(c, v, true)) == 0)
                 rc = rv_edge(e, node, v);
+            if (rc < 0)
+                eng__msg_add(e, "unpack_child: failed unpacking child for %s.\n", name);
         }
     }
     if (rc < 0)
@@ -382,8 +390,8 @@ static int rv_rank(struct rvupd *c, const rparse_t *rp, size_t entry, unsigned r
     for (rg_vid_t v = rg_vertex_first_of_rank(e->g, rank); v != RG_VID_NONE;
          v = rg_vertex_next_of_rank(e->g, v))
         nrank++;
-    if (c->ndone - before == nrank - 1)
-        rc = rv_plan(c, node, true);
+    if (c->ndone - before == nrank - 1 && (rc = rv_plan(c, node, true)) < 0)
+        eng__msg_add(e, "unpack_rank: exclusive filter update failed for %s.\n", host);
     return rc;
 }
 
