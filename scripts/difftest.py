@@ -294,6 +294,23 @@ def gen_constraint(rng, gp):
     return {"not": [leaf()]}
 
 
+
+def find_cmd(rng, jobs, paths):
+    """A random find command (predicates over status, schedule, job ids, names)."""
+    j = rng.randint(1, max(1, jobs))
+    return "find " + rng.choice(FINDS + [
+        "jobid-alloc=%d" % j, "jobid-span=%d" % j, "jobid-tag=%d" % j,
+        "jobid-reserved=%d" % j, "agfilter=t", "jobid-alloc=%d agfilter=t" % j,
+        "names=%s" % paths[rng.randrange(len(paths))].rsplit("/", 1)[1],
+        "(status=up or status=down) and sched-now=free"])
+
+
+def multi_match_cmd(rng, njs):
+    """A random multi-match of 2-3 jobspecs, and how many jobs it submits."""
+    k = rng.randint(2, 3)
+    return "multi-match %s %s" % (rng.choice(OPS[:10]), " ".join(
+        "job%d.yaml" % rng.randrange(njs) for _ in range(k))), k
+
 def gen_commands(rng, gp, njs, policy, mix="classic"):
     """A list of command lines; job files are named job<k>.yaml, partial R pr<k>.json."""
     if mix == "wide":
@@ -319,16 +336,10 @@ def gen_commands(rng, gp, njs, policy, mix="classic"):
         elif r < 0.82 and jobs:
             cmds.append("info %d" % rng.randint(1, jobs))
         elif r < 0.90:
-            j = rng.randint(1, max(1, jobs))
-            cmds.append("find " + rng.choice(FINDS + [
-                "jobid-alloc=%d" % j, "jobid-span=%d" % j, "jobid-tag=%d" % j,
-                "jobid-reserved=%d" % j, "agfilter=t", "jobid-alloc=%d agfilter=t" % j,
-                "names=%s" % paths[rng.randrange(len(paths))].rsplit("/", 1)[1],
-                "(status=up or status=down) and sched-now=free"]))
+            cmds.append(find_cmd(rng, jobs, paths))
         elif r < 0.93:
-            k = rng.randint(2, 3)
-            cmds.append("multi-match %s %s" % (rng.choice(OPS[:10]), " ".join(
-                "job%d.yaml" % rng.randrange(njs) for _ in range(k))))
+            cmd, k = multi_match_cmd(rng, njs)
+            cmds.append(cmd)
             jobs += k
         else:
             st = "down" if rng.random() < 0.7 else "up"
@@ -391,16 +402,10 @@ def gen_commands_wide(rng, gp, njs, policy):
         elif r < 0.77 and jobs:
             cmds.append("info %d" % rng.randint(1, jobs))
         elif r < 0.85:
-            j = rng.randint(1, max(1, jobs))
-            cmds.append("find " + rng.choice(FINDS + [
-                "jobid-alloc=%d" % j, "jobid-span=%d" % j, "jobid-tag=%d" % j,
-                "jobid-reserved=%d" % j, "agfilter=t", "jobid-alloc=%d agfilter=t" % j,
-                "names=%s" % paths[rng.randrange(len(paths))].rsplit("/", 1)[1],
-                "(status=up or status=down) and sched-now=free"]))
+            cmds.append(find_cmd(rng, jobs, paths))
         elif r < 0.88:
-            k = rng.randint(2, 3)
-            cmds.append("multi-match %s %s" % (rng.choice(OPS[:10]), " ".join(
-                "job%d.yaml" % rng.randrange(njs) for _ in range(k))))
+            cmd, k = multi_match_cmd(rng, njs)
+            cmds.append(cmd)
             jobs += k
         elif r < 0.91:
             p = rng.choice(paths) if rng.random() < 0.6 else other_paths(rng, gp)
