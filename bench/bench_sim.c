@@ -68,10 +68,7 @@ static int add_jobs(sim_t *sim, const wtrace_t *t, size_t max, int64_t min_node_
                                  .req_nodes = j->nodes,
                                  .req_cores = j->cores,
                                  .req_gpus = j->gpus,
-                                 .min_cores = j->cores < 0 ? 0
-                                              : j->nodes > 0 && min_node_cores > 0
-                                                  ? j->nodes * min_node_cores
-                                                  : j->cores,
+                                 .min_cores = wjob_min_cores(j, min_node_cores),
                                  .unmapped = wjob_is_mappable(j) ? NULL : "unmapped"};
         int rc = sim_job_add(sim, &s, err);
         if (rc < 0)

@@ -17,6 +17,17 @@ bool wjob_is_mappable(const wjob_t *j)
     return j && j->reason == WJOB_MAPPABLE && j->jobspec != NULL;
 }
 
+int64_t wjob_min_cores(const wjob_t *j, int64_t min_node_cores)
+{
+    if (!j || j->cores < 0)
+        return 0;
+    if (j->nodes > 0 && min_node_cores >= 0 &&
+        j->nodes <= INT64_MAX / (min_node_cores + 1) &&
+        j->nodes * min_node_cores < j->cores)
+        return j->nodes * min_node_cores;
+    return j->cores;
+}
+
 const char *wjob_reason_str(enum wjob_reason r)
 {
     if ((int)r < 0 || r >= WJOB_NREASONS)

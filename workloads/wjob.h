@@ -99,6 +99,12 @@ typedef struct wjob {
 /* True when 'j' can be given to the matching engine. */
 bool wjob_is_mappable(const wjob_t *j);
 
+/* A lower bound on the cores job 'j' needs (0 when unknown), given that every
+ * node of the graph has at least 'min_node_cores' cores: the cores its
+ * jobspec names, except that a whole-node size (nodes x the average cores
+ * per node) counts only nodes x 'min_node_cores'. */
+int64_t wjob_min_cores(const wjob_t *j, int64_t min_node_cores);
+
 /* Short lower-case text of 'r' ("no size", "unknown run time"...).  Static
  * storage; "unknown reason" for values out of range. */
 const char *wjob_reason_str(enum wjob_reason r);

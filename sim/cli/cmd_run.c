@@ -285,19 +285,6 @@ static wtrace_t *load_trace(const struct run_opts *o, const int64_t *totals,
     return wgen_generate(&p, err);
 }
 
-/* A lower bound on the cores job 'j' needs (sim_job_spec.min_cores): the
- * cores its jobspec names, except that whole-node sizes (nodes x the average
- * cores per node) count only the fewest cores any node has. */
-static int64_t min_cores(const wjob_t *j, int64_t min_node_cores)
-{
-    if (j->cores < 0)
-        return 0;
-    if (j->nodes > 0 && j->nodes <= INT64_MAX / (min_node_cores + 1) &&
-        j->nodes * min_node_cores < j->cores)
-        return j->nodes * min_node_cores;
-    return j->cores;
-}
-
 static int add_jobs(sim_t *sim, const wtrace_t *t, int64_t min_node_cores,
                     eng_error_t *err)
 {
@@ -312,7 +299,7 @@ static int add_jobs(sim_t *sim, const wtrace_t *t, int64_t min_node_cores,
                                     .req_nodes = j->nodes,
                                     .req_cores = j->cores,
                                     .req_gpus = j->gpus,
-                                    .min_cores = min_cores(j, min_node_cores),
+                                    .min_cores = wjob_min_cores(j, min_node_cores),
                                     .unmapped = ok ? NULL : wjob_reason_str(j->reason)};
         int rc = sim_job_add(sim, &spec, err);
         if (rc < 0)

@@ -281,6 +281,22 @@ START_TEST(test_badparam)
 }
 END_TEST
 
+/* wjob_min_cores: a lower bound for the simulator's idle-core shortcut. */
+START_TEST(test_min_cores)
+{
+    wjob_t j = {.nodes = 0, .cores = 7};
+    ck_assert_int_eq(wjob_min_cores(&j, 4), 7);  /* cores anywhere: exact */
+    j = (wjob_t){.nodes = 2, .cores = 16};       /* 2 whole nodes of 8 on average */
+    ck_assert_int_eq(wjob_min_cores(&j, 4), 8);  /* the smallest node has 4 */
+    ck_assert_int_eq(wjob_min_cores(&j, 8), 16); /* uniform nodes */
+    j = (wjob_t){.nodes = 2, .cores = 6};        /* node[2] -> core[3]: named cores */
+    ck_assert_int_eq(wjob_min_cores(&j, 32), 6);
+    j = (wjob_t){.nodes = 3, .cores = -1};
+    ck_assert_int_eq(wjob_min_cores(&j, 4), 0); /* unknown: no bound */
+    ck_assert_int_eq(wjob_min_cores(NULL, 4), 0);
+}
+END_TEST
+
 Suite *swf_suite(void)
 {
     Suite *s = suite_create("swf");
@@ -296,6 +312,7 @@ Suite *swf_suite(void)
     tcase_add_test(tc, test_invalid_cases);
     tcase_add_test(tc, test_line_limit);
     tcase_add_test(tc, test_badparam);
+    tcase_add_test(tc, test_min_cores);
     suite_add_tcase(s, tc);
     return s;
 }
