@@ -12,10 +12,9 @@
  * resource changes.  Re-planning from scratch costs one match per visited job
  * per pass.  With QPOL_REPLAN_ON_CHANGE (qpol.h), a pass that follows no
  * completion or resource event keeps the previous reservations and skips the
- * jobs visited since the last full pass: the 'seen' stamp of a job is the
- * number of the full pass ('epoch') after which it was last visited. */
+ * jobs visited since the last full pass: a job's arena mark is the number of
+ * the full pass ('epoch') after which it was last visited. */
 #include <stdlib.h>
-#include <string.h>
 
 #include "qpol_private.h"
 
@@ -28,9 +27,8 @@ struct bf {
     size_t nreserved, reserved_cap;
     bool on_change; /* QPOL_REPLAN_ON_CHANGE */
     bool dirty;     /* a completion or resource event since the last pass */
-    uint64_t epoch; /* full passes so far */
-    uint64_t *seen; /* per job index: epoch of its last visit (0 never) */
-    size_t seen_cap;
+    uint64_t epoch; /* full passes so far; arena.mark of a job = the epoch of
+                       its last visit (0 never) */
 };
 
 void *qpol__bf_create(const char *name, int64_t queue_depth, int64_t reservation_depth,
@@ -58,7 +56,6 @@ void qpol__bf_destroy(void *state)
         return;
     qpol__arena_free(&b->arena);
     free(b->reserved);
-    free(b->seen);
     free(b);
 }
 
@@ -66,22 +63,8 @@ int qpol__bf_on_submit(void *state, sim_t *sim, const sim_job_t *job)
 {
     struct bf *b = state;
     int rc = qpol__list_insert(&b->arena, &b->pending, job->index, job->arrival_seq);
-    if (rc == 0 && job->index >= b->seen_cap) {
-        size_t cap = b->seen_cap ? b->seen_cap : 1024;
-        while (cap <= job->index)
-            cap *= 2;
-        uint64_t *a = realloc(b->seen, cap * sizeof *a);
-        if (a) {
-            memset(a + b->seen_cap, 0, (cap - b->seen_cap) * sizeof *a);
-            b->seen = a;
-            b->seen_cap = cap;
-        } else {
-            rc = ENG_ENOMEM;
-        }
-    }
     if (rc < 0)
         return eng_errorf(sim_error(sim), rc, NULL, 0, 0, "%s: out of memory", b->name);
-    b->seen[job->index] = 0;
     return 0;
 }
 
@@ -199,12 +182,12 @@ int qpol__bf_schedule(void *state, sim_t *sim)
     size_t it = b->pending.head;
     while (it != QPOL_NIL && ps.scheduled < b->queue_depth) {
         size_t next = b->arena.next[it];
-        if (!full && b->seen[it] == b->epoch) {
+        if (!full && b->arena.mark[it] == b->epoch) {
             /* visited since the last full pass: same outcome as then */
             ps.reservations += sim_job(sim, it)->reserved_at >= 0;
             ps.scheduled++;
         } else {
-            b->seen[it] = b->epoch;
+            b->arena.mark[it] = b->epoch;
             if ((rc = visit(b, sim, it, &ps, err)) < 0)
                 return rc;
         }

@@ -8,6 +8,7 @@ void qpol__arena_free(struct qpol__arena *a)
     free(a->next);
     free(a->prev);
     free(a->seq);
+    free(a->mark);
     *a = (struct qpol__arena){0};
 }
 
@@ -35,6 +36,10 @@ static int grow(struct qpol__arena *a, size_t idx)
     if (!seq)
         return ENG_ENOMEM;
     a->seq = seq;
+    uint64_t *mark = realloc(a->mark, cap * sizeof *mark);
+    if (!mark)
+        return ENG_ENOMEM;
+    a->mark = mark;
     a->cap = cap;
     return 0;
 }
@@ -62,6 +67,7 @@ int qpol__list_insert(struct qpol__arena *a, struct qpol__list *l, size_t idx,
     if (grow(a, idx) < 0)
         return ENG_ENOMEM;
     a->seq[idx] = seq;
+    a->mark[idx] = 0;
     size_t at = l->tail;
     while (at != QPOL_NIL && a->seq[at] > seq)
         at = a->prev[at];

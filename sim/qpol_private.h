@@ -17,7 +17,8 @@
 
 struct qpol__arena {
     size_t *next, *prev;
-    uint64_t *seq; /* arrival_seq of each member, for ordered inserts */
+    uint64_t *seq;  /* arrival_seq of each member, for ordered inserts */
+    uint64_t *mark; /* per member, for the policy's own use; 0 on insert */
     size_t cap;
 };
 
