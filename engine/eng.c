@@ -900,6 +900,12 @@ int eng_time_set(eng_t *e, int64_t t)
     return 0;
 }
 
+void eng_set_write_reservations(eng_t *e, bool on)
+{
+    if (e)
+        e->unwritten_resv = !on;
+}
+
 int64_t eng_time(const eng_t *e)
 {
     return e ? e->now : 0;

@@ -112,6 +112,12 @@ ENG_API const rg_graph_t *eng_graph(const eng_t *e);
  * the current time (time never goes back). */
 ENG_API int eng_time_set(eng_t *e, int64_t t);
 
+/* Whether a match that ends in a reservation feeds its writer: true after
+ * eng_create (every match is written, as in Fluxion).  The simulator turns it
+ * off: it reports no R for reservations, and writing one costs about as much
+ * as making it. */
+ENG_API void eng_set_write_reservations(eng_t *e, bool on);
+
 /* The current time (0 after eng_create). */
 ENG_API int64_t eng_time(const eng_t *e);
 

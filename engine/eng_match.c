@@ -275,6 +275,8 @@ static int run(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t job
     }
     if (m->at + m->duration > e->graph_end)
         m->duration = e->graph_end - m->at;
+    if (e->unwritten_resv && m->at != e->now)
+        w = NULL;
     rc = trav__update(e, root, w, m, true, err);
     /* Nothing emitted: Fluxion fails with whatever errno is left over, the
      * reserve loop's last planner error or else a stale one (ENOTTY from

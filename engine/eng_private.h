@@ -207,7 +207,8 @@ struct eng {
     char *prune_spec;
     char *subsys_name;
     bool flexible;
-    rg_sym_t dom; /* dominant subsystem symbol */
+    bool unwritten_resv; /* !eng_set_write_reservations() */
+    rg_sym_t dom;        /* dominant subsystem symbol */
 
     rg_graph_t *g;
     size_t vcap, ecap;

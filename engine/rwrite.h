@@ -164,6 +164,15 @@ bool rwrite_is_empty(const rwrite_t *w);
  * ENG_ENOMEM, with 'err' set; the recorded data is then kept, as in Fluxion. */
 int rwrite_emit(rwrite_t *w, char **out, eng_error_t *err);
 
+/* For the rlite, rv1 and rv1_nosched writers: what was recorded, as its
+ * R_lite array in compact JSON (what json_dumps(JSON_COMPACT) prints for the
+ * "R_lite" member of rwrite_emit()'s text) in '*r_lite', and its hosts as one
+ * hostlist string (the "nodelist" member's single entry) in '*nodelist'; both
+ * new strings, free() them.  Then drops everything recorded, as
+ * rwrite_reset().  0, ENG_EINVAL (another format, or nothing recorded; both
+ * NULL, the record kept) or ENG_ENOMEM. */
+int rwrite_take_rlite(rwrite_t *w, char **r_lite, char **nodelist, eng_error_t *err);
+
 /* Drop everything recorded (times, attributes and the shorthand "complete"
  * flag included), as if 'w' were new. */
 void rwrite_reset(rwrite_t *w);

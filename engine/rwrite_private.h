@@ -65,4 +65,11 @@ char *rwrite__scratch(rwrite_t *w, size_t size);
 int rwrite__rlite_text(struct rlite *r, bool envelope, int64_t starttime,
                        int64_t expiration, char **out, eng_error_t *err);
 
+/* The gathered R_lite as compact JSON (json_dumps(JSON_COMPACT) of the array)
+ * in '*rlite' and the hosts, sorted by rank, as one hostlist string in
+ * '*nodelist' (free() both).  Leaves the gathered nodes in place.  0,
+ * ENG_EINVAL (nothing gathered) or ENG_ENOMEM (both NULL then). */
+int rwrite__rlite_compact(struct rlite *r, char **rlite, char **nodelist,
+                          eng_error_t *err);
+
 #endif /* ENG_RWRITE_PRIVATE_H */

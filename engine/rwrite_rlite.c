@@ -477,3 +477,42 @@ int rwrite__rlite_text(struct rlite *r, bool envelope, int64_t starttime,
     *out = b.p;
     return 0;
 }
+
+int rwrite__rlite_compact(struct rlite *r, char **rlite, char **nodelist,
+                          eng_error_t *err)
+{
+    *rlite = *nodelist = NULL;
+    if (r->gather.n == 0)
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no resources to write as R_lite");
+    struct sbuf b = SBUF_INIT;
+    int rc = 0;
+    sbuf_add(&b, "[", 1);
+    for (size_t i = 0; rc == 0 && i < r->gather.n; i++) {
+        char *ranks = group_ranks(&r->gather.g[i], err);
+        if (!ranks) {
+            rc = err && err->code ? err->code : ENG_ENOMEM;
+            break;
+        }
+        sbuf_str(&b, i ? ",{\"rank\":\"" : "{\"rank\":\"");
+        sbuf_str(&b, ranks);
+        sbuf_str(&b, "\",\"children\":");
+        /* the key is signature()'s text: its only spaces follow its
+         * separators (id sets hold digits, commas and dashes) */
+        for (const char *k = r->gather.g[i].key; *k; k++)
+            if (*k != ' ')
+                sbuf_add(&b, k, 1);
+        sbuf_add(&b, "}", 1);
+        free(ranks);
+    }
+    sbuf_add(&b, "]", 1);
+    if (rc == 0 && !b.ok)
+        rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    if (rc == 0)
+        rc = nodelist_text(r, nodelist, err);
+    if (rc < 0) {
+        free(b.p);
+        return rc;
+    }
+    *rlite = b.p;
+    return 0;
+}

@@ -10,7 +10,7 @@
  * status changes. */
 #include "sim_eng.h"
 
-#include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -52,6 +52,8 @@ sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err)
         return NULL;
     }
     a->e = e;
+    /* the R of a reservation is never reported */
+    eng_set_write_reservations(e, false);
     if (!(a->w = rwrite_create(RWRITE_RV1_NOSCHED, err))) {
         free(a);
         return NULL;
@@ -194,39 +196,6 @@ static struct spec *job_spec(sim_eng_t *a, uint64_t jobid, const char *text,
     return a->by_job[jobid];
 }
 
-/* Pull R_lite and the host list out of the rv1 text the writer produced. */
-static int split_rv1(const char *rv1, struct sim_match_out *out, eng_error_t *err)
-{
-    json_error_t jerr;
-    json_t *r = json_loads(rv1, 0, &jerr);
-    json_t *exec = json_object_get(r, "execution");
-    json_t *rl = json_object_get(exec, "R_lite");
-    json_t *nl = json_object_get(exec, "nodelist");
-    int rc = 0;
-    if (!json_is_array(rl))
-        rc = eng_errorf(err, ENG_EPARSE, "<R>", 0, 0,
-                        "engine: R without execution.R_lite");
-    else if (!(out->r_lite = json_dumps(rl, JSON_COMPACT)))
-        rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
-    /* nodelist is an array of hostlist strings; join them with ',' */
-    size_t len = 1, i;
-    json_t *h;
-    json_array_foreach(nl, i, h) len +=
-        strlen(json_string_value(h) ? json_string_value(h) : "") + 1;
-    if (rc == 0 && (out->nodelist = calloc(1, len))) {
-        json_array_foreach(nl, i, h)
-        {
-            if (i)
-                strcat(out->nodelist, ",");
-            strcat(out->nodelist, json_string_value(h) ? json_string_value(h) : "");
-        }
-    } else if (rc == 0) {
-        rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
-    }
-    json_decref(r);
-    return rc;
-}
-
 static enum eng_match_op engine_op(enum sim_match_op op)
 {
     switch (op) {
@@ -253,19 +222,7 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
     int rc;
     if (sat && x->sat_epoch == a->status_epoch + 1)
         return x->sat;
-    if (op == SIM_MATCH_ORELSE_RESERVE) {
-        /* The R of a reservation is not reported, and writing it costs as much
-         * as the reservation itself: try to allocate now with the writer, and
-         * only on EBUSY reserve without one.  A failed match leaves no trace,
-         * and allocate-or-else-reserve starts with that very allocation
-         * attempt, so the outcome is the single call's. */
-        rc = eng_match(a->e, ENG_MATCH_ALLOCATE, js, jobid, a->w, &res, err);
-        if (rc == ENG_EBUSY)
-            rc = eng_match(a->e, ENG_MATCH_ALLOCATE_ORELSE_RESERVE, js, jobid, NULL, &res,
-                           err);
-    } else {
-        rc = eng_match(a->e, engine_op(op), js, jobid, sat ? NULL : a->w, &res, err);
-    }
+    rc = eng_match(a->e, engine_op(op), js, jobid, sat ? NULL : a->w, &res, err);
     if (sat && (rc == 0 || rc == ENG_ENOMATCH || rc == ENG_EBUSY)) {
         x->sat = rc;
         x->sat_epoch = a->status_epoch + 1;
@@ -278,11 +235,8 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
         rwrite_reset(a->w);
         return 0;
     }
-    char *rv1 = NULL;
-    if ((rc = rwrite_emit(a->w, &rv1, err)) == 0)
-        rc = split_rv1(rv1, out, err);
-    free(rv1);
-    if (rc < 0) {
+    if ((rc = rwrite_take_rlite(a->w, &out->r_lite, &out->nodelist, err)) < 0) {
+        rwrite_reset(a->w);
         eng_cancel(a->e, jobid, true, NULL); /* no side effect on failure */
         free(out->r_lite);
         free(out->nodelist);

@@ -401,6 +401,60 @@ START_TEST(test_rg)
 }
 END_TEST
 
+/* rwrite_take_rlite() gives what jansson's compact dump of the emitted
+ * R_lite and the nodelist entry are, and forgets the record. */
+START_TEST(test_take_rlite)
+{
+    for (int round = 0; round < 2; round++) {
+        rwrite_t *w[2] = {rwrite_create(RWRITE_RV1_NOSCHED, NULL),
+                          rwrite_create(RWRITE_RV1_NOSCHED, NULL)};
+        for (int k = 0; k < 2; k++) {
+            if (round == 0) {
+                emit_4nodes(w[k]);
+            } else {
+                struct rwrite_kv kv[4];
+                struct rwrite_vertex c1 = vtx(&kv[0], "core", "core1", 1, 10, 5, "/c");
+                struct rwrite_vertex n5 = vtx(&kv[1], "node", "n5", 5, 12, 5, "/c/n5");
+                struct rwrite_vertex c3 = vtx(&kv[2], "core", "core3", 3, 13, 2, "/c");
+                struct rwrite_vertex n2 = vtx(&kv[3], "node", "n2", 2, 14, 2, "/c/n2");
+                const struct rwrite_vertex *seq[] = {&c1, &n5, &c3, &n2};
+                for (int i = 0; i < 4; i++)
+                    ck_assert_int_eq(rwrite_emit_vertex(w[k], seq[i], 2, 1, true, false,
+                                                        NULL, 0, NULL),
+                                     0);
+            }
+        }
+        char *out = emit(w[0]);
+        json_t *r = json_loads(out, 0, NULL);
+        ck_assert_ptr_nonnull(r);
+        char *want = json_dumps(
+            json_object_get(json_object_get(r, "execution"), "R_lite"), JSON_COMPACT);
+        const char *want_nl = json_string_value(json_array_get(
+            json_object_get(json_object_get(r, "execution"), "nodelist"), 0));
+        char *rl = NULL, *nl = NULL;
+        ck_assert_int_eq(rwrite_take_rlite(w[1], &rl, &nl, NULL), 0);
+        ck_assert_str_eq(rl, want);
+        ck_assert_str_eq(nl, want_nl);
+        ck_assert(rwrite_is_empty(w[1]));
+        free(rl);
+        free(nl);
+        eng_error_t err = {0};
+        ck_assert_int_eq(rwrite_take_rlite(w[1], &rl, &nl, &err), ENG_EINVAL);
+        ck_assert_ptr_null(rl);
+        ck_assert_ptr_null(nl);
+        free(want);
+        free(out);
+        json_decref(r);
+        rwrite_destroy(w[0]);
+        rwrite_destroy(w[1]);
+    }
+    rwrite_t *j = rwrite_create(RWRITE_JGF, NULL);
+    char *rl, *nl;
+    ck_assert_int_eq(rwrite_take_rlite(j, &rl, &nl, NULL), ENG_EINVAL);
+    rwrite_destroy(j);
+}
+END_TEST
+
 Suite *rwrite_suite(void)
 {
     Suite *s = suite_create("rwrite");
@@ -415,6 +469,7 @@ Suite *rwrite_suite(void)
     tcase_add_test(tc, test_formats);
     tcase_add_test(tc, test_rg);
     tcase_add_test(tc, test_text_matches_jansson);
+    tcase_add_test(tc, test_take_rlite);
     suite_add_tcase(s, tc);
     return s;
 }
