@@ -228,6 +228,22 @@ int jobspec__constraint_parse(jsctx_t *c, const jsnode_t *n, const char *path,
 
 /* ---- matching -------------------------------------------------------------- */
 
+static bool zeroes_errno(const jobspec_constraint_t *c)
+{
+    if (c->op == COP_HOSTLIST || c->op == COP_RANKS)
+        return c->n > 0;
+    if (c->op == COP_AND || c->op == COP_OR || c->op == COP_NOT)
+        for (size_t i = 0; i < c->n; i++)
+            if (zeroes_errno(c->kids[i])) /* depth bounded by the parser */
+                return true;
+    return false;
+}
+
+bool jobspec__zeroes_errno(const jobspec_t *js)
+{
+    return js && js->system.constraint && zeroes_errno(js->system.constraint);
+}
+
 static bool match_hosts(const jobspec_constraint_t *c, const char *name)
 {
     if (!name)

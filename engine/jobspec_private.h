@@ -132,6 +132,13 @@ int jobspec__fail(jsctx_t *c, int code, const jsnode_t *n, const char *path,
                   const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Parse the RFC 31 constraint 'n' (path 'path' in errors) into '*out'. */
+/* Whether Fluxion's parse of 'js' leaves errno at 0: it holds a hostlist or
+ * ranks constraint with members, whose decoding by flux-core's hostlist
+ * (hostrange_count()) or idset (strtoul_check()) sets errno to 0 on success.
+ * resource-query then reports a traverser failure that sets no errno of its
+ * own as "Success" rather than its readline's ENOTTY. */
+bool jobspec__zeroes_errno(const jobspec_t *js);
+
 int jobspec__constraint_parse(jsctx_t *c, const jsnode_t *n, const char *path,
                               const jobspec_constraint_t **out);
 

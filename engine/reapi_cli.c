@@ -37,6 +37,7 @@
 #include "graph_load.h"
 #include "idset.h"
 #include "jobspec.h"
+#include "jobspec_private.h"
 #include "reapi_cli_private.h"
 #include "rg.h"
 #include "rparse.h"
@@ -717,6 +718,10 @@ static int match_allocate(reapi_cli_ctx_t *ctx, match_op_t op, const char *jobsp
         errno = EINVAL;
         return -1;
     }
+    /* Fluxion parses the jobspec on each call, and a hostlist or ranks
+     * constraint leaves errno at 0 (see jobspec__zeroes_errno()) */
+    if (jobspec__zeroes_errno(js))
+        caller_errno = 0;
     bool live = counts_job(op) && (reapi_cli__is_allocated(ctx, jobid) ||
                                    reapi_cli__is_reserved(ctx, jobid));
     if (live && !reuse) {
