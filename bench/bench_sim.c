@@ -2,7 +2,7 @@
  * graphs under each queue policy, through the real matching engine.
  *
  *   bench_sim [--max-jobs N] [--policies LIST] [--big] [--big-jobs N]
- *             [--shared DIR] [--replan on-change|always]
+ *             [--shared DIR] [--replan always|literal|on-change]
  *
  * Default: KTH-SP2 (28,476 jobs, cores anywhere on 100 one-core nodes) and
  * lublin_256 (10,000 jobs, whole nodes of a 256-node graph), each under fcfs,
@@ -106,9 +106,9 @@ static int run_one(const struct bench_case *c, const wtrace_t *t, const char *po
                "sim-days/s %8llu matches%s (rates per cpu second)\n",
                c->name, policy, n, dt, dc, (double)n / dc, (double)st.now / 86400.0 / dc,
                (unsigned long long)st.match_calls,
-               replan == QPOL_REPLAN_ON_CHANGE && strcmp(policy, "fcfs") != 0
-                   ? ", replan on-change"
-                   : "");
+               replan == QPOL_REPLAN_ALWAYS || strcmp(policy, "fcfs") == 0 ? ""
+               : replan == QPOL_REPLAN_ON_CHANGE ? ", replan on-change"
+                                                 : ", replan literal");
         fflush(stdout);
     }
     if (q)
@@ -166,6 +166,8 @@ int main(int argc, char **argv)
             replan = QPOL_REPLAN_ALWAYS;
         else if (c == 'r' && strcmp(optarg, "on-change") == 0)
             replan = QPOL_REPLAN_ON_CHANGE;
+        else if (c == 'r' && strcmp(optarg, "literal") == 0)
+            replan = QPOL_REPLAN_LITERAL;
         else if (c == 's')
             shared = optarg;
         else

@@ -906,6 +906,11 @@ void eng_set_write_reservations(eng_t *e, bool on)
         e->unwritten_resv = !on;
 }
 
+uint64_t eng_order_version(const eng_t *e)
+{
+    return e ? e->order_version : 0;
+}
+
 int64_t eng_time(const eng_t *e)
 {
     return e ? e->now : 0;

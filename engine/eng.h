@@ -118,6 +118,16 @@ ENG_API int eng_time_set(eng_t *e, int64_t t);
  * as making it. */
 ENG_API void eng_set_write_reservations(eng_t *e, bool on);
 
+/* A number that changes whenever a match changes the order in which later
+ * matches consider equally good resources: Fluxion's stop-on-first policies
+ * re-weigh the out-edges along each match's path by what is free at the
+ * current time.  Everything else a match depends on is the planned spans, the
+ * status of vertices and the time; so two identical sequences of matches from
+ * states equal in those, with this number unchanged by the first, decide the
+ * same.  The simulator uses it to skip re-planning passes that would repeat
+ * the previous one exactly. */
+ENG_API uint64_t eng_order_version(const eng_t *e);
+
 /* The current time (0 after eng_create). */
 ENG_API int64_t eng_time(const eng_t *e);
 

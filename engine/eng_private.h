@@ -207,8 +207,9 @@ struct eng {
     char *prune_spec;
     char *subsys_name;
     bool flexible;
-    bool unwritten_resv; /* !eng_set_write_reservations() */
-    rg_sym_t dom;        /* dominant subsystem symbol */
+    bool unwritten_resv;    /* !eng_set_write_reservations() */
+    uint64_t order_version; /* eng_order_version(): out-edge weight changes */
+    rg_sym_t dom;           /* dominant subsystem symbol */
 
     rg_graph_t *g;
     size_t vcap, ecap;

@@ -127,6 +127,8 @@ static void oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt)
     else
         memmove(&a[lo + 1], &a[lo], (pos - lo) * sizeof *a);
     a[lo] = ed;
+    if (w0 != wt || lo != pos)
+        e->order_version++; /* see eng_order_version() */
 }
 
 static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid_t ed)

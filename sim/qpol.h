@@ -41,27 +41,39 @@ enum qpol_limits {
 
 /* When a pass plans again from scratch.
  *
- *   QPOL_REPLAN_ALWAYS     every pass drops every reservation and visits the
- *                          queue from the head, as qmanager does (default).
+ *   QPOL_REPLAN_ALWAYS     qmanager's schedule (default): every pass drops
+ *                          every reservation and visits the queue from the
+ *                          head.  A pass whose re-plan provably repeats the
+ *                          previous one is skipped, which changes no result:
+ *                          since the last pass that planned from scratch no
+ *                          job completed or started, no resource changed,
+ *                          no reservation is due and no match changed how
+ *                          the backend breaks ties (sim_match_out.reordered).
+ *                          The state and the queue up to the jobs visited
+ *                          then are as they were, nothing frees resources
+ *                          between the two passes (every span that ends is a
+ *                          completion), so every reservation would be made
+ *                          again the same and every job that did not fit
+ *                          still does not: such a pass keeps them and visits
+ *                          only the jobs that arrived since.
+ *   QPOL_REPLAN_LITERAL    the same schedule, re-planning in every pass
+ *                          (slower; for checking the skip above).
  *   QPOL_REPLAN_ON_CHANGE  only a pass that follows a completion or a
- *                          resource event does; any other pass (arrivals, or
- *                          the re-run after a pass that started jobs) keeps
- *                          the reservations and the outcome of every job
- *                          already visited since, and visits only the jobs it
- *                          has not.  Nothing frees resources between two
- *                          such passes (every span that ends is a
- *                          completion), so a job that did not fit still does
- *                          not and a kept reservation is still valid: the
- *                          result is a correct schedule of the same policy
- *                          with fewer match calls.  It is not always
- *                          qmanager's schedule: Fluxion's choice among
- *                          equally good resources depends on the order of
- *                          its past updates (e.g. 'first' re-sorts out-edges
- *                          by what was free at each update), and re-planning
- *                          a reservation is such an update. */
+ *                          resource event plans from scratch; any other pass
+ *                          (arrivals, or the re-run after a pass that started
+ *                          jobs) keeps the reservations and the outcome of
+ *                          every job already visited since, and visits only
+ *                          the jobs it has not.  The result is a correct
+ *                          schedule of the same policy with fewer match
+ *                          calls, but not always qmanager's: jobs started
+ *                          since, and Fluxion's choice among equally good
+ *                          resources, which depends on the order of its past
+ *                          updates (e.g. 'first' re-sorts out-edges by what
+ *                          was free at each update), would change a re-plan. */
 enum qpol_replan {
     QPOL_REPLAN_ALWAYS = 0,
     QPOL_REPLAN_ON_CHANGE = 1,
+    QPOL_REPLAN_LITERAL = 2,
 };
 
 /* Policy parameters; 0 means "the policy's default". */

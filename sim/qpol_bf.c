@@ -10,10 +10,11 @@
  * neither started nor reserved is moved to the blocked list without counting
  * toward the queue depth, and rejoins the queue when a job finishes or a
  * resource changes.  Re-planning from scratch costs one match per visited job
- * per pass.  With QPOL_REPLAN_ON_CHANGE (qpol.h), a pass that follows no
- * completion or resource event keeps the previous reservations and skips the
- * jobs visited since the last full pass: a job's arena mark is the number of
- * the full pass ('epoch') after which it was last visited. */
+ * per pass.  A pass that need not re-plan (qpol.h: QPOL_REPLAN_ALWAYS when
+ * the re-plan would repeat the last one, QPOL_REPLAN_ON_CHANGE after no
+ * completion or resource event) keeps the previous reservations and skips
+ * the jobs visited since the last full pass: a job's arena mark is the
+ * number of the full pass ('epoch') after which it was last visited. */
 #include <stdlib.h>
 
 #include "qpol_private.h"
@@ -25,8 +26,9 @@ struct bf {
     struct qpol__list pending, blocked;
     size_t *reserved; /* jobs reserved by the last pass, in pass order */
     size_t nreserved, reserved_cap;
-    bool on_change; /* QPOL_REPLAN_ON_CHANGE */
-    bool dirty;     /* a completion or resource event since the last pass */
+    enum qpol_replan replan;
+    bool dirty;     /* since the last full pass: a completion or resource event;
+                       with QPOL_REPLAN_ALWAYS also a start or a reordering match */
     uint64_t epoch; /* full passes so far; arena.mark of a job = the epoch of
                        its last visit (0 never) */
 };
@@ -42,7 +44,7 @@ void *qpol__bf_create(const char *name, int64_t queue_depth, int64_t reservation
     b->name = name;
     b->queue_depth = queue_depth;
     b->reservation_depth = reservation_depth;
-    b->on_change = replan == QPOL_REPLAN_ON_CHANGE;
+    b->replan = replan;
     b->dirty = true;
     qpol__list_init(&b->pending);
     qpol__list_init(&b->blocked);
@@ -133,8 +135,10 @@ static int visit(struct bf *b, sim_t *sim, size_t it, struct pass *ps, eng_error
     if (rc == 0 && job->state == SIM_JOB_RUNNING) {
         qpol__list_remove(&b->arena, &b->pending, it);
         ps->started = true;
+        b->dirty |= b->replan == QPOL_REPLAN_ALWAYS;
     } else if (rc == 0) {
         ps->reservations++;
+        b->dirty |= b->replan == QPOL_REPLAN_ALWAYS && job->reordered;
         rc = remember_reserved(b, it, err);
     } else if (rc == ENG_EBUSY && try_reserve) {
         qpol__list_remove(&b->arena, &b->pending, it);
@@ -151,12 +155,11 @@ static int visit(struct bf *b, sim_t *sim, size_t it, struct pass *ps, eng_error
     return 0;
 }
 
-/* Whether this pass must plan from scratch: always without on_change; else
- * after a completion or resource event, or (defensively) once a kept
- * reservation is due. */
+/* Whether this pass must plan from scratch (qpol.h): always with
+ * QPOL_REPLAN_LITERAL; else when 'dirty', or once a kept reservation is due. */
 static bool full_pass(const struct bf *b, sim_t *sim)
 {
-    if (!b->on_change || b->dirty)
+    if (b->replan == QPOL_REPLAN_LITERAL || b->dirty)
         return true;
     for (size_t i = 0; i < b->nreserved; i++) {
         const sim_job_t *job = sim_job(sim, b->reserved[i]);

@@ -278,6 +278,8 @@ static int do_match(sim_t *sim, enum sim_match_op op, sim_job_t *j,
     *out = (struct sim_match_out){.at = -1};
     int64_t t0 = sim->params.clock_ns ? sim->params.clock_ns(sim->params.clock_arg) : 0;
     int rc = sim->rapi->match(sim->ctx, op, j->index + 1, j->jobspec, out, err);
+    if (rc == 0)
+        j->reordered = out->reordered;
     j->match_calls++;
     sim->st.match_calls++;
     if (sim->params.clock_ns) {

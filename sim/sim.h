@@ -83,6 +83,8 @@ typedef struct sim_job {
     sim_time_t start, end;         /* -1 until started / ended */
     sim_time_t first_reserved_at;  /* start time of its first reservation, -1 never */
     sim_time_t reserved_at;        /* current reservation, -1 none */
+    bool reordered;                /* its last successful match set
+                                      sim_match_out.reordered */
     uint64_t match_calls;          /* backend match calls made for this job */
     int64_t match_ns;              /* their wall time (0 without a clock) */
     char *r_lite;                  /* RFC 20 R_lite JSON text once started */
@@ -102,6 +104,10 @@ enum sim_match_op {
 struct sim_match_out {
     sim_time_t at; /* start granted (== now unless reserved) */
     bool reserved;
+    /* The match changed how the backend breaks ties among equally good
+     * resources (eng_order_version()): re-planning the same requests on the
+     * same state might then decide otherwise.  False when unknown to be so. */
+    bool reordered;
     char *r_lite;   /* new (free()): R_lite JSON array for allocations, else NULL */
     char *nodelist; /* new (free()): host list for allocations, else NULL */
 };

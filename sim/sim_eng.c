@@ -222,6 +222,7 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
     int rc;
     if (sat && x->sat_epoch == a->status_epoch + 1)
         return x->sat;
+    uint64_t order = eng_order_version(a->e);
     rc = eng_match(a->e, engine_op(op), js, jobid, sat ? NULL : a->w, &res, err);
     if (sat && (rc == 0 || rc == ENG_ENOMATCH || rc == ENG_EBUSY)) {
         x->sat = rc;
@@ -231,6 +232,7 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
         return rc;
     out->at = res.at;
     out->reserved = res.reserved;
+    out->reordered = eng_order_version(a->e) != order;
     if (res.reserved) {
         rwrite_reset(a->w);
         return 0;

@@ -31,7 +31,7 @@ static const char usage_text[] =
     "N]\n"
     "                    [--swf-unit core|node] [--cores-per-node N] [--seed N]\n"
     "                    [--resource-events FILE] [--prune-filters SPEC]\n"
-    "                    [--replan always|on-change] [--out DIR] [--quiet]\n\n"
+    "                    [--replan always|literal|on-change] [--out DIR] [--quiet]\n\n"
     "Replay a workload trace against a resource graph and write jobs.csv,\n"
     "allocations.jsonl, utilisation.csv and summary.{csv,json,txt} to DIR.\n\n"
     "  --graph FILE           resource graph: JGF, GRUG, hwloc XML or rv1exec R (told\n"
@@ -52,10 +52,13 @@ static const char usage_text[] =
     "  --resource-events FILE lines 'TIME down|up NODE'\n"
     "  --prune-filters SPEC   the engine's pruning filters (default ALL:core,ALL:node)\n"
     "  --replan WHEN          backfilling policies: 'always' (default) re-plans every\n"
-    "                         pass from scratch as qmanager does; 'on-change' only\n"
-    "                         after a completion or resource event: fewer match\n"
-    "                         calls, a valid schedule of the same policy, but not\n"
-    "                         always the placement qmanager would choose\n"
+    "                         pass from scratch as qmanager does, skipping passes\n"
+    "                         whose re-plan provably repeats the previous one;\n"
+    "                         'literal' the same schedule without skipping (slower,\n"
+    "                         to check the skip); 'on-change' only after a\n"
+    "                         completion or resource event: fewer match calls, a\n"
+    "                         valid schedule of the same policy, but not always\n"
+    "                         the placement qmanager would choose\n"
     "  --out DIR              output directory, created if needed (default ./out)\n"
     "  --quiet                print no summary\n";
 
@@ -169,9 +172,11 @@ static int parse_opts(int argc, char **argv, struct run_opts *o)
             break;
         case OPT_REPLAN:
             o->replan = optarg;
-            if (strcmp(optarg, "always") != 0 && strcmp(optarg, "on-change") != 0)
+            if (strcmp(optarg, "always") != 0 && strcmp(optarg, "on-change") != 0 &&
+                strcmp(optarg, "literal") != 0)
                 rc = cli_usage_error(
-                    "run", "--replan: expected always or on-change, got '%s'", optarg);
+                    "run", "--replan: expected always, literal or on-change, got '%s'",
+                    optarg);
             break;
         case OPT_OUT:
             o->out = optarg;
@@ -374,7 +379,9 @@ static void describe_run(const struct run_ctx *rc, const sim_t *sim,
              rc->o->unit == WJOB_UNIT_NODE ? "node" : "core",
              (long long)rc->in->cores_per_node,
              rc->o->prune ? rc->o->prune : "ALL:core,ALL:node",
-             rc->qp->replan == QPOL_REPLAN_ON_CHANGE ? "on-change" : "always");
+             rc->qp->replan == QPOL_REPLAN_ON_CHANGE ? "on-change"
+             : rc->qp->replan == QPOL_REPLAN_LITERAL ? "literal"
+                                                     : "always");
     struct sim_stats st;
     sim_stats_get(sim, &st);
     int64_t totals[SIM_UNIT_COUNT];
@@ -512,9 +519,10 @@ int cmd_run(int argc, char **argv)
     const struct qpol_ops *ops = qpol_find(o.qpol);
     qpol_params_t qp = {.queue_depth = o.qdepth,
                         .reservation_depth = o.rdepth,
-                        .replan = strcmp(o.replan, "on-change") == 0
-                                      ? QPOL_REPLAN_ON_CHANGE
-                                      : QPOL_REPLAN_ALWAYS};
+                        .replan =
+                            strcmp(o.replan, "on-change") == 0 ? QPOL_REPLAN_ON_CHANGE
+                            : strcmp(o.replan, "literal") == 0 ? QPOL_REPLAN_LITERAL
+                                                               : QPOL_REPLAN_ALWAYS};
     eng_error_t err;
     eng_error_clear(&err);
     struct run_state s = {0};

@@ -790,6 +790,44 @@ START_TEST(test_time)
 }
 END_TEST
 
+/* eng_order_version(): 'first' re-weighs out-edges as it allocates, and a
+ * cancel leaves the weights as they were, so matching the same job again may
+ * take another path and re-weigh again.  Once a match re-weighs nothing, the
+ * state after its cancel is the state it was made in, and the same match
+ * then repeats it, re-weighing nothing (what the simulator's skipped
+ * re-plans rely on).  'low' never re-weighs. */
+START_TEST(test_order_version)
+{
+    eng_error_t err;
+    jobspec_t *js = js_parse(JS_CORE);
+    struct eng_match_result r;
+    eng_t *e = mk_engine("first", gen_graph(1, 4, 2, 4, 0));
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, 1, NULL, &r, &err), 0);
+    ck_assert_uint_ne(eng_order_version(e), 0);
+    uint64_t id = 2;
+    bool stable = false;
+    for (; id < 20 && !stable; id++) {
+        uint64_t v = eng_order_version(e);
+        ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, id, NULL, &r, &err), 0);
+        stable = eng_order_version(e) == v;
+        ck_assert_int_eq(eng_cancel(e, id, false, &err), 0);
+    }
+    ck_assert(stable);
+    uint64_t v = eng_order_version(e);
+    ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, id, NULL, &r, &err), 0);
+    ck_assert_uint_eq(eng_order_version(e), v);
+    ck_assert_uint_eq(eng_order_version(NULL), 0);
+    eng_destroy(e);
+
+    e = mk_engine("low", gen_graph(1, 4, 2, 4, 0));
+    for (id = 1; id <= 8; id++)
+        ck_assert_int_eq(eng_match(e, ENG_MATCH_ALLOCATE, js, id, NULL, &r, &err), 0);
+    ck_assert_uint_eq(eng_order_version(e), 0);
+    eng_destroy(e);
+    jobspec_destroy(js);
+}
+END_TEST
+
 /* A job that is never cancelled stops holding its resources once the time
  * passes its end: the same request fits again at the new time. */
 START_TEST(test_time_past_end)
@@ -1047,6 +1085,7 @@ Suite *eng_suite(void)
     tcase_add_test(tc, test_update_roundtrip);
     tcase_add_test(tc, test_visit_counts);
     tcase_add_test(tc, test_many_jobs_per_vertex);
+    tcase_add_test(tc, test_order_version);
     tcase_add_loop_test(tc, test_basics_tiny, 0, (int)(sizeof basics / sizeof basics[0]));
     tcase_add_loop_test(tc, test_random_streams, 0, 24);
     suite_add_tcase(s, tc);
