@@ -209,6 +209,7 @@ struct eng {
     bool flexible;
     bool unwritten_resv;    /* !eng_set_write_reservations() */
     uint64_t order_version; /* eng_order_version(): out-edge weight changes */
+    bool lazy_resv;         /* eng_set_lazy_reservations() */
     rg_sym_t dom;           /* dominant subsystem symbol */
 
     rg_graph_t *g;

@@ -52,8 +52,10 @@ sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err)
         return NULL;
     }
     a->e = e;
-    /* the R of a reservation is never reported */
+    /* the R of a reservation is never reported, nor looked for vertex by
+     * vertex */
     eng_set_write_reservations(e, false);
+    eng_set_lazy_reservations(e, true);
     if (!(a->w = rwrite_create(RWRITE_RV1_NOSCHED, err))) {
         free(a);
         return NULL;

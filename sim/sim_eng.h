@@ -16,7 +16,8 @@ typedef struct sim_eng sim_eng_t;
 
 /* New adapter over engine 'e' (borrowed; it must have its graph loaded and
  * outlive the adapter); turns off the writing of reservations in 'e'
- * (eng_set_write_reservations()).  NULL with 'err' set (ENG_EINVAL without a
+ * (eng_set_write_reservations()) and makes them lazy
+ * (eng_set_lazy_reservations()).  NULL with 'err' set (ENG_EINVAL without a
  * graph, ENG_ENOMEM). */
 sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err);
 void sim_eng_destroy(sim_eng_t *a); /* NULL is a no-op */

@@ -706,6 +706,95 @@ START_TEST(test_random_streams)
 }
 END_TEST
 
+/* Lazy reservations (eng_set_lazy_reservations) change no decision: two
+ * engines, one lazy, given the same random stream of allocations,
+ * reservations, cancels and clock moves (jobs cancelled by the end of their
+ * span, reservations before they start, as the simulator does) answer
+ * alike, write the same R for every allocation and re-weigh their out-edges
+ * alike; the lazy one keeps fewer (vertex, job) records. */
+struct twin_job {
+    uint64_t id;
+    int64_t at, end;
+    bool reserved;
+};
+
+static void twin_cancel(eng_t *e[2], struct twin_job *live, size_t *nlive, size_t k)
+{
+    eng_error_t err;
+    for (int t = 0; t < 2; t++)
+        ck_assert_int_eq(eng_cancel(e[t], live[k].id, false, &err), 0);
+    live[k] = live[--*nlive];
+}
+
+START_TEST(test_lazy_twin)
+{
+    struct rng r = {0x5851F42D4C957F2Du ^ (uint64_t)(_i + 1) * 104729u};
+    eng_error_t err;
+    int racks = rnd_in(&r, 1, 2), nodes = rnd_in(&r, 1, 3), sockets = rnd_in(&r, 1, 2),
+        cores = rnd_in(&r, 2, 4), gpus = rnd_in(&r, 0, 1);
+    eng_t *e[2];
+    rwrite_t *w[2];
+    for (int k = 0; k < 2; k++) {
+        e[k] = mk_engine(policies[_i % 8], gen_graph(racks, nodes, sockets, cores, gpus));
+        eng_set_write_reservations(e[k], false);
+        w[k] = rwrite_create(RWRITE_RV1_NOSCHED, NULL);
+    }
+    eng_set_lazy_reservations(e[1], true);
+    struct twin_job live[256];
+    size_t nlive = 0, lazy_recs = 0, eager_recs = 0;
+    int64_t now = 0;
+    for (uint64_t jobid = 1; jobid <= 80; jobid++) {
+        if (nlive && rnd_in(&r, 0, 2) == 0)
+            twin_cancel(e, live, &nlive, (size_t)rnd_in(&r, 0, (int)nlive - 1));
+        if (rnd_in(&r, 0, 4) == 0) {
+            now += rnd_in(&r, 1, 120);
+            for (size_t k = nlive; k-- > 0;)
+                if (live[k].end <= now || (live[k].reserved && live[k].at <= now))
+                    twin_cancel(e, live, &nlive, k);
+            for (int t = 0; t < 2; t++)
+                ck_assert_int_eq(eng_time_set(e[t], now), 0);
+        }
+        char *text = random_jobspec(&r);
+        jobspec_t *js = js_parse(text);
+        free(text);
+        enum eng_match_op op =
+            rnd_in(&r, 0, 2) ? ENG_MATCH_ALLOCATE_ORELSE_RESERVE : ENG_MATCH_ALLOCATE;
+        struct eng_match_result res[2];
+        int rc[2];
+        char *out[2] = {NULL, NULL};
+        for (int t = 0; t < 2; t++) {
+            rc[t] = eng_match(e[t], op, js, jobid, w[t], &res[t], &err);
+            if (rc[t] == 0 && !res[t].reserved)
+                ck_assert_int_eq(rwrite_emit(w[t], &out[t], NULL), 0);
+            rwrite_reset(w[t]);
+        }
+        ck_assert_int_eq(rc[0], rc[1]);
+        if (rc[0] == 0) {
+            ck_assert_int_eq(res[0].at, res[1].at);
+            ck_assert_int_eq(res[0].reserved, res[1].reserved);
+            ck_assert_str_eq(out[0] ? out[0] : "", out[1] ? out[1] : "");
+            live[nlive++] = (struct twin_job){
+                jobid, res[0].at, res[0].at + res[0].duration, res[0].reserved};
+        }
+        ck_assert_uint_eq(eng_order_version(e[0]), eng_order_version(e[1]));
+        free(out[0]);
+        free(out[1]);
+        jobspec_destroy(js);
+        check_no_overallocation(e[1]);
+        eager_recs += e[0]->vj.live;
+        lazy_recs += e[1]->vj.live;
+    }
+    ck_assert_uint_le(lazy_recs, eager_recs);
+    while (nlive)
+        twin_cancel(e, live, &nlive, nlive - 1);
+    for (int k = 0; k < 2; k++) {
+        ck_assert_uint_eq(e[k]->vj.live, 0);
+        rwrite_destroy(w[k]);
+        eng_destroy(e[k]);
+    }
+}
+END_TEST
+
 /* A vertex held by more than VJ_LIST_MAX jobs (the cluster, here) finds its
  * records through the (vertex, job) index; cancels in any order keep the
  * lists and the index consistent. */
@@ -1088,6 +1177,7 @@ Suite *eng_suite(void)
     tcase_add_test(tc, test_order_version);
     tcase_add_loop_test(tc, test_basics_tiny, 0, (int)(sizeof basics / sizeof basics[0]));
     tcase_add_loop_test(tc, test_random_streams, 0, 24);
+    tcase_add_loop_test(tc, test_lazy_twin, 0, 48);
     suite_add_tcase(s, tc);
     return s;
 }
