@@ -215,6 +215,7 @@ void eng_destroy(eng_t *e)
     if (!e)
         return;
     free_vertex_state(e);
+    eng__lazy_reset(e);
     free(e->msg);
     free(e->plans);
     free(e->xs);
@@ -437,6 +438,7 @@ double eng__clock(void)
  * and remove leave it as it was. */
 static int rebuild(eng_t *e, bool outedges, bool count_nodes, eng_error_t *err)
 {
+    eng__lazy_reset(e); /* the subtrees may have changed */
     if (eng__grow(e) < 0)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     if (outedges && build_outedges(e) < 0)

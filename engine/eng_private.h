@@ -97,6 +97,21 @@ struct scoring {
     uint32_t avail;
 };
 
+/* ---- lazily held subtrees (trav_lazy.c) ---------------------------------- */
+
+struct lazy_rw {
+    rg_vid_t src;
+    rg_eid_t ed;
+    bool ag; /* the target gets an aggregate span from the full walk */
+};
+
+struct lazy_sum {
+    int n_plans;
+    uint32_t mask;
+    int64_t c[ENG_PRUNE_TYPES_MAX];
+    size_t rw_off, rw_n; /* in eng_t.lrw */
+};
+
 /* ---- per-(vertex, job) records ------------------------------------------- */
 
 enum vjob_flag {
@@ -210,7 +225,12 @@ struct eng {
     bool unwritten_resv;    /* !eng_set_write_reservations() */
     uint64_t order_version; /* eng_order_version(): out-edge weight changes */
     bool lazy_resv;         /* eng_set_lazy_reservations() */
-    rg_sym_t dom;           /* dominant subsystem symbol */
+    uint32_t *lsum_ix;      /* trav_lazy.c: per vertex, summary index + 1 */
+    struct lazy_sum *lsum;
+    size_t nlsum, caplsum;
+    struct lazy_rw *lrw; /* the edges each summary re-weighs */
+    size_t nlrw, caplrw;
+    rg_sym_t dom; /* dominant subsystem symbol */
 
     rg_graph_t *g;
     size_t vcap, ecap;
@@ -418,6 +438,15 @@ int trav__flex_select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t
                       struct jobmeta *meta, bool excl);
 
 /* trav_update.c */
+/* The counts ('c', 'mask') and number of plans the update's shadow walk
+ * below wholly reserved 'u' would pass up, with its out-edge re-weighs done
+ * (trav_lazy.c). */
+int trav__lazy_hold(eng_t *e, const struct jobmeta *m, rg_vid_t u, int64_t *c,
+                    uint32_t *mask);
+/* Forget the summaries (the graph changed). */
+void eng__lazy_reset(eng_t *e);
+/* Move edge 'ed' of 'u' to its place for out-edge weight 'wt'. */
+void trav__oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt);
 int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *meta,
                  bool full, eng_error_t *err);
 int trav__remove(eng_t *e, rg_vid_t root, uint64_t jobid);

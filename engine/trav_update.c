@@ -91,7 +91,7 @@ static int64_t oe_uniq(const eng_t *e, rg_eid_t ed)
 /* Move edge 'ed' of 'u' to its place for weight 'wt' (Fluxion re-inserts the
  * edge into a std::map ordered by (weight, uniq id), descending).  Both
  * places are found by binary search; only the entries between them move. */
-static void oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt)
+void trav__oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt)
 {
     rg_eid_t *a = e->oe[u];
     uint32_t n = e->noe[u], lo = 0, hi = n;
@@ -143,7 +143,7 @@ static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid
     int64_t avail = planner_multi_avail_resources_at(p, m->now, len - 1);
     if (avail == 0 && planner_multi_span_count(p) == 0)
         return 0;
-    oe_reweight(e, u, ed, avail < 0 ? 0 : (uint64_t)avail);
+    trav__oe_reweight(e, u, ed, avail < 0 ? 0 : (uint64_t)avail);
     return 0;
 }
 
@@ -342,60 +342,10 @@ static int upd_sched(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool e
     return n;
 }
 
-/* ---- lazily held subtrees (eng_set_lazy_reservations) ------------------------ */
-
-/* upd_by_outedges() for edge 'ed' as the full update would run it once it
- * had given target 'tgt' its aggregate span ('ag_added'). */
-static void lazy_reweigh(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid_t ed,
-                         bool ag_added)
-{
-    planner_multi_t *p = e->subplan[E(e, ed)->dst];
-    if (!p)
-        return;
-    size_t len = planner_multi_resources_len(p);
-    if (len == 0) {
-        eng__msg_add(e, "upd_dfv: upd_by_outedges returned -1.\n");
-        return;
-    }
-    int64_t avail = planner_multi_avail_resources_at(p, m->now, len - 1);
-    if (avail == 0 && planner_multi_span_count(p) == 0 && !ag_added)
-        return;
-    oe_reweight(e, u, ed, avail < 0 ? 0 : (uint64_t)avail);
-}
-
-/* What the shadow walk below a wholly reserved 'u' would leave that anything
- * can observe while the reservation lasts: the counts it passes up
- * ('to_parent') and the out-edge weights it refreshes.  The spans it would
- * give the vertices below 'u' are not made: a reservation is never written,
- * and every visit of those vertices in the reservation's window is refused
- * at 'u', whose own planner is full then.  Returns the number of vertices
- * the full walk would have planned (as upd_dfv() returns). */
-static int lazy_walk(eng_t *e, const struct upd *c, rg_vid_t u, struct agg *to_parent)
-{
-    int n_plans = 0;
-    e->color[u] = e->color_base + 1;
-    for (rg_eid_t ed = dom_from(e, V(e, u)->out_head); ed != RG_EID_NONE;
-         ed = dom_from(e, E(e, ed)->next_out)) {
-        rg_vid_t tgt = E(e, ed)->dst;
-        if (e->color[tgt] > e->color_base)
-            continue;
-        struct agg dfu = {{0}, 0};
-        int sub = lazy_walk(e, c, tgt, &dfu) + 1; /* + its own plan */
-        const struct rg_vertex *v = V(e, tgt);
-        if (e->pol.stop_on_k > 0)
-            lazy_reweigh(e, c->m, u, ed, e->subplan[tgt] && e->sp_idx[tgt] && dfu.mask);
-        accum_if(e, v->type, v->size, to_parent);
-        for (unsigned k = 0; k < e->prune.ntotal; k++)
-            if (dfu.mask & (1u << k))
-                accum_if(e, e->prune.total[k], dfu.c[k], to_parent);
-        n_plans += sub;
-    }
-    e->color[u] = e->color_base + 2;
-    return n_plans;
-}
+/* ---- lazily held subtrees (eng_set_lazy_reservations, trav_lazy.c) ---------- */
 
 /* Whether the shadow walk Fluxion starts at 'u' may be replaced by
- * lazy_walk(): lazy reservations on, a reservation (in the future, written
+ * trav__lazy_hold(): lazy reservations on, a reservation (in the future, written
  * nowhere) planned in full, 'u' taken whole. */
 static bool lazy_ok(const eng_t *e, const struct upd *c, rg_vid_t u, unsigned needs)
 {
@@ -413,7 +363,7 @@ static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool exc
     excl = excl || mod;
     e->trav_level++;
     if (mod && !emit_shadow && lazy_ok(e, c, u, needs)) {
-        n_plans = lazy_walk(e, c, u, &dfu);
+        n_plans = trav__lazy_hold(e, c->m, u, dfu.c, &dfu.mask);
         return upd_sched(e, c, u, needs, excl, n_plans, &dfu, to_parent, excl_parent);
     }
     e->color[u] = e->color_base + 1;

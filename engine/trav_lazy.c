@@ -1,0 +1,202 @@
+/* trav_lazy.c: the subtree below a wholly reserved vertex, held lazily
+ * (eng_set_lazy_reservations()).
+ *
+ * The full update walks every vertex below such a vertex 'u' (Fluxion's
+ * shadow walk), giving each a span, an exclusivity span, a record and, where
+ * it has one, an aggregate span, and refreshing the weight of every out-edge
+ * on the way.  A lazy reservation keeps only what can be observed while it
+ * lasts: the counts the walk passes up to 'u' (so 'u' and its ancestors get
+ * the same aggregate spans), the number of vertices it plans (what upd_dfv()
+ * returns), and the weight refreshes.  The first two depend on the graph
+ * alone, and the refreshes only on which edges lead to a vertex with an
+ * aggregate planner: a summary per vertex, built on first use and dropped
+ * when the graph changes (eng__lazy_reset()), replaces the walk by a pass
+ * over those edges.  A summary needs the subtree to be a tree in the
+ * dominant subsystem (the walk colours vertices and would skip a second
+ * visit); a vertex below which some vertex has two parents is walked every
+ * time instead, by the same rules. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "eng_private.h"
+
+static const struct rg_vertex *V(const eng_t *e, rg_vid_t u)
+{
+    return &e->vx[u];
+}
+
+static const struct rg_edge *E(const eng_t *e, rg_eid_t ed)
+{
+    return &e->ex[ed];
+}
+
+/* The next out-edge from 'ed' on that the update walks. */
+static rg_eid_t dom_from(const eng_t *e, rg_eid_t ed)
+{
+    while (ed != RG_EID_NONE && (E(e, ed)->subsystem != e->dom ||
+                                 (V(e, E(e, ed)->dst)->flags & RG_VF_REMOVED)))
+        ed = E(e, ed)->next_out;
+    return ed;
+}
+
+/* upd_by_outedges() for edge 'ed' of 'src' as the full update runs it once
+ * it has given the edge's target its aggregate span ('ag_added'). */
+static void reweigh(eng_t *e, const struct jobmeta *m, rg_vid_t src, rg_eid_t ed,
+                    bool ag_added)
+{
+    planner_multi_t *p = e->subplan[E(e, ed)->dst];
+    if (!p)
+        return;
+    size_t len = planner_multi_resources_len(p);
+    if (len == 0) {
+        eng__msg_add(e, "upd_dfv: upd_by_outedges returned -1.\n");
+        return;
+    }
+    int64_t avail = planner_multi_avail_resources_at(p, m->now, len - 1);
+    if (avail == 0 && planner_multi_span_count(p) == 0 && !ag_added)
+        return;
+    trav__oe_reweight(e, src, ed, avail < 0 ? 0 : (uint64_t)avail);
+}
+
+/* What the walk below 'u' passes up to 'u': 'c'/'mask' as upd_meta()
+ * accumulates them, and the number of vertices planned. */
+static void pass_up(const eng_t *e, rg_vid_t tgt, const int64_t *cc, uint32_t cm,
+                    int64_t *c, uint32_t *mask)
+{
+    trav__accum_if(e, V(e, tgt)->type, V(e, tgt)->size, c, mask);
+    for (unsigned k = 0; k < e->prune.ntotal; k++)
+        if (cm & (1u << k))
+            trav__accum_if(e, e->prune.total[k], cc[k], c, mask);
+}
+
+/* The walk itself, for a vertex without a summary. */
+static int walk(eng_t *e, const struct jobmeta *m, rg_vid_t u, int64_t *c, uint32_t *mask)
+{
+    int n_plans = 0;
+    e->color[u] = e->color_base + 1;
+    for (rg_eid_t ed = dom_from(e, V(e, u)->out_head); ed != RG_EID_NONE;
+         ed = dom_from(e, E(e, ed)->next_out)) {
+        rg_vid_t tgt = E(e, ed)->dst;
+        if (e->color[tgt] > e->color_base)
+            continue;
+        int64_t cc[ENG_PRUNE_TYPES_MAX] = {0};
+        uint32_t cm = 0;
+        int sub = walk(e, m, tgt, cc, &cm) + 1; /* + its own plan */
+        if (e->pol.stop_on_k > 0)
+            reweigh(e, m, u, ed, e->subplan[tgt] && e->sp_idx[tgt] && cm);
+        pass_up(e, tgt, cc, cm, c, mask);
+        n_plans += sub;
+    }
+    e->color[u] = e->color_base + 2;
+    return n_plans;
+}
+
+static bool single_parent(const eng_t *e, rg_vid_t v)
+{
+    rg_eid_t in = rg_in_first(e->g, v, e->dom);
+    return in != RG_EID_NONE && rg_in_next(e->g, in, e->dom) == RG_EID_NONE;
+}
+
+static int push_rw(eng_t *e, rg_vid_t src, rg_eid_t ed, bool ag)
+{
+    if (e->nlrw == e->caplrw) {
+        size_t cap = e->caplrw ? 2 * e->caplrw : 256;
+        struct lazy_rw *n = realloc(e->lrw, cap * sizeof *n);
+        if (!n)
+            return ENG_ENOMEM;
+        e->lrw = n;
+        e->caplrw = cap;
+    }
+    e->lrw[e->nlrw++] = (struct lazy_rw){src, ed, ag};
+    return 0;
+}
+
+/* The walk without side effects, recording the edges it would re-weigh (in
+ * its order).  '*ok' false: not a tree, or out of memory. */
+static int build(eng_t *e, rg_vid_t u, int64_t *c, uint32_t *mask, bool *ok)
+{
+    int n_plans = 0;
+    for (rg_eid_t ed = dom_from(e, V(e, u)->out_head); ed != RG_EID_NONE && *ok;
+         ed = dom_from(e, E(e, ed)->next_out)) {
+        rg_vid_t tgt = E(e, ed)->dst;
+        if (!single_parent(e, tgt)) {
+            *ok = false;
+            break;
+        }
+        int64_t cc[ENG_PRUNE_TYPES_MAX] = {0};
+        uint32_t cm = 0;
+        int sub = build(e, tgt, cc, &cm, ok) + 1;
+        if (e->subplan[tgt] && push_rw(e, u, ed, e->sp_idx[tgt] && cm) < 0)
+            *ok = false;
+        pass_up(e, tgt, cc, cm, c, mask);
+        n_plans += sub;
+    }
+    return n_plans;
+}
+
+enum { LAZY_WALK = UINT32_MAX }; /* e->lsum_ix: no summary, walk each time */
+
+/* The summary of 'u' (NULL: walk instead).  Summaries live in a pool; a
+ * per-vertex index (0: none yet) finds them, so the memory grows with the
+ * vertices reserved whole (nodes), not with the graph. */
+static const struct lazy_sum *summary(eng_t *e, rg_vid_t u)
+{
+    if (!e->lsum_ix &&
+        !(e->lsum_ix = calloc(rg_graph_vid_bound(e->g) + 1, sizeof(uint32_t))))
+        return NULL;
+    uint32_t ix = e->lsum_ix[u];
+    if (ix == LAZY_WALK)
+        return NULL;
+    if (ix)
+        return &e->lsum[ix - 1];
+    if (e->nlsum == e->caplsum) {
+        size_t cap = e->caplsum ? 2 * e->caplsum : 64;
+        struct lazy_sum *n = realloc(e->lsum, cap * sizeof *n);
+        if (!n)
+            return NULL;
+        e->lsum = n;
+        e->caplsum = cap;
+    }
+    size_t rw0 = e->nlrw;
+    struct lazy_sum *s = &e->lsum[e->nlsum];
+    memset(s, 0, sizeof *s);
+    bool ok = e->nlsum < LAZY_WALK - 1;
+    s->n_plans = ok ? build(e, u, s->c, &s->mask, &ok) : 0;
+    if (!ok) {
+        e->nlrw = rw0;
+        e->lsum_ix[u] = LAZY_WALK;
+        return NULL;
+    }
+    s->rw_off = rw0;
+    s->rw_n = e->nlrw - rw0;
+    e->lsum_ix[u] = (uint32_t)++e->nlsum;
+    return s;
+}
+
+int trav__lazy_hold(eng_t *e, const struct jobmeta *m, rg_vid_t u, int64_t *c,
+                    uint32_t *mask)
+{
+    const struct lazy_sum *s = summary(e, u);
+    if (!s)
+        return walk(e, m, u, c, mask);
+    e->color[u] = e->color_base + 2;
+    if (e->pol.stop_on_k > 0)
+        for (size_t i = 0; i < s->rw_n; i++) {
+            const struct lazy_rw *r = &e->lrw[s->rw_off + i];
+            reweigh(e, m, r->src, r->ed, r->ag);
+        }
+    memcpy(c, s->c, sizeof s->c);
+    *mask = s->mask;
+    return s->n_plans;
+}
+
+void eng__lazy_reset(eng_t *e)
+{
+    free(e->lsum_ix);
+    free(e->lsum);
+    free(e->lrw);
+    e->lsum_ix = NULL;
+    e->lsum = NULL;
+    e->lrw = NULL;
+    e->nlsum = e->caplsum = e->nlrw = e->caplrw = 0;
+}
