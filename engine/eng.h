@@ -287,7 +287,11 @@ ENG_API int eng_remove_path(eng_t *e, const char *path, eng_error_t *err);
 
 /* Release every job's hold on the subtrees of the ranks in idset 'ranks',
  * then remove those subtrees (resource-query "remove IDSET false").  Returns
- * 0, ENG_EPARSE or ENG_ENOENT (a rank not in the graph). */
+ * 0, ENG_EPARSE, ENG_ENOENT (a rank never in the graph: nothing done) or
+ * ENG_ESTATE (a rank whose vertices were all removed before: the holds are
+ * released but, as Fluxion fails to remove a subtree without a root, nothing
+ * is removed; Fluxion's removal of the ranks before that one in the set is
+ * half done, ours not at all). */
 ENG_API int eng_remove_ranks(eng_t *e, const char *ranks, eng_error_t *err);
 
 /* ---- diagnostics -------------------------------------------------------- */

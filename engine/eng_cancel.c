@@ -184,11 +184,15 @@ static int partial_ranks(eng_t *e, uint64_t jobid, const idset_t *ranks, bool *f
     int rc = 0;
     for (unsigned k = idset_first(ranks); k != IDSET_INVALID_ID;
          k = idset_next(ranks, k)) {
-        if (rg_vertex_first_of_rank(e->g, (int64_t)k) == RG_VID_NONE) {
+        if (!rg_rank_seen(e->g, (int64_t)k)) {
             eng__msg_add(e, "remove%u not found in by_rank map.\n", k);
             rc = ENG_ENOENT;
             goto out;
         }
+        /* a rank whose vertices were all removed: Fluxion's by_rank keeps
+         * it with no vertex, and nothing is released or counted for it */
+        if (rg_vertex_first_of_rank(e->g, (int64_t)k) == RG_VID_NONE)
+            continue;
         if ((rc = rdata_add(&rd, &nrd, &caprd)) < 0)
             goto out;
         struct rdata *d = &rd[nrd - 1];

@@ -114,11 +114,16 @@ int eng_remove_ranks(eng_t *e, const char *ranks, eng_error_t *err)
     unsigned nt = 0;
     rg_vid_t roots[256];
     size_t nroots = 0;
+    bool emptied = false;
     for (unsigned k = idset_first(ids); k != IDSET_INVALID_ID; k = idset_next(ids, k)) {
-        if (rg_vertex_first_of_rank(e->g, (int64_t)k) == RG_VID_NONE) {
+        if (!rg_rank_seen(e->g, (int64_t)k)) {
             eng__msg_add(e, "remove: %u not found in by_rank map.\n", k);
             rc = eng_errorf(err, ENG_ENOENT, NULL, 0, 0, "rank %u not in the graph", k);
             goto out;
+        }
+        if (rg_vertex_first_of_rank(e->g, (int64_t)k) == RG_VID_NONE) {
+            emptied = true; /* all removed before: Fluxion keeps the rank, empty */
+            continue;
         }
         for (rg_vid_t v = rg_vertex_first_of_rank(e->g, (int64_t)k); v != RG_VID_NONE;
              v = rg_vertex_next_of_rank(e->g, v)) {
@@ -144,6 +149,11 @@ int eng_remove_ranks(eng_t *e, const char *ranks, eng_error_t *err)
              p = rg_vertex_get(e->g, p)->parent)
             for (size_t j = 0; j < jobs.n; j++)
                 eng__partial_reduce(e, p, jobs.id[j], types, counts, nt);
+    }
+    if (emptied) {
+        rc = eng_errorf(err, ENG_ESTATE, NULL, 0, 0,
+                        "a rank in %s has no vertex left to remove", ranks);
+        goto out;
     }
     for (size_t r = 0; r < nroots; r++)
         if (roots[r] != RG_VID_NONE && rg_vertex_is_live(e->g, roots[r]))

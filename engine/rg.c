@@ -518,6 +518,11 @@ rg_vid_t rg_vertex_first_of_rank(const rg_graph_t *g, int64_t rank)
     return r ? skip_rank(g, r->head) : RG_VID_NONE;
 }
 
+bool rg_rank_seen(const rg_graph_t *g, int64_t rank)
+{
+    return rank_find(g, rank) != NULL;
+}
+
 rg_vid_t rg_vertex_next_of_rank(const rg_graph_t *g, rg_vid_t v)
 {
     return v < g->nv ? skip_rank(g, g->v[v].next_rank) : RG_VID_NONE;

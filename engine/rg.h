@@ -307,6 +307,10 @@ rg_vid_t rg_vertex_next_of_type(const rg_graph_t *g, rg_vid_t v);
 rg_vid_t rg_vertex_first_of_rank(const rg_graph_t *g, int64_t rank);
 rg_vid_t rg_vertex_next_of_rank(const rg_graph_t *g, rg_vid_t v);
 
+/* Whether some vertex of rank 'rank' was ever added, even if all have been
+ * removed since (Fluxion's by_rank map keeps the rank, with no vertex). */
+bool rg_rank_seen(const rg_graph_t *g, int64_t rank);
+
 /* First live vertex (lowest vid) with type 'type' and rank 'rank', or
  * RG_VID_NONE.  O(vertices of that rank). */
 rg_vid_t rg_vertex_find_type_rank(const rg_graph_t *g, rg_sym_t type, int64_t rank);

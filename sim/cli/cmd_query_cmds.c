@@ -325,11 +325,12 @@ int q_cmd_remove(struct q_session *s, int argc, char **argv)
     } else if (strcmp(argv[2], "false") == 0) {
         idset_t *ids = idset_decode(argv[1], -1, NULL, NULL);
         eng_error_t err = {0};
+        int rc;
         if (!ids)
             fputs("ERROR: failed to decode ranks.\n", stderr);
-        else if (eng_remove_ranks(s->e, argv[1], &err) != 0)
-            fprintf(stderr, "ERROR: can't partial cancel subgraph \nERROR: %s",
-                    eng_message(s->e));
+        else if ((rc = eng_remove_ranks(s->e, argv[1], &err)) != 0)
+            fprintf(stderr, "ERROR: can't %s subgraph \nERROR: %s",
+                    rc == ENG_ESTATE ? "remove" : "partial cancel", eng_message(s->e));
         idset_destroy(ids);
     } else {
         fputs("ERROR: invalid path boolean input \n", stderr);
