@@ -1177,7 +1177,7 @@ Suite *eng_suite(void)
     tcase_add_test(tc, test_order_version);
     tcase_add_loop_test(tc, test_basics_tiny, 0, (int)(sizeof basics / sizeof basics[0]));
     tcase_add_loop_test(tc, test_random_streams, 0, 24);
-    tcase_add_loop_test(tc, test_lazy_twin, 0, 48);
+    tcase_add_loop_test(tc, test_lazy_twin, 0, 24);
     suite_add_tcase(s, tc);
     return s;
 }
