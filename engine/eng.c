@@ -505,10 +505,12 @@ int eng_graph_take(eng_t *e, rg_graph_t *g, eng_error_t *err)
         eng__xtype_add(e, e->sym_node);
     if (rc < 0) {
         free_vertex_state(e);
-        memset(e->plans, 0, e->vcap * sizeof *e->plans);
-        memset(e->xs, 0, e->vcap * sizeof *e->xs);
-        memset(e->subplan, 0, e->vcap * sizeof *e->subplan);
-        memset(e->oe, 0, e->vcap * sizeof *e->oe);
+        if (e->vcap) { /* 0 (arrays NULL) when it failed before they grew */
+            memset(e->plans, 0, e->vcap * sizeof *e->plans);
+            memset(e->xs, 0, e->vcap * sizeof *e->xs);
+            memset(e->subplan, 0, e->vcap * sizeof *e->subplan);
+            memset(e->oe, 0, e->vcap * sizeof *e->oe);
+        }
         rg_graph_destroy(e->g);
         e->g = NULL;
         return rc;
