@@ -51,18 +51,29 @@ const char *eng_job_state_name(enum eng_job_state st)
     return n[st];
 }
 
-/* resource-query's -S names and their dominant subsystem. */
+/* resource-query's -S names: the dominant subsystem, then the auxiliary ones
+ * in Fluxion's order (trav_aux.c). */
 static const struct {
-    const char *name, *dom;
+    const char *name, *dom, *aux;
 } subsys_tab[] = {
-    {"CA", "containment"},     {"IBA", "ibnet"},           {"IBBA", "ibnetbw"},
-    {"PA", "power"},           {"PFS1BA", "pfs1bw"},       {"C+IBA", "containment"},
-    {"C+IBBA", "containment"}, {"C+PA", "containment"},    {"C+PFS1BA", "containment"},
-    {"IB+IBBA", "ibnet"},      {"C+P+IBA", "containment"}, {"V+PFS1BA", "virtual1"},
-    {"VA", "virtual1"},        {"ALL", "containment"},
+    {"CA", "containment", ""},
+    {"IBA", "ibnet", ""},
+    {"IBBA", "ibnetbw", ""},
+    {"PA", "power", ""},
+    {"PFS1BA", "pfs1bw", ""},
+    {"C+IBA", "containment", "ibnet"},
+    {"C+IBBA", "containment", "ibnetbw"},
+    {"C+PA", "containment", "power"},
+    {"C+PFS1BA", "containment", "pfs1bw"},
+    {"IB+IBBA", "ibnet", "ibnetbw"},
+    {"C+P+IBA", "containment", "power,ibnet"},
+    {"V+PFS1BA", "virtual1", "pfs1bw"},
+    {"VA", "virtual1", ""},
+    {"ALL", "containment", "ibnet,ibnetbw,pfs1bw,power"},
 };
 
-static const char *subsys_dom(const char *name)
+/* The table index of set 'name' (or its lower-case form), or -1. */
+static int subsys_find(const char *name)
 {
     for (size_t i = 0; i < sizeof subsys_tab / sizeof subsys_tab[0]; i++) {
         const char *a = subsys_tab[i].name;
@@ -74,9 +85,15 @@ static const char *subsys_dom(const char *name)
                 lower = false;
         }
         if (strcmp(a, name) == 0 || (lower && !a[k] && !name[k]))
-            return subsys_tab[i].dom;
+            return (int)i;
     }
-    return NULL;
+    return -1;
+}
+
+static const char *subsys_dom(const char *name)
+{
+    int i = subsys_find(name);
+    return i < 0 ? NULL : subsys_tab[i].dom;
 }
 
 /* ---- messages --------------------------------------------------------------- */
@@ -252,12 +269,14 @@ void eng_destroy(eng_t *e)
             free(e->sstack[i].ev[k].ed);
         }
         free(e->sstack[i].ev);
+        free(e->sstack[i].ax);
     }
     free(e->sstack);
     free(e->jr);
     free(e->agg_buf);
     free(e->jobs);
     free(e->marked);
+    free(e->aux_path);
     eng__flex_free(e);
     free(e->flex_blocks);
     free(e->prune_spec);
@@ -477,19 +496,23 @@ int eng_graph_take(eng_t *e, rg_graph_t *g, eng_error_t *err)
     e->agg_buf = calloc(ENG_PRUNE_TYPES_MAX, sizeof *e->agg_buf);
     int rc = e->agg_buf ? 0 : eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     if (rc == 0 && rg_graph_root(g, e->dom) == RG_VID_NONE)
-        rc = eng_errorf(err, ENG_EINVAL, NULL, 0, 0,
+        rc = eng_errorf(err, ENG_ENOTSUP, NULL, 0, 0,
                         "subsystem '%s' has no root in the resource graph",
                         rg_sym_str(g, e->dom));
+    if (rc == 0)
+        rc = trav__aux_bind(e, subsys_tab[subsys_find(e->subsys_name)].aux, err);
     if (rc == 0)
         rc = rebuild(e, true, true, err);
     if (rc == 0 && e->pol.node_exclusive)
         eng__xtype_add(e, e->sym_node);
     if (rc < 0) {
         free_vertex_state(e);
-        memset(e->plans, 0, e->vcap * sizeof *e->plans);
-        memset(e->xs, 0, e->vcap * sizeof *e->xs);
-        memset(e->subplan, 0, e->vcap * sizeof *e->subplan);
-        memset(e->oe, 0, e->vcap * sizeof *e->oe);
+        if (e->vcap) { /* 0 (arrays NULL) when it failed before they grew */
+            memset(e->plans, 0, e->vcap * sizeof *e->plans);
+            memset(e->xs, 0, e->vcap * sizeof *e->xs);
+            memset(e->subplan, 0, e->vcap * sizeof *e->subplan);
+            memset(e->oe, 0, e->vcap * sizeof *e->oe);
+        }
         rg_graph_destroy(e->g);
         e->g = NULL;
         return rc;

@@ -92,8 +92,9 @@ ENG_API void eng_destroy(eng_t *e);
 
 /* Give the engine its resource graph 'g'; the engine owns it from then on,
  * even on failure (a _take function).  Builds the planners and pruning
- * filters.  Fails with ENG_ESTATE when a graph is already loaded, ENG_EINVAL
- * when the dominant subsystem has no root in 'g' (Fluxion: ENOTSUP). */
+ * filters.  Fails with ENG_ESTATE when a graph is already loaded,
+ * ENG_ENOTSUP when a subsystem of the set (dominant or auxiliary) has no
+ * root in 'g' (Fluxion's traverser initialize: ENOTSUP). */
 ENG_API int eng_graph_take(eng_t *e, rg_graph_t *g, eng_error_t *err);
 
 /* Read a graph from 'len' bytes of 'text' in 'format' ("jgf"; other readers

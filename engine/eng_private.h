@@ -28,6 +28,7 @@
 #define ENG_MATCH_UNMET     0
 #define ENG_MATCH_MET       1
 #define ENG_PRUNE_TYPES_MAX 16
+#define ENG_AUX_MAX         4 /* auxiliary subsystems of a -S set ("ALL": 4) */
 
 /* ---- match policy (match_policy.c) --------------------------------------- */
 
@@ -89,9 +90,19 @@ struct evals {
     uint32_t ned, caped;
 };
 
+/* An entry of an auxiliary subsystem (trav_aux.c): never chosen, so only
+ * its counts are kept. */
+struct aux_eval {
+    unsigned sub; /* index into eng.aux */
+    rg_sym_t type;
+    uint32_t qual, total;
+};
+
 struct scoring {
     struct evals *ev; /* sorted by rank (a std::map keyed by interned type) */
     uint32_t nev, capev;
+    struct aux_eval *ax; /* auxiliary subsystems' entries (usually none) */
+    uint32_t nax, capax;
     bool hier;
     int64_t overall;
     uint32_t avail;
@@ -231,6 +242,13 @@ struct eng {
     struct lazy_rw *lrw; /* the edges each summary re-weighs */
     size_t nlrw, caplrw;
     rg_sym_t dom; /* dominant subsystem symbol */
+    /* auxiliary subsystems, in -S set order (trav_aux.c) */
+    rg_sym_t aux[ENG_AUX_MAX];
+    unsigned naux;
+    bool aux_root_known; /* Fluxion looks the root up once (a static) */
+    rg_vid_t aux_root;
+    rg_vid_t *aux_path; /* vertices on the up-walk in progress */
+    size_t naux_path, capaux_path;
 
     rg_graph_t *g;
     size_t vcap, ecap;
@@ -436,6 +454,22 @@ void trav__flex_prime(eng_t *e, const jobspec_resource_t *rs, size_t n,
                       int64_t *to_parent);
 int trav__flex_select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root,
                       struct jobmeta *meta, bool excl);
+
+/* trav_aux.c: auxiliary subsystems (see there) */
+/* Intern the comma-separated subsystem 'names' as e->aux; ENG_ENOTSUP when
+ * one has no root in the graph. */
+int trav__aux_bind(eng_t *e, const char *names, eng_error_t *err);
+/* The up-walks of dominant vertex 'u' into each auxiliary subsystem, for
+ * request list 'rs' with exclusivity 'x', adding entries to 'dfu'.  0 or
+ * ENG_ENOMEM. */
+int trav__aux_explore(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                      const jobspec_resource_t *rs, size_t n, bool x,
+                      struct scoring *dfu);
+int trav__aux_merge(struct scoring *dst, const struct scoring *src);
+/* has_remaining over the auxiliary entries: none has a zero qualified count. */
+bool trav__aux_qualified(const struct scoring *s);
+const char *trav__errtext(int code);
+bool eng__constraint_match(const eng_t *e, const jobspec_constraint_t *c, rg_vid_t v);
 
 /* trav_update.c */
 /* The counts ('c', 'mask') and number of plans the update's shadow walk

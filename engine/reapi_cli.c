@@ -384,7 +384,15 @@ static int build(reapi_cli_ctx_t *ctx, const struct opts *p, const char *rgraph,
                          "filters\n");
     struct graph_load_opts lo = {.allowlist = p->allowlist};
     rg_graph_t *g = graph_load_parse(rgraph, len, p->load_format, source, &lo, &e2);
-    if (!g || eng_graph_take(ctx->e, g, &e2) < 0) {
+    int trc = g ? eng_graph_take(ctx->e, g, &e2) : ENG_EINVAL;
+    if (trc == ENG_ENOTSUP) { /* a subsystem of the set has no root */
+        eng_destroy(ctx->e);
+        ctx->e = NULL;
+        return init_fail(ctx, ENOTSUP,
+                         "initialize_matchers_and_traversers: ERROR: can't initialize "
+                         "traverser\n");
+    }
+    if (trc < 0) {
         char buf[400], text[ENG_ERROR_TEXT_MAX];
         eng_error_format(&e2, buf, sizeof buf);
         snprintf(text, sizeof text,

@@ -280,8 +280,9 @@ int rg_vertex_path(const rg_graph_t *g, rg_vid_t v, rg_sym_t subsystem, char *bu
 /* True when 'v' has a path in 'subsystem'.  O(depth). */
 bool rg_vertex_has_path(const rg_graph_t *g, rg_vid_t v, rg_sym_t subsystem);
 
-/* Subsystems in which 'v' has a path, sorted by subsystem name (the order
- * Fluxion's std::map uses, and the order the JGF writer emits).  Stores up
+/* Subsystems in which 'v' has a path, in the order the graph first named
+ * each subsystem, containment first (Fluxion's map keyed by interned
+ * subsystem ids, and the order the JGF writer emits).  Stores up
  * to 'max' in 'out'; returns how many there are. */
 size_t rg_vertex_path_subsystems(const rg_graph_t *g, rg_vid_t v, rg_sym_t *out,
                                  size_t max);

@@ -110,10 +110,12 @@ size_t rg_vertex_path_subsystems(const rg_graph_t *g, rg_vid_t v, rg_sym_t *out,
     for (uint32_t x = g->v[v].xpaths; x; x = g->xp[x].next, n++)
         if (n < max)
             out[n] = g->xp[x].subsys;
+    /* in the order the graph first named each subsystem (containment
+     * first), as Fluxion's interned subsystem ids order its paths map */
     size_t k = n < max ? n : max;
     for (size_t i = 1; i < k; i++) /* insertion sort: a handful of entries */
-        for (size_t j = i; j > 0 && strcmp(g->syms[out[j - 1]].s, g->syms[out[j]].s) > 0;
-             j--) {
+        for (size_t j = i;
+             j > 0 && rg__subsys_find(g, out[j - 1]) > rg__subsys_find(g, out[j]); j--) {
             rg_sym_t t = out[j];
             out[j] = out[j - 1];
             out[j - 1] = t;

@@ -90,6 +90,11 @@ bool trav__exclusivity(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_
 
 static const char *errtext(int code)
 {
+    return trav__errtext(code);
+}
+
+const char *trav__errtext(int code)
+{
     switch (code) {
     case ENG_EINVAL:
         return "Invalid argument";
@@ -209,7 +214,6 @@ static int64_t c_rank(const void *ctx)
 /* (request_feasible() matches constraints before any walk: no V() here) */
 static const struct jobspec_vertex_ops vops = {c_has_prop, c_name, c_rank};
 
-bool eng__constraint_match(const eng_t *e, const jobspec_constraint_t *c, rg_vid_t v);
 bool eng__constraint_match(const eng_t *e, const jobspec_constraint_t *c, rg_vid_t v)
 {
     struct vctx ctx = {e, v};
@@ -793,6 +797,9 @@ static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
                  : dom_slot(e, m, u, next, nslots, check_pres, dfu);
     else
         rc = trav__explore(e, m, u, next.rs, next.n, check_pres, &x_inout, dfu, 1);
+    if (e->naux && sm != SPEC_SLOT && rc != ENG_ENOMEM &&
+        trav__aux_explore(e, m, u, next.rs, next.n, x_inout, dfu) == ENG_ENOMEM)
+        rc = ENG_ENOMEM;
     if (rc == ENG_ENOMEM)
         goto done;
     *excl = x_in;
@@ -852,6 +859,8 @@ static int resolve_graph(eng_t *e, rg_vid_t root, struct req r, struct scoring *
     for (uint32_t t = 0; t < dfu->nev; t++)
         if (dfu->ev[t].qual_count == 0)
             return ENG_ENOMATCH;
+    if (dfu->nax && !trav__aux_qualified(dfu))
+        return ENG_ENOMATCH;
     enforce(e, dfu, true);
     return 0;
 }

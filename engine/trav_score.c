@@ -30,6 +30,7 @@ static void scoring_clear(struct scoring *s)
         s->ev[i].iter_reset = true;
     }
     s->nev = 0;
+    s->nax = 0;
     s->hier = false;
     s->overall = -1;
     s->avail = 0;
@@ -164,7 +165,7 @@ int score__merge(eng_t *e, struct scoring *dst, const struct scoring *src)
         ev->qual_count += o->qual_count;
         ev->total_count += o->total_count;
     }
-    return 0;
+    return src->nax ? trav__aux_merge(dst, src) : 0;
 }
 
 uint32_t score__qual(struct scoring *s, rg_sym_t type)

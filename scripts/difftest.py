@@ -13,7 +13,15 @@ jobspecs (node / socket / core / gpu / memory requests, slots at several
 levels, or-slots and xor_slots, fixed and min/max/operator counts, exclusive
 flags, durations, RFC 31 constraints) and a random point on the option axes:
 match policy (-P, named and custom forms), writer (-F), pruning filters
-(-p), traverser (-T) and subsystem (-S CA).  Both programs run the same
+(-p), traverser (-T) and subsystem (-S CA).
+
+--subsystems SETS adds auxiliary subsystems (difftest_aux.py): each case's
+graph gets a power and/or ibnet subsystem (pdus supplying nodes, switches
+connected to nodes, power-capacity vertices, pdus or switches also in
+containment), some jobspecs name those types, and the case runs with one of
+the -S sets SETS (comma list, e.g. C+PA,C+IBA,C+P+IBA,CA).  The auxiliary
+part is drawn from its own random stream, so without the option every seed
+gives the cases it always gave, and with it the same cases plus that part.  Both programs run the same
 commands in the same directory with `-t out`; the -t files are compared
 byte for byte (standard error too, with --stderr).
 
@@ -59,6 +67,8 @@ import re
 import shutil
 import subprocess
 import sys
+
+import difftest_aux
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
@@ -477,13 +487,20 @@ def gen_case(seed, i, axes):
     writer = rng.choice(axes["writers"])
     prune = rng.choice(axes["prunes"])
     cmds, partials = gen_commands(rng, gp, njs, policy, axes.get("mix", "classic"))
-    return {"id": "c%05d" % i, "graph": gp, "jobspecs": jobspecs, "cmds": cmds,
+    case = {"id": "c%05d" % i, "graph": gp, "jobspecs": jobspecs, "cmds": cmds,
             "partials": partials, "policy": policy, "writer": writer, "prune": prune,
             "trav": trav}
+    if axes.get("subsystems"):
+        arng = random.Random("%s:%d:aux" % (seed, i))
+        case["aux"] = difftest_aux.gen_aux(arng, gp, axes["subsystems"])
+        for js in jobspecs:
+            difftest_aux.aux_jobspec(arng, js, case["aux"])
+    return case
 
 
 def case_opts(case):
-    o = ["-L", "graph.json", "-f", "jgf", "-S", "CA", "-P", case["policy"],
+    sub = case["aux"]["set"] if case.get("aux") else "CA"
+    o = ["-L", "graph.json", "-f", "jgf", "-S", sub, "-P", case["policy"],
          "-F", case["writer"], "-T", case["trav"]]
     if case["prune"] != "none":
         o += ["-p", case["prune"]]
@@ -524,6 +541,9 @@ def write_case(case, d, schedsim):
         raise RuntimeError("graph gen failed: " + r.stderr.decode(errors="replace"))
     if case["graph"].get("ranked"):
         rank_children(os.path.join(d, "graph.json"))
+    if case.get("aux"):
+        difftest_aux.add_aux_graph(os.path.join(d, "graph.json"), case["aux"],
+                                   random.Random(case["aux"]["seed"]))
     used = set(w for c in case["cmds"] for w in c.split() if w.endswith(".yaml"))
     for k, js in enumerate(case["jobspecs"]):
         if "job%d.yaml" % k not in used:
@@ -739,6 +759,10 @@ def axis_of(case, name):
         g = case["graph"]
         return ("racks" if g["racks"] else "norack") + ("+gpu" if g["gpus"] else "") + \
             ("+mem" if g["memory"] else "")
+    if name == "subsys":
+        a = case.get("aux")
+        return (a["set"] + "".join("+" + k for k in ("power", "ibnet") if a.get(k))) if a \
+            else "CA"
     return case[name]
 
 
@@ -750,7 +774,8 @@ def summarise(results, args):
     lines.append("%d cases, %d same, %d differ, %d of them where the reference crashed "
                  "(seed %s, reference %s)" % (total, total - len(bad), len(bad),
                                               len(bad) - len(ours), args.seed, args.ref))
-    for name in ("policy", "writer", "prune", "trav", "graph"):
+    for name in ("policy", "writer", "prune", "trav", "graph") + (
+            ("subsys",) if args.subsystems else ()):
         counts = {}
         for case, kind, _, _ in results:
             k = axis_of(case, name)
@@ -815,13 +840,17 @@ def main():
                     "the same cases) or wide (adds update rv1exec/jgf, without_allocating"
                     "(_future), get-status/get-property, remove, partial-cancel of the "
                     "right ranks)")
+    ap.add_argument("--subsystems", metavar="SETS", nargs="?", const=difftest_aux.DEFAULT_SETS,
+                    help="add auxiliary subsystems to the graphs and run with one of these "
+                    "-S sets (comma list; without a value: %s)" % difftest_aux.DEFAULT_SETS)
     ap.add_argument("--gen-only", metavar="DIR",
                     help="write the generated cases under DIR and stop")
     args = ap.parse_args()
     axes = {"policies": args.policies.split(",") if args.policies else None,
             "writers": args.writers.split(","), "prunes": args.prunes.split(";"),
             "traversers": args.traversers.split(","), "max_nodes": args.max_nodes,
-            "mix": args.mix}
+            "mix": args.mix,
+            "subsystems": args.subsystems.split(",") if args.subsystems else None}
     if os.sep in args.schedsim:
         args.schedsim = os.path.abspath(args.schedsim)
     if not shutil.which(args.schedsim):
