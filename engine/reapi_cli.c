@@ -797,7 +797,8 @@ int reapi_cli_match_with_jobid(reapi_cli_ctx_t *ctx, match_op_t match_op,
         errno = EINVAL;
         return -1;
     }
-    return match_allocate(ctx, match_op, jobspec, jobid, false, reserved, R, at, ov);
+    /* as Fluxion's reapi_cli: the id is not checked, a live job's grows */
+    return match_allocate(ctx, match_op, jobspec, jobid, true, reserved, R, at, ov);
 }
 
 int reapi_cli__match_reuse(reapi_cli_ctx_t *ctx, match_op_t match_op, const char *jobspec,

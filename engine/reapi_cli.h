@@ -83,9 +83,11 @@ ENG_API int reapi_cli_match(reapi_cli_ctx_t *ctx, match_op_t match_op,
                             const char *jobspec, uint64_t *jobid, bool *reserved,
                             char **R, int64_t *at, double *ov);
 
-/* reapi_cli_match() with the caller's 'jobid' (the caller keeps it unique;
- * do not mix with the counter-assigning calls).  The counter still advances
- * as in reapi_cli_match(). */
+/* reapi_cli_match() with the caller's 'jobid' (do not mix with the
+ * counter-assigning calls).  As in Fluxion, the id is not checked: matching
+ * under the id of a live job adds what is matched to that job (its record
+ * then describes the newer match, and reapi_cli_cancel() releases both).  The
+ * counter still advances as in reapi_cli_match(). */
 ENG_API int reapi_cli_match_with_jobid(reapi_cli_ctx_t *ctx, match_op_t match_op,
                                        const char *jobspec, uint64_t jobid,
                                        bool *reserved, char **R, int64_t *at, double *ov);
