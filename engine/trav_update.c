@@ -106,7 +106,7 @@ void trav__oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt)
     }
     uint32_t pos = lo;
     if (pos < n && a[pos] == ed && w0 == wt)
-        return; /* found at its key, which stays: nothing moves */
+        return;                     /* found at its key, which stays: nothing moves */
     if (pos >= n || a[pos] != ed) { /* duplicate keys: fall back to a scan */
         for (pos = 0; pos < n && a[pos] != ed; pos++)
             ;
