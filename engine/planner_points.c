@@ -183,25 +183,26 @@ static void to_small(struct pt_set *s)
 }
 
 /* Small form: reference the point at 'at', inserting it (with its
- * predecessor's state and a fresh key) if needed; there is room. */
-static void ref_add(struct pt_set *s, int64_t at)
+ * predecessor's state and a fresh key) if needed; there is room.  Returns
+ * its index. */
+static int32_t ref_add(struct pt_set *s, int64_t at)
 {
     int32_t i = lower(s, at);
     if (i < s->n && s->a[i].at == at) {
         s->a[i].ref++;
-        return;
+        return i;
     }
     for (int32_t j = s->n; j > i; j--) /* a few points: no memmove call */
         s->a[j] = s->a[j - 1];
     s->a[i] = (struct pt_flat){at, s->a[i - 1].rem, s->a[i - 1].sched, 0, 1, 0};
     s->n++;
+    return i;
 }
 
-/* Small form: drop a reference to the point at 'at', removing it when none
- * is left. */
-static void ref_drop(struct pt_set *s, int64_t at)
+/* Small form: drop a reference to the point at index 'i', removing it when
+ * none is left. */
+static void ref_drop(struct pt_set *s, int32_t i)
 {
-    int32_t i = lower(s, at);
     if (--s->a[i].ref)
         return;
     s->nstale -= s->a[i].off != 0;
@@ -250,9 +251,11 @@ void planner__ps_span_add(struct pt_set *s, int64_t from, int64_t to, int64_t us
             planner__pt_rekey_range(&s->tree, from, to);
         return;
     }
-    ref_add(s, from);
+    /* 'to' lies after 'from' (a span lasts at least 1): inserting it
+     * leaves the index of 'from' as it was */
+    int32_t i = ref_add(s, from);
     ref_add(s, to);
-    flat_plan_rekey(s, lower(s, from), to, used);
+    flat_plan_rekey(s, i, to, used);
 }
 
 void planner__ps_span_remove(struct pt_set *s, int64_t from, int64_t to, int64_t used)
@@ -266,9 +269,11 @@ void planner__ps_span_remove(struct pt_set *s, int64_t from, int64_t to, int64_t
             to_small(s);
         return;
     }
-    flat_plan_rekey(s, lower(s, from), to, -used);
-    ref_drop(s, to);
-    ref_drop(s, from);
+    /* as above: dropping 'to' leaves the index of 'from' as it was */
+    int32_t i = lower(s, from), j = lower(s, to);
+    flat_plan_rekey(s, i, to, -used);
+    ref_drop(s, j);
+    ref_drop(s, i);
 }
 
 void planner__ps_plan(struct pt_set *s, int64_t from, int64_t to, int64_t used)
