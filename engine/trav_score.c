@@ -90,7 +90,8 @@ static struct evals *evals_new(eng_t *e, struct scoring *s, rg_sym_t type)
         s->ev = n;
         s->capev = cap;
     }
-    uint32_t rank = eng__type_rank(e, type);
+    /* the table covers every type seen so far: the call only for a new one */
+    uint32_t rank = type < e->ntype_rank ? e->type_rank[type] : eng__type_rank(e, type);
     uint32_t pos = s->nev;
     while (pos > 0 && s->ev[pos - 1].rank > rank)
         pos--;
