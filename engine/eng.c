@@ -276,6 +276,7 @@ void eng_destroy(eng_t *e)
     free(e->agg_buf);
     free(e->jobs);
     free(e->marked);
+    free(e->mkeys);
     free(e->aux_path);
     eng__flex_free(e);
     free(e->flex_blocks);

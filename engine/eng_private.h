@@ -314,7 +314,9 @@ struct eng {
     int64_t *agg_buf;
     rg_eid_t *marked; /* edges marked in this sequence (any order) */
     size_t nmarked, capmarked;
-    bool marked_oom;  /* the list is incomplete: scan out-edges instead */
+    bool marked_oom; /* the list is incomplete: scan out-edges instead */
+    uint64_t *mkeys; /* the update's sorted marked edges, and merge scratch */
+    size_t capmkeys;
     rg_vid_t *cur_tv; /* vertices tagged by the update in progress */
     size_t ncur_tv, capcur_tv;
     bool cur_tv_oom;

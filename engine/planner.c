@@ -294,6 +294,12 @@ int planner_avail_during(const planner_t *p, int64_t at, int64_t duration,
      * never gets here: every window runs past its end). */
     if (at < p->base || !planner__ps_count(&p->pts))
         return 0;
+    /* No point ever holds less than 0 (additions are checked, a lowered
+     * total clamps at 0) and, with no live span, less than the total (every
+     * point is the total, raised where a clamp took effect): either way no
+     * point can be below 'request', and the search is skipped. */
+    if (request == 0 || p->nspans == p->ndead)
+        return 0;
     return planner__ps_busy(&p->pts, at, window_end(at, duration), request) ? ENG_EBUSY
                                                                             : 0;
 }

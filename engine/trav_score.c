@@ -20,15 +20,11 @@ enum { SORT_THRESHOLD = 16 };
 
 /* ---- the stack of scoring objects ------------------------------------------ */
 
+/* The evals entries are left as they are: score__evals() sets every field
+ * but the arrays when it takes an entry into use, and nothing reads past
+ * 'nev'. */
 static void scoring_clear(struct scoring *s)
 {
-    for (uint32_t i = 0; i < s->nev; i++) {
-        s->ev[i].neg = s->ev[i].ned = 0;
-        s->ev[i].qual_count = s->ev[i].total_count = 0;
-        s->ev[i].best_k = s->ev[i].best_i = 0;
-        s->ev[i].iter = 0;
-        s->ev[i].iter_reset = true;
-    }
     s->nev = 0;
     s->nax = 0;
     s->hier = false;
@@ -62,13 +58,29 @@ struct evals *score__find(struct scoring *s, rg_sym_t type)
     return NULL;
 }
 
+/* Kept out of line: the lookup in score__evals(), inlined into the
+ * additions here, then needs none of the registers this saves. */
+#if defined(__GNUC__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
+
+static NOINLINE struct evals *evals_new(eng_t *e, struct scoring *s, rg_sym_t type);
+
 /* The evals of 'type' in 's', created (in interned-type order, as a std::map
  * would hold it) when missing.  NULL when out of memory. */
 struct evals *score__evals(eng_t *e, struct scoring *s, rg_sym_t type)
 {
-    struct evals *ev = score__find(s, type);
-    if (ev)
-        return ev;
+    for (uint32_t i = 0; i < s->nev; i++)
+        if (s->ev[i].type == type)
+            return &s->ev[i];
+    return evals_new(e, s, type);
+}
+
+static struct evals *evals_new(eng_t *e, struct scoring *s, rg_sym_t type)
+{
+    struct evals *ev;
     if (s->nev == s->capev) {
         uint32_t cap = s->capev ? 2 * s->capev : 4;
         struct evals *n = realloc(s->ev, cap * sizeof *n);
@@ -78,14 +90,17 @@ struct evals *score__evals(eng_t *e, struct scoring *s, rg_sym_t type)
         s->ev = n;
         s->capev = cap;
     }
-    uint32_t rank = eng__type_rank(e, type);
+    /* the table covers every type seen so far: the call only for a new one */
+    uint32_t rank = type < e->ntype_rank ? e->type_rank[type] : eng__type_rank(e, type);
     uint32_t pos = s->nev;
     while (pos > 0 && s->ev[pos - 1].rank > rank)
         pos--;
-    /* keep the arrays of the slot we overwrite: rotate it into place */
-    struct evals spare = s->ev[s->nev];
-    memmove(&s->ev[pos + 1], &s->ev[pos], (s->nev - pos) * sizeof *s->ev);
-    s->ev[pos] = spare;
+    if (pos < s->nev) {
+        /* keep the arrays of the slot we overwrite: rotate it into place */
+        struct evals spare = s->ev[s->nev];
+        memmove(&s->ev[pos + 1], &s->ev[pos], (s->nev - pos) * sizeof *s->ev);
+        s->ev[pos] = spare;
+    }
     s->nev++;
     ev = &s->ev[pos];
     ev->type = type;
@@ -139,7 +154,10 @@ int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *
     *g = *eg;
     g->ed_off = ev->ned;
     g->ned = ned;
-    memcpy(&ev->ed[ev->ned], edges, ned * sizeof *edges);
+    if (ned == 1) /* a child's edge: most additions, and no call */
+        ev->ed[ev->ned] = edges[0];
+    else
+        memcpy(&ev->ed[ev->ned], edges, ned * sizeof *edges);
     ev->ned += ned;
     ev->total_count += eg->count;
     if (eg->score > 0)
@@ -160,7 +178,10 @@ int score__merge(eng_t *e, struct scoring *dst, const struct scoring *src)
             g.ed_off += ev->ned;
             ev->eg[ev->neg++] = g;
         }
-        memcpy(&ev->ed[ev->ned], o->ed, o->ned * sizeof *o->ed);
+        if (o->ned == 1)
+            ev->ed[ev->ned] = o->ed[0];
+        else
+            memcpy(&ev->ed[ev->ned], o->ed, o->ned * sizeof *o->ed);
         ev->ned += o->ned;
         ev->qual_count += o->qual_count;
         ev->total_count += o->total_count;
@@ -399,6 +420,8 @@ static void interval_keys(int64_t *k, size_t n)
 
 void score__sort(struct egroup *a, size_t n, enum score_cmp cmp)
 {
+    if (n < 2) /* already in order: a slot's or a leaf's single group */
+        return;
     int64_t stack_keys[64];
     int64_t *k = n <= 64 ? stack_keys : malloc(n * sizeof *k);
     if (!k)

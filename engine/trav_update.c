@@ -272,34 +272,33 @@ static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
     return 0;
 }
 
-struct pair {
-    rg_vid_t src;
-    rg_eid_t eid;
-};
+/* A marked edge as the key (source << 32 | edge id): the keys sort as
+ * the pairs (source, edge id) do. */
+static rg_vid_t key_src(uint64_t k)
+{
+    return (rg_vid_t)(k >> 32);
+}
+
+static rg_eid_t key_eid(uint64_t k)
+{
+    return (rg_eid_t)(k & UINT32_MAX);
+}
 
 struct upd {
     rwrite_t *w;
     const struct jobmeta *m;
     bool full;
     eng_error_t *err;
-    struct pair *pairs; /* marked edges by (source, edge id); NULL: scan */
+    const uint64_t *keys; /* marked edges by (source, edge id); NULL: scan */
     size_t npairs;
 };
-
-static int cmp_pair(const void *a, const void *b)
-{
-    const struct pair *x = a, *y = b;
-    if (x->src != y->src)
-        return x->src < y->src ? -1 : 1;
-    return (x->eid > y->eid) - (x->eid < y->eid);
-}
 
 static size_t pairs_lower(const struct upd *c, rg_vid_t u)
 {
     size_t lo = 0, hi = c->npairs;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        if (c->pairs[mid].src < u)
+        if (key_src(c->keys[mid]) < u)
             lo = mid + 1;
         else
             hi = mid;
@@ -307,20 +306,66 @@ static size_t pairs_lower(const struct upd *c, rg_vid_t u)
     return lo;
 }
 
-/* The marked edges sorted by source then edge id: a vertex's out-edges are
- * kept in insertion order, which is edge-id order. */
-static struct pair *sort_marked(eng_t *e, size_t *n)
+static void insertion_sort(uint64_t *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++) {
+        uint64_t v = a[i];
+        size_t j = i;
+        for (; j > 0 && a[j - 1] > v; j--)
+            a[j] = a[j - 1];
+        a[j] = v;
+    }
+}
+
+/* Sort the 'n' keys of 'a' with 'tmp' (as long) as scratch: runs of 16 by
+ * insertion, then merged bottom-up.  Returns the array that holds them.
+ * The keys are distinct (an edge is listed once), so any sort gives the
+ * same order; this one saves qsort()'s call per comparison. */
+static uint64_t *sort_keys(uint64_t *a, uint64_t *tmp, size_t n)
+{
+    enum { RUN = 16 };
+    for (size_t i = 0; i < n; i += RUN)
+        insertion_sort(a + i, n - i < RUN ? n - i : RUN);
+    for (size_t w = RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                tmp[k++] = a[j] < a[i] ? a[j++] : a[i++];
+            while (i < mid)
+                tmp[k++] = a[i++];
+            while (j < hi)
+                tmp[k++] = a[j++];
+        }
+        uint64_t *t = a;
+        a = tmp;
+        tmp = t;
+    }
+    return a;
+}
+
+/* The marked edges sorted by source then edge id (a vertex's out-edges are
+ * kept in insertion order, which is edge-id order), in the engine's buffer
+ * kept from one update to the next. */
+static const uint64_t *sort_marked(eng_t *e, size_t *n)
 {
     if (e->marked_oom)
         return NULL;
-    struct pair *p = malloc((e->nmarked + 1) * sizeof *p);
-    if (!p)
-        return NULL;
+    if (!e->mkeys || 2 * e->nmarked > e->capmkeys) {
+        size_t cap = e->capmkeys ? e->capmkeys : 512;
+        while (cap < 2 * e->nmarked)
+            cap *= 2;
+        uint64_t *k = realloc(e->mkeys, cap * sizeof *k);
+        if (!k)
+            return NULL;
+        e->mkeys = k;
+        e->capmkeys = cap;
+    }
+    uint64_t *k = e->mkeys;
     for (size_t i = 0; i < e->nmarked; i++)
-        p[i] = (struct pair){E(e, e->marked[i])->src, e->marked[i]};
-    qsort(p, e->nmarked, sizeof *p, cmp_pair);
+        k[i] = (uint64_t)E(e, e->marked[i])->src << 32 | e->marked[i];
     *n = e->nmarked;
-    return p;
+    return sort_keys(k, k + e->nmarked, e->nmarked);
 }
 
 static int upd_sched(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool excl,
@@ -371,14 +416,15 @@ static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool exc
     e->color[u] = e->color_base + 1;
     /* Without a shadow walk only this sequence's marked edges matter: take
      * them from the sorted list rather than scanning every out-edge */
-    bool listed = !mod && c->pairs;
+    bool listed = !mod && c->keys;
     size_t k = listed ? pairs_lower(c, u) : 0;
-    rg_eid_t ed =
-        listed ? (k < c->npairs && c->pairs[k].src == u ? c->pairs[k].eid : RG_EID_NONE)
-               : dom_from(e, V(e, u)->out_head);
+    rg_eid_t ed = listed
+                      ? (k < c->npairs && key_src(c->keys[k]) == u ? key_eid(c->keys[k])
+                                                                   : RG_EID_NONE)
+                      : dom_from(e, V(e, u)->out_head);
     for (; ed != RG_EID_NONE;
-         ed = listed ? (++k < c->npairs && c->pairs[k].src == u ? c->pairs[k].eid
-                                                                : RG_EID_NONE)
+         ed = listed ? (++k < c->npairs && key_src(c->keys[k]) == u ? key_eid(c->keys[k])
+                                                                    : RG_EID_NONE)
                      : dom_from(e, E(e, ed)->next_out)) {
         rg_vid_t tgt = E(e, ed)->dst;
         if (listed &&
@@ -419,11 +465,10 @@ int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *met
     e->cur_tv_oom = false;
     struct agg top = {{0}, 0};
     e->color_base += 3;
-    c.pairs = sort_marked(e, &c.npairs);
+    c.keys = sort_marked(e, &c.npairs);
     bool shadow = eng__xtype_has(e, V(e, root)->type);
     int n =
         upd_dfv(e, &c, root, (unsigned)e->rt_needs, e->rt_excl != 0, &top, shadow, false);
-    free(c.pairs);
     if (n <= 0)
         return ENG_EINVAL;
     if (w) {
@@ -571,14 +616,13 @@ int trav__remove_listed(eng_t *e, rg_vid_t root, uint64_t jobid, const rg_vid_t 
     e->preorder = 1;
     e->postorder = 0;
     e->color_base += 3;
-    bool *reach = malloc((ntv + 1) * sizeof *reach);
-    if (!reach)
-        return trav__remove(e, root, jobid);
+    /* every answer is decided before the first release drops a tag; the
+     * releases below touch no color, so the memo still holds it */
     for (uint32_t i = 0; i < ntv; i++)
-        reach[i] = reached(e, tv[i], jobid);
+        reached(e, tv[i], jobid);
     int rc = 0;
     for (uint32_t i = 0; i < ntv; i++) {
-        if (!reach[i])
+        if (e->color[tv[i]] != e->color_base + 1)
             continue;
         int vrc = 0;
         cancel_vertex_full(e, tv[i], jobid, &vrc);
@@ -586,6 +630,5 @@ int trav__remove_listed(eng_t *e, rg_vid_t root, uint64_t jobid, const rg_vid_t 
         e->preorder += e->ndom[tv[i]];
         e->postorder++;
     }
-    free(reach);
     return rc == 0 ? 0 : ENG_EINVAL;
 }
