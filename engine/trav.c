@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "eng_private.h"
+#include "trav_inline.h"
 
 enum match_spec { SPEC_NONE, SPEC_PRISTINE_NONE, SPEC_RESOURCE, SPEC_SLOT };
 
@@ -31,29 +32,8 @@ static rg_sym_t rtype(const eng_t *e, const jobspec_resource_t *r)
     return e->jr[r->index].type;
 }
 
-/* Vertex and edge records through the arrays bound at the start of the walk
- * (trav__tick): the walk reads them several times per visit, and a call
- * into rg.c each time cost a tenth of a rejected visit. */
-static const struct rg_vertex *V(const eng_t *e, rg_vid_t u)
-{
-    return &e->vx[u];
-}
-
-static const struct rg_edge *E(const eng_t *e, rg_eid_t ed)
-{
-    return &e->ex[ed];
-}
-
 /* The first out-edge from 'ed' on (inclusive) in the dominant subsystem
  * whose target is live: rg_out_first()/rg_out_next() without the calls. */
-static rg_eid_t dom_from(const eng_t *e, rg_eid_t ed)
-{
-    while (ed != RG_EID_NONE && (E(e, ed)->subsystem != e->dom ||
-                                 (V(e, E(e, ed)->dst)->flags & RG_VF_REMOVED)))
-        ed = E(e, ed)->next_out;
-    return ed;
-}
-
 bool trav__in_dom(const eng_t *e, rg_eid_t ed)
 {
     return E(e, ed)->subsystem == e->dom;

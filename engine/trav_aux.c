@@ -48,6 +48,7 @@
 #include <string.h>
 
 #include "eng_private.h"
+#include "trav_inline.h"
 
 /* ---- binding the subsystem set ------------------------------------------- */
 
@@ -141,16 +142,6 @@ bool trav__aux_qualified(const struct scoring *s)
 }
 
 /* ---- the up-walk ------------------------------------------------------------ */
-
-static const struct rg_vertex *V(const eng_t *e, rg_vid_t u)
-{
-    return &e->vx[u];
-}
-
-static const struct rg_edge *E(const eng_t *e, rg_eid_t ed)
-{
-    return &e->ex[ed];
-}
 
 static int64_t avail_of(const eng_t *e, rg_vid_t u, const struct jobmeta *m)
 {

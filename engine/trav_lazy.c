@@ -19,25 +19,7 @@
 #include <string.h>
 
 #include "eng_private.h"
-
-static const struct rg_vertex *V(const eng_t *e, rg_vid_t u)
-{
-    return &e->vx[u];
-}
-
-static const struct rg_edge *E(const eng_t *e, rg_eid_t ed)
-{
-    return &e->ex[ed];
-}
-
-/* The next out-edge from 'ed' on that the update walks. */
-static rg_eid_t dom_from(const eng_t *e, rg_eid_t ed)
-{
-    while (ed != RG_EID_NONE && (E(e, ed)->subsystem != e->dom ||
-                                 (V(e, E(e, ed)->dst)->flags & RG_VF_REMOVED)))
-        ed = E(e, ed)->next_out;
-    return ed;
-}
+#include "trav_inline.h"
 
 /* upd_by_outedges() for edge 'ed' of 'src' as the full update runs it once
  * it has given the edge's target its aggregate span ('ag_added'). */

@@ -14,33 +14,12 @@
 #include <string.h>
 
 #include "eng_private.h"
-
-/* Vertex and edge records through the arrays bound as a walk starts (as in
- * trav.c): the update reads each vertex several times. */
-static const struct rg_vertex *V(const eng_t *e, rg_vid_t u)
-{
-    return &e->vx[u];
-}
-
-static const struct rg_edge *E(const eng_t *e, rg_eid_t ed)
-{
-    return &e->ex[ed];
-}
+#include "trav_inline.h"
 
 static void bind(eng_t *e)
 {
     e->vx = rg_vertex_array(e->g);
     e->ex = rg_edge_array(e->g);
-}
-
-/* The next out-edge of the dominant subsystem from 'ed' on (inclusive) whose
- * target is live: rg_out_next() without the calls. */
-static rg_eid_t dom_from(const eng_t *e, rg_eid_t ed)
-{
-    while (ed != RG_EID_NONE && (E(e, ed)->subsystem != e->dom ||
-                                 (V(e, E(e, ed)->dst)->flags & RG_VF_REMOVED)))
-        ed = E(e, ed)->next_out;
-    return ed;
 }
 
 static planner_t *plan_get(eng_t *e, rg_vid_t u)
