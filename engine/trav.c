@@ -447,25 +447,6 @@ static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, str
     return rc2;
 }
 
-/* share_tally_t: progress toward 'multiplier' whole shares of a type. */
-struct tally {
-    rg_sym_t type;
-    unsigned per_share, prev_total, accum, shares;
-};
-
-static bool tally_ok(const struct tally *t, unsigned mult)
-{
-    return t->per_share == 0 || t->shares >= mult;
-}
-
-static struct tally *tally_of(struct tally *t, size_t nt, rg_sym_t type)
-{
-    for (size_t i = 0; i < nt; i++)
-        if (t[i].type == type)
-            return &t[i];
-    return NULL;
-}
-
 static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
                                struct req r, bool pristine, bool *excl,
                                struct scoring *dfu, unsigned mult)

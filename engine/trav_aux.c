@@ -285,36 +285,18 @@ static int explore_static(eng_t *e, const struct jobmeta *m, rg_vid_t u,
 }
 
 /* share_tally_t of the dynamic walk (see explore_dynamically in trav.c),
- * over the entries of this auxiliary subsystem. */
-struct aux_tally {
-    rg_sym_t type;
-    unsigned per_share, prev_total, accum, shares;
-};
-
+ * over the entries of this auxiliary subsystem (struct tally, trav_inline.h). */
 enum { AUX_TALLY_MAX = 32 };
 
-static bool tally_ok(const struct aux_tally *t)
-{
-    return t->per_share == 0 || t->shares >= 1;
-}
-
-static struct aux_tally *tally_of(struct aux_tally *t, size_t nt, rg_sym_t type)
-{
-    for (size_t i = 0; i < nt; i++)
-        if (t[i].type == type)
-            return &t[i];
-    return NULL;
-}
-
-static size_t tally_init(const eng_t *e, const struct aux_req *r, struct aux_tally *tl)
+static size_t tally_init(const eng_t *e, const struct aux_req *r, struct tally *tl)
 {
     size_t nt = 0;
     for (size_t i = 0; i < r->n && nt < AUX_TALLY_MAX; i++) {
         rg_sym_t t = e->jr[r->rs[i].index].type;
-        struct aux_tally *a = tally_of(tl, nt, t);
+        struct tally *a = tally_of(tl, nt, t);
         if (!a) {
             a = &tl[nt++];
-            *a = (struct aux_tally){.type = t};
+            *a = (struct tally){.type = t};
         }
         a->per_share = match__effective_max(&r->rs[i].count);
     }
@@ -325,8 +307,7 @@ static size_t tally_init(const eng_t *e, const struct aux_req *r, struct aux_tal
  * which creates an empty entry for every requested type: entries with no
  * qualified count that fail the request at the root unless a level that
  * chooses drops them first (hence aux_get, not aux_find). */
-static int tally_update(struct scoring *dfu, unsigned sub, struct aux_tally *tl,
-                        size_t nt)
+static int tally_update(struct scoring *dfu, unsigned sub, struct tally *tl, size_t nt)
 {
     for (size_t i = 0; i < nt; i++) {
         struct aux_eval *a = aux_get(dfu, sub, tl[i].type);
@@ -346,13 +327,13 @@ static int tally_update(struct scoring *dfu, unsigned sub, struct aux_tally *tl,
 }
 
 /* new_sat_types then is_enough: true when every requested type is done. */
-static bool tally_sat(const eng_t *e, const struct aux_req *r, struct aux_tally *tl,
+static bool tally_sat(const eng_t *e, const struct aux_req *r, struct tally *tl,
                       size_t nt, rg_sym_t *sat, size_t *nsat)
 {
     bool enough = true;
     for (size_t i = 0; i < r->n; i++) {
-        struct aux_tally *t = tally_of(tl, nt, e->jr[r->rs[i].index].type);
-        if (!t || !tally_ok(t)) {
+        struct tally *t = tally_of(tl, nt, e->jr[r->rs[i].index].type);
+        if (!t || !tally_ok(t, 1)) {
             enough = false;
             continue;
         }
@@ -371,7 +352,7 @@ static int explore_dynamic(eng_t *e, const struct jobmeta *m, rg_vid_t u,
     if (e->noe[u] == 0)
         return ENG_EBUSY;
     rg_sym_t s = e->aux[r->sub];
-    struct aux_tally tl[AUX_TALLY_MAX];
+    struct tally tl[AUX_TALLY_MAX];
     size_t nt = tally_init(e, r, tl), nsat = 0;
     rg_sym_t sat[AUX_TALLY_MAX];
     int rc2 = ENG_EBUSY;

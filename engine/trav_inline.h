@@ -28,4 +28,24 @@ static inline rg_eid_t dom_from(const eng_t *e, rg_eid_t ed)
     return ed;
 }
 
+/* Fluxion's share_tally_t: progress toward 'multiplier' whole shares of a
+ * request type, as the dynamic (stop-on-first) walks count them. */
+struct tally {
+    rg_sym_t type;
+    unsigned per_share, prev_total, accum, shares;
+};
+
+static inline bool tally_ok(const struct tally *t, unsigned mult)
+{
+    return t->per_share == 0 || t->shares >= mult;
+}
+
+static inline struct tally *tally_of(struct tally *t, size_t nt, rg_sym_t type)
+{
+    for (size_t i = 0; i < nt; i++)
+        if (t[i].type == type)
+            return &t[i];
+    return NULL;
+}
+
 #endif /* ENG_TRAV_INLINE_H */
