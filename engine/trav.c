@@ -495,29 +495,15 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
             continue;
         if (add_child(e, dfu, ed, x) < 0)
             return ENG_ENOMEM;
-        for (size_t i = 0; i < nt; i++) {
-            unsigned total = score__total(dfu, tl[i].type);
-            if (total <= tl[i].prev_total)
-                continue;
-            tl[i].accum += total - tl[i].prev_total;
-            tl[i].prev_total = total;
-            if (tl[i].per_share > 0 && tl[i].accum >= tl[i].per_share) {
-                tl[i].shares++;
-                tl[i].accum = 0;
-            }
-        }
+        for (size_t i = 0; i < nt; i++)
+            tally_step(&tl[i], score__total(dfu, tl[i].type));
         bool enough = true;
         for (size_t i = 0; i < r.n; i++) {
             struct tally *t = tally_of(tl, nt, rtype(e, &r.rs[i]));
-            if (t && tally_ok(t, mult)) {
-                bool have = false;
-                for (size_t s = 0; s < nsat; s++)
-                    have = have || sat[s] == t->type;
-                if (!have && nsat < 32)
-                    sat[nsat++] = t->type;
-            } else {
+            if (t && tally_ok(t, mult))
+                tally_mark_sat(sat, &nsat, 32, t->type);
+            else
                 enough = false;
-            }
         }
         rc2 = 0;
         if (enough)

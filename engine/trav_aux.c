@@ -313,15 +313,7 @@ static int tally_update(struct scoring *dfu, unsigned sub, struct tally *tl, siz
         struct aux_eval *a = aux_get(dfu, sub, tl[i].type);
         if (!a)
             return ENG_ENOMEM;
-        unsigned total = a->total;
-        if (total <= tl[i].prev_total)
-            continue;
-        tl[i].accum += total - tl[i].prev_total;
-        tl[i].prev_total = total;
-        if (tl[i].per_share > 0 && tl[i].accum >= tl[i].per_share) {
-            tl[i].shares++;
-            tl[i].accum = 0;
-        }
+        tally_step(&tl[i], a->total);
     }
     return 0;
 }
@@ -337,11 +329,7 @@ static bool tally_sat(const eng_t *e, const struct aux_req *r, struct tally *tl,
             enough = false;
             continue;
         }
-        bool have = false;
-        for (size_t k = 0; k < *nsat; k++)
-            have = have || sat[k] == t->type;
-        if (!have && *nsat < AUX_TALLY_MAX)
-            sat[(*nsat)++] = t->type;
+        tally_mark_sat(sat, nsat, AUX_TALLY_MAX, t->type);
     }
     return enough;
 }

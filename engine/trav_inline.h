@@ -48,4 +48,28 @@ static inline struct tally *tally_of(struct tally *t, size_t nt, rg_sym_t type)
     return NULL;
 }
 
+/* tally_shares for one type: the type's running total is now 'total'. */
+static inline void tally_step(struct tally *t, unsigned total)
+{
+    if (total <= t->prev_total)
+        return;
+    t->accum += total - t->prev_total;
+    t->prev_total = total;
+    if (t->per_share > 0 && t->accum >= t->per_share) {
+        t->shares++;
+        t->accum = 0;
+    }
+}
+
+/* new_sat_types for one type: add 'type' to the '*nsat' satisfied types in
+ * 'sat' (room for 'max') unless it is there. */
+static inline void tally_mark_sat(rg_sym_t *sat, size_t *nsat, size_t max, rg_sym_t type)
+{
+    for (size_t k = 0; k < *nsat; k++)
+        if (sat[k] == type)
+            return;
+    if (*nsat < max)
+        sat[(*nsat)++] = type;
+}
+
 #endif /* ENG_TRAV_INLINE_H */
