@@ -6,10 +6,13 @@
 #                                  several match policies, core and whole-node mappings)
 #                                  and keep their reports under DIR/<case>/
 #   scripts/ab.sh compare DIR1 DIR2
-#                                  compare two such sets: jobs.csv without the columns that
-#                                  count or time match calls (match_calls, match_us),
-#                                  allocations.jsonl and utilisation.csv, byte for byte;
+#                                  compare two such sets, case by case as 'same' does;
 #                                  prints SAME or DIFF per case, exits 1 on any difference
+#   scripts/ab.sh same RUN1 RUN2   compare two 'schedsim run' output directories: jobs.csv
+#                                  without the columns that count or time match calls
+#                                  (match_calls, match_us), allocations.jsonl and
+#                                  utilisation.csv, byte for byte; prints "differ: FILE"
+#                                  for each that differs, exits 1 if any does
 #
 # An optimisation that must change no result is checked by running the set with the
 # binary before and after it and comparing.  SHARED (default: ../shared beside the
@@ -23,8 +26,12 @@ strip_jobs() {
 import csv, sys
 rows = list(csv.reader(open(sys.argv[1])))
 keep = [i for i, c in enumerate(rows[0]) if c not in ("match_calls", "match_us")]
-for r in rows:
-    print(",".join(r[i] for i in keep))
+try:
+    for r in rows:
+        print(",".join(r[i] for i in keep))
+    sys.stdout.flush()
+except BrokenPipeError:  # cmp stops reading at the first difference
+    sys.stderr.close()
 ' "$1"
 }
 
@@ -60,22 +67,29 @@ run_set() {
     one default
 }
 
+same_runs() {
+    local a=$1 b=$2 rc=0
+    [[ -f $a/jobs.csv && -f $b/jobs.csv ]] || { echo "differ: jobs.csv (missing)"; return 1; }
+    cmp -s <(strip_jobs "$a/jobs.csv") <(strip_jobs "$b/jobs.csv") ||
+        { echo "differ: jobs.csv"; rc=1; }
+    for f in allocations.jsonl utilisation.csv; do
+        cmp -s "$a/$f" "$b/$f" || { echo "differ: $f"; rc=1; }
+    done
+    return $rc
+}
+
 compare_sets() {
     local A=$1 B=$2 bad=0
     for d in "$A"/*/; do
         local n
         n=$(basename "$d")
         [[ -f $d/jobs.csv ]] || continue
-        local same=1
-        if [[ ! -f $B/$n/jobs.csv ]]; then
-            same=0
+        if same_runs "$d" "$B/$n" > /dev/null; then
+            echo "$n: SAME"
         else
-            cmp -s <(strip_jobs "$d/jobs.csv") <(strip_jobs "$B/$n/jobs.csv") || same=0
-            for f in allocations.jsonl utilisation.csv; do
-                cmp -s "$d/$f" "$B/$n/$f" || same=0
-            done
+            echo "$n: DIFF"
+            bad=1
         fi
-        if [[ $same == 1 ]]; then echo "$n: SAME"; else echo "$n: DIFF"; bad=1; fi
     done
     return $bad
 }
@@ -83,5 +97,6 @@ compare_sets() {
 case ${1:-} in
 run) [[ $# == 3 ]] || { echo "usage: $0 run BIN DIR" >&2; exit 2; }; run_set "$2" "$3" ;;
 compare) [[ $# == 3 ]] || { echo "usage: $0 compare DIR1 DIR2" >&2; exit 2; }; compare_sets "$2" "$3" ;;
-*) sed -n '2,16p' "$0" >&2; exit 2 ;;
+same) [[ $# == 3 ]] || { echo "usage: $0 same RUN1 RUN2" >&2; exit 2; }; same_runs "$2" "$3" ;;
+*) sed -n '2,21p' "$0" >&2; exit 2 ;;
 esac
