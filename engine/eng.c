@@ -28,6 +28,9 @@ static const char *const op_names[] = {
 
 const char *eng_match_op_name(enum eng_match_op op)
 {
+    if (op == ENG_MATCH_RESERVE_LATER)
+        return "reserve_later"; /* schedsim's own: eng_match_op_parse() knows only
+                                   Fluxion's */
     if ((unsigned)op >= sizeof op_names / sizeof op_names[0])
         return "unknown";
     return op_names[op];

@@ -50,6 +50,13 @@ enum eng_match_op {
     ENG_MATCH_SATISFIABILITY = 4,            /* could it ever fit? no state change */
     ENG_MATCH_WITHOUT_ALLOCATING = 5,        /* now, no state change */
     ENG_MATCH_WITHOUT_ALLOCATING_FUTURE = 6, /* earliest start, no state change */
+    /* schedsim's own (not Fluxion's): ENG_MATCH_ALLOCATE_ORELSE_RESERVE for
+     * a caller that knows the request cannot start now (a simulator that
+     * sees fewer idle cores than it needs).  The attempt at the current time
+     * is skipped and the search for the earliest start begins at once, so
+     * the answer is the same as allocate_orelse_reserve's whenever the
+     * caller is right; only the visit counts of the result differ. */
+    ENG_MATCH_RESERVE_LATER = 100,
 };
 
 /* Text of 'op' as resource-query spells it ("allocate_orelse_reserve"), or

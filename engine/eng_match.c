@@ -39,8 +39,8 @@ static int meta_build(eng_t *e, const jobspec_t *js, uint64_t jobid, struct jobm
 
 static bool op_allocates_now(enum eng_match_op op)
 {
-    return op == ENG_MATCH_ALLOCATE_ORELSE_RESERVE || op == ENG_MATCH_ALLOCATE ||
-           op == ENG_MATCH_WITHOUT_ALLOCATING ||
+    return op == ENG_MATCH_ALLOCATE_ORELSE_RESERVE || op == ENG_MATCH_RESERVE_LATER ||
+           op == ENG_MATCH_ALLOCATE || op == ENG_MATCH_WITHOUT_ALLOCATING ||
            op == ENG_MATCH_WITHOUT_ALLOCATING_FUTURE;
 }
 
@@ -150,6 +150,11 @@ static int schedule(eng_t *e, const jobspec_t *js, struct jobmeta *m, bool x,
     int rc = request_feasible(e, m, op, dfv);
     if (rc < 0)
         return rc;
+    if (op == ENG_MATCH_RESERVE_LATER) { /* known not to fit now */
+        e->tot_pre = e->tot_post = 0;
+        m->alloc_type = AT_ALLOC_ORELSE_RESERVE;
+        return reserve_loop(e, js, root, m, x, dfv);
+    }
     /* Fluxion's visit totals: set by a first select that matches, added to
      * by the later selects of a failed one, left as they were (from the
      * last operation) otherwise */
@@ -180,7 +185,8 @@ static int check_args(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint6
 {
     if (!e || !js)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
-    if (op <= ENG_MATCH_UNKNOWN || op > ENG_MATCH_WITHOUT_ALLOCATING_FUTURE)
+    if ((op <= ENG_MATCH_UNKNOWN || op > ENG_MATCH_WITHOUT_ALLOCATING_FUTURE) &&
+        op != ENG_MATCH_RESERVE_LATER)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid match op %d", (int)op);
     if (!e->g || dom_root(e) == RG_VID_NONE || js->nresources == 0)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no graph or empty request");

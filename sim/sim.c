@@ -390,8 +390,13 @@ int sim_reserve(sim_t *sim, const sim_job_t *job, sim_time_t *at, eng_error_t *e
     int rc = sim_unreserve(sim, j, err);
     if (rc < 0)
         return rc;
+    /* as in sim_start_job(): too few idle cores cannot start now, so the
+     * backend need not try before searching for the earliest start */
+    bool busy = j->min_cores > sim->totals[SIM_UNIT_CORE] - sim->busy[SIM_UNIT_CORE];
     struct sim_match_out out;
-    if ((rc = do_match(sim, SIM_MATCH_ORELSE_RESERVE, j, &out, err)) < 0)
+    rc = do_match(sim, busy ? SIM_MATCH_RESERVE_LATER : SIM_MATCH_ORELSE_RESERVE, j, &out,
+                  err);
+    if (rc < 0)
         return rc;
     if (out.reserved && out.at > sim->now) {
         j->reserved_at = out.at;

@@ -99,6 +99,10 @@ enum sim_match_op {
     SIM_MATCH_ALLOCATE = 0,   /* now or ENG_EBUSY */
     SIM_MATCH_ORELSE_RESERVE, /* now, else reserve the earliest start */
     SIM_MATCH_SATISFIABILITY, /* could it ever fit?  No state change */
+    /* SIM_MATCH_ORELSE_RESERVE for a job known not to fit now (it needs more
+     * cores than are idle): a backend may skip the attempt at the current
+     * time; the answer must be the same. */
+    SIM_MATCH_RESERVE_LATER,
 };
 
 struct sim_match_out {

@@ -207,6 +207,8 @@ static enum eng_match_op engine_op(enum sim_match_op op)
         return ENG_MATCH_ALLOCATE_ORELSE_RESERVE;
     case SIM_MATCH_SATISFIABILITY:
         return ENG_MATCH_SATISFIABILITY;
+    case SIM_MATCH_RESERVE_LATER:
+        return ENG_MATCH_RESERVE_LATER;
     }
     return ENG_MATCH_UNKNOWN;
 }

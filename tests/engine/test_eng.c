@@ -9,119 +9,10 @@
  *   is ever planned beyond its size at any instant (so reservations never
  *   overlap allocations), and a match followed by its cancel restores every
  *   planner exactly. */
-#include <check.h>
-#include <stdint.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "eng.h"
-#include "eng_private.h"
-#include "jobspec.h"
-#include "rg.h"
+#include "eng_testgen.h"
 #include "rwrite.h"
 
 /* ---- helpers ------------------------------------------------------------------ */
-
-struct rng {
-    uint64_t s;
-};
-
-static uint64_t rnd(struct rng *r)
-{
-    r->s ^= r->s << 13;
-    r->s ^= r->s >> 7;
-    r->s ^= r->s << 17;
-    return r->s;
-}
-
-static int rnd_in(struct rng *r, int lo, int hi)
-{
-    return lo + (int)(rnd(r) % (uint64_t)(hi - lo + 1));
-}
-
-struct gen {
-    rg_graph_t *g;
-    int64_t uniq;
-    rg_sym_t t_cluster, t_rack, t_node, t_socket, t_core, t_gpu, t_memory;
-};
-
-static rg_vid_t gen_add(struct gen *q, rg_vid_t parent, rg_sym_t type, int64_t id,
-                        int64_t rank, int64_t size)
-{
-    struct rg_vertex_init in;
-    rg_vertex_init_default(&in);
-    in.type = type;
-    in.id = id;
-    in.uniq_id = q->uniq++;
-    in.rank = rank;
-    in.size = size;
-    eng_error_t err;
-    rg_vid_t v = rg_vertex_add(q->g, &in, &err);
-    ck_assert_uint_ne(v, RG_VID_NONE);
-    char path[RG_PATH_MAX] = "";
-    if (parent != RG_VID_NONE) {
-        ck_assert_uint_ne(
-            rg_edge_add(q->g, parent, v, RG_SYM_CONTAINMENT, RG_SYM_CONTAINS, &err),
-            RG_EID_NONE);
-        ck_assert_int_ge(
-            rg_vertex_path(q->g, parent, RG_SYM_CONTAINMENT, path, sizeof path), 0);
-    }
-    size_t len = strlen(path);
-    snprintf(path + len, sizeof path - len, "/%s",
-             rg_sym_str(q->g, rg_vertex_get(q->g, v)->name));
-    ck_assert_int_eq(rg_vertex_path_set(q->g, v, RG_SYM_CONTAINMENT, path, &err), 0);
-    return v;
-}
-
-/* cluster0 -> rack* -> node* -> socket* -> core*, gpu*, memory (size 4). */
-static rg_graph_t *gen_graph(int racks, int nodes, int sockets, int cores, int gpus)
-{
-    struct gen q = {.g = rg_graph_create()};
-    ck_assert_ptr_nonnull(q.g);
-    q.t_cluster = rg_sym_intern(q.g, "cluster");
-    q.t_rack = rg_sym_intern(q.g, "rack");
-    q.t_node = rg_sym_intern(q.g, "node");
-    q.t_socket = rg_sym_intern(q.g, "socket");
-    q.t_core = rg_sym_intern(q.g, "core");
-    q.t_gpu = rg_sym_intern(q.g, "gpu");
-    q.t_memory = rg_sym_intern(q.g, "memory");
-    rg_vid_t c = gen_add(&q, RG_VID_NONE, q.t_cluster, 0, -1, 1);
-    int64_t ni = 0, si = 0, ci = 0, gi = 0;
-    for (int r = 0; r < racks; r++) {
-        rg_vid_t rv = gen_add(&q, c, q.t_rack, r, -1, 1);
-        for (int n = 0; n < nodes; n++, ni++) {
-            rg_vid_t nv = gen_add(&q, rv, q.t_node, ni, ni, 1);
-            for (int s = 0; s < sockets; s++, si++) {
-                rg_vid_t sv = gen_add(&q, nv, q.t_socket, si, ni, 1);
-                for (int k = 0; k < cores; k++)
-                    gen_add(&q, sv, q.t_core, ci++, ni, 1);
-                for (int k = 0; k < gpus; k++)
-                    gen_add(&q, sv, q.t_gpu, gi++, ni, 1);
-                gen_add(&q, sv, q.t_memory, si, ni, 4);
-            }
-        }
-    }
-    return q.g;
-}
-
-static eng_t *mk_engine(const char *policy, rg_graph_t *g)
-{
-    struct eng_options o = {.policy = policy};
-    eng_error_t err;
-    eng_t *e = eng_create(&o, &err);
-    ck_assert_msg(e != NULL, "%s", err.text);
-    ck_assert_int_eq(eng_graph_take(e, g, &err), 0);
-    return e;
-}
-
-static jobspec_t *js_parse(const char *text)
-{
-    eng_error_t err;
-    jobspec_t *js = jobspec_parse(text, strlen(text), "<test>", &err);
-    ck_assert_msg(js != NULL, "%s", err.text);
-    return js;
-}
 
 static const char *const JS_CORE =
     "{\"version\": 9999, \"resources\": [{\"type\": \"slot\", \"count\": 1, \"label\": "
@@ -510,85 +401,6 @@ END_TEST
 /* ---- properties over random job streams ---------------------------------------------
  */
 
-static char *random_jobspec(struct rng *r)
-{
-    char *b = malloc(1024);
-    int d = (int)(rnd(r) % 4) * 50 + 10;
-    switch (rnd_in(r, 0, 3)) {
-    case 0:
-        snprintf(
-            b, 1024,
-            "{\"version\": 9999, \"resources\": [{\"type\": \"slot\", \"count\": %d, "
-            "\"label\": \"d\", \"with\": [{\"type\": \"core\", \"count\": %d}]}], "
-            "\"attributes\": {\"system\": {\"duration\": %d}}, \"tasks\": "
-            "[{\"command\": [\"a\"], \"slot\": \"d\", \"count\": {\"per_slot\": 1}}]}",
-            rnd_in(r, 1, 3), rnd_in(r, 1, 3), d);
-        break;
-    case 1:
-        snprintf(
-            b, 1024,
-            "{\"version\": 9999, \"resources\": [{\"type\": \"node\", \"count\": %d, "
-            "\"exclusive\": true, \"with\": [{\"type\": \"slot\", \"count\": 1, "
-            "\"label\": \"d\", \"with\": [{\"type\": \"socket\", \"count\": 1, \"with\": "
-            "[{\"type\": \"core\", \"count\": 1}]}]}]}], \"attributes\": {\"system\": "
-            "{\"duration\": %d}}, \"tasks\": [{\"command\": [\"a\"], \"slot\": \"d\", "
-            "\"count\": {\"per_slot\": 1}}]}",
-            rnd_in(r, 1, 2), d);
-        break;
-    case 2:
-        snprintf(
-            b, 1024,
-            "{\"version\": 9999, \"resources\": [{\"type\": \"slot\", \"count\": 1, "
-            "\"label\": \"d\", \"with\": [{\"type\": \"socket\", \"count\": 1, \"with\": "
-            "[{\"type\": \"core\", \"count\": %d}, {\"type\": \"gpu\", \"count\": 1}, "
-            "{\"type\": \"memory\", \"count\": 2}]}]}], \"attributes\": {\"system\": "
-            "{\"duration\": %d}}, \"tasks\": [{\"command\": [\"a\"], \"slot\": \"d\", "
-            "\"count\": {\"per_slot\": 1}}]}",
-            rnd_in(r, 1, 2), d);
-        break;
-    default:
-        snprintf(
-            b, 1024,
-            "{\"version\": 9999, \"resources\": [{\"type\": \"node\", \"count\": 1, "
-            "\"with\": [{\"type\": \"socket\", \"count\": 1, \"with\": [{\"type\": "
-            "\"slot\", \"count\": %d, \"label\": \"d\", \"with\": [{\"type\": \"core\", "
-            "\"count\": 1}]}]}]}], \"attributes\": {\"system\": {\"duration\": %d}}, "
-            "\"tasks\": [{\"command\": [\"a\"], \"slot\": \"d\", \"count\": "
-            "{\"per_slot\": 1}}]}",
-            rnd_in(r, 1, 4), d);
-        break;
-    }
-    return b;
-}
-
-/* Every vertex: at every instant where a span starts, the units planned by
- * the spans covering it do not exceed the vertex's size. */
-static void check_no_overallocation(const eng_t *e)
-{
-    size_t nv = rg_graph_vid_bound(e->g);
-    for (rg_vid_t v = 0; v < nv; v++) {
-        planner_t *p = e->plans[v];
-        if (!p)
-            continue;
-        int64_t size = rg_vertex_get(e->g, v)->size;
-        for (int64_t s = planner_span_first(p); s >= 0; s = planner_span_next(p)) {
-            int64_t t = planner_span_start(p, s), used = 0;
-            for (int64_t k = planner_span_first(p); k >= 0; k = planner_span_next(p)) {
-                int64_t a = planner_span_start(p, k), d = planner_span_duration(p, k);
-                if (a <= t && t < a + d)
-                    used += planner_span_planned(p, k);
-            }
-            /* the inner loop restarted the iteration: re-position it */
-            for (int64_t k = planner_span_first(p); k >= 0 && k != s;
-                 k = planner_span_next(p))
-                ;
-            ck_assert_msg(used <= size, "vertex %u over-allocated at %lld: %lld > %lld",
-                          v, (long long)t, (long long)used, (long long)size);
-            ck_assert_int_ge(planner_avail_resources_at(p, t), 0);
-        }
-    }
-}
-
 struct snap {
     planner_t **plans;
     uint32_t *nx;
@@ -703,95 +515,6 @@ START_TEST(test_random_streams)
         ck_assert_int_eq(eng_cancel(e, live[--nlive], false, &err), 0);
     ck_assert_uint_eq(e->vj.live, 0);
     eng_destroy(e);
-}
-END_TEST
-
-/* Lazy reservations (eng_set_lazy_reservations) change no decision: two
- * engines, one lazy, given the same random stream of allocations,
- * reservations, cancels and clock moves (jobs cancelled by the end of their
- * span, reservations before they start, as the simulator does) answer
- * alike, write the same R for every allocation and re-weigh their out-edges
- * alike; the lazy one keeps fewer (vertex, job) records. */
-struct twin_job {
-    uint64_t id;
-    int64_t at, end;
-    bool reserved;
-};
-
-static void twin_cancel(eng_t *e[2], struct twin_job *live, size_t *nlive, size_t k)
-{
-    eng_error_t err;
-    for (int t = 0; t < 2; t++)
-        ck_assert_int_eq(eng_cancel(e[t], live[k].id, false, &err), 0);
-    live[k] = live[--*nlive];
-}
-
-START_TEST(test_lazy_twin)
-{
-    struct rng r = {0x5851F42D4C957F2Du ^ (uint64_t)(_i + 1) * 104729u};
-    eng_error_t err;
-    int racks = rnd_in(&r, 1, 2), nodes = rnd_in(&r, 1, 3), sockets = rnd_in(&r, 1, 2),
-        cores = rnd_in(&r, 2, 4), gpus = rnd_in(&r, 0, 1);
-    eng_t *e[2];
-    rwrite_t *w[2];
-    for (int k = 0; k < 2; k++) {
-        e[k] = mk_engine(policies[_i % 8], gen_graph(racks, nodes, sockets, cores, gpus));
-        eng_set_write_reservations(e[k], false);
-        w[k] = rwrite_create(RWRITE_RV1_NOSCHED, NULL);
-    }
-    eng_set_lazy_reservations(e[1], true);
-    struct twin_job live[256];
-    size_t nlive = 0, lazy_recs = 0, eager_recs = 0;
-    int64_t now = 0;
-    for (uint64_t jobid = 1; jobid <= 80; jobid++) {
-        if (nlive && rnd_in(&r, 0, 2) == 0)
-            twin_cancel(e, live, &nlive, (size_t)rnd_in(&r, 0, (int)nlive - 1));
-        if (rnd_in(&r, 0, 4) == 0) {
-            now += rnd_in(&r, 1, 120);
-            for (size_t k = nlive; k-- > 0;)
-                if (live[k].end <= now || (live[k].reserved && live[k].at <= now))
-                    twin_cancel(e, live, &nlive, k);
-            for (int t = 0; t < 2; t++)
-                ck_assert_int_eq(eng_time_set(e[t], now), 0);
-        }
-        char *text = random_jobspec(&r);
-        jobspec_t *js = js_parse(text);
-        free(text);
-        enum eng_match_op op =
-            rnd_in(&r, 0, 2) ? ENG_MATCH_ALLOCATE_ORELSE_RESERVE : ENG_MATCH_ALLOCATE;
-        struct eng_match_result res[2];
-        int rc[2];
-        char *out[2] = {NULL, NULL};
-        for (int t = 0; t < 2; t++) {
-            rc[t] = eng_match(e[t], op, js, jobid, w[t], &res[t], &err);
-            if (rc[t] == 0 && !res[t].reserved)
-                ck_assert_int_eq(rwrite_emit(w[t], &out[t], NULL), 0);
-            rwrite_reset(w[t]);
-        }
-        ck_assert_int_eq(rc[0], rc[1]);
-        if (rc[0] == 0) {
-            ck_assert_int_eq(res[0].at, res[1].at);
-            ck_assert_int_eq(res[0].reserved, res[1].reserved);
-            ck_assert_str_eq(out[0] ? out[0] : "", out[1] ? out[1] : "");
-            live[nlive++] = (struct twin_job){
-                jobid, res[0].at, res[0].at + res[0].duration, res[0].reserved};
-        }
-        ck_assert_uint_eq(eng_order_version(e[0]), eng_order_version(e[1]));
-        free(out[0]);
-        free(out[1]);
-        jobspec_destroy(js);
-        check_no_overallocation(e[1]);
-        eager_recs += e[0]->vj.live;
-        lazy_recs += e[1]->vj.live;
-    }
-    ck_assert_uint_le(lazy_recs, eager_recs);
-    while (nlive)
-        twin_cancel(e, live, &nlive, nlive - 1);
-    for (int k = 0; k < 2; k++) {
-        ck_assert_uint_eq(e[k]->vj.live, 0);
-        rwrite_destroy(w[k]);
-        eng_destroy(e[k]);
-    }
 }
 END_TEST
 
@@ -1177,7 +900,6 @@ Suite *eng_suite(void)
     tcase_add_test(tc, test_order_version);
     tcase_add_loop_test(tc, test_basics_tiny, 0, (int)(sizeof basics / sizeof basics[0]));
     tcase_add_loop_test(tc, test_random_streams, 0, 24);
-    tcase_add_loop_test(tc, test_lazy_twin, 0, 24);
     suite_add_tcase(s, tc);
     return s;
 }
