@@ -941,6 +941,12 @@ void eng_set_lazy_reservations(eng_t *e, bool on)
         e->lazy_resv = on;
 }
 
+void eng_set_lazy_allocations(eng_t *e, bool on)
+{
+    if (e)
+        e->lazy_alloc = on;
+}
+
 uint64_t eng_order_version(const eng_t *e)
 {
     return e ? e->order_version : 0;

@@ -142,6 +142,20 @@ ENG_API void eng_set_write_reservations(eng_t *e, bool on);
  * reservation about thirtyfold. */
 ENG_API void eng_set_lazy_reservations(eng_t *e, bool on);
 
+/* Lazy allocations (off after eng_create): the same for an allocation at the
+ * current time that takes a vertex whole, with the graph's dominant subsystem
+ * alone (no auxiliary ones), where the subtree below the vertex is a tree.
+ * Its R is written in full; the vertices below get no spans, records or
+ * exclusivity marks, and while the allocation lives the engine counts it
+ * there when another match re-weighs an out-edge below it (a reservation
+ * after its end, say), as the full spans would.  Exact under the same
+ * conditions as lazy reservations: every job cancelled by the end of its
+ * span, and the graph not changed (attach, remove) while one lives.  What
+ * inspects single vertices below (find, status queries, partial cancels)
+ * does not see the allocation there.  A whole 32-core node then costs about
+ * as much to allocate and cancel as a one-core job. */
+ENG_API void eng_set_lazy_allocations(eng_t *e, bool on);
+
 /* A number that changes whenever a match changes the order in which later
  * matches consider equally good resources: Fluxion's stop-on-first policies
  * re-weigh the out-edges along each match's path by what is free at the

@@ -42,6 +42,7 @@ static int vtx_cancel(eng_t *e, rg_vid_t u, uint64_t jobid, struct tcount *tc,
     struct vjob *r = eng__vj_get(e, u, jobid);
     if (!r)
         return 0;
+    eng__lazy_release(e, u, jobid);
     if (r->flags & VJ_TAG) {
         r->flags &= ~(uint32_t)VJ_TAG;
         e->ntag[u]--;
@@ -233,6 +234,7 @@ static int jgf_cancel_vtx(eng_t *e, rg_vid_t v, uint64_t jobid, struct rdata *d)
 {
     const char *name = rg_sym_str(e->g, rg_vertex_get(e->g, v)->name);
     struct vjob *r = eng__vj_get(e, v, jobid);
+    eng__lazy_release(e, v, jobid);
     if (r && (r->flags & VJ_AG)) {
         if (!e->subplan[v] || planner_multi_span_remove(e->subplan[v], r->agspan) < 0)
             return ENG_EINVAL;

@@ -236,7 +236,18 @@ struct eng {
     bool unwritten_resv;    /* !eng_set_write_reservations() */
     uint64_t order_version; /* eng_order_version(): out-edge weight changes */
     bool lazy_resv;         /* eng_set_lazy_reservations() */
-    uint32_t *lsum_ix;      /* trav_lazy.c: per vertex, summary index + 1 */
+    bool lazy_alloc;        /* eng_set_lazy_allocations() */
+    /* trav_lazy.c, per vertex, allocated on the first lazy allocation:
+     * lhold_job: jobid + 1 of the live allocation holding it lazily (0 none);
+     * lheld: live lazy allocations holding a vertex above it;
+     * lamt: what the full walk below an allocation puts on its aggregate's
+     * last resource at the current time (valid where lheld is, and for the
+     * targets of every summary's re-weighs) */
+    uint64_t *lhold_job;
+    int32_t *lheld;
+    int64_t *lamt;
+    size_t nlazyv;
+    uint32_t *lsum_ix; /* trav_lazy.c: per vertex, summary index + 1 */
     struct lazy_sum *lsum;
     size_t nlsum, caplsum;
     struct lazy_rw *lrw; /* the edges each summary re-weighs */
@@ -479,6 +490,19 @@ bool eng__constraint_match(const eng_t *e, const jobspec_constraint_t *c, rg_vid
  * (trav_lazy.c). */
 int trav__lazy_hold(eng_t *e, const struct jobmeta *m, rg_vid_t u, int64_t *c,
                     uint32_t *mask);
+/* Whether an allocation (at the current time) may hold 'u' lazily: 'u' has
+ * a summary (its subtree is a tree) and the per-vertex state exists. */
+bool trav__lazy_alloc_ok(eng_t *e, rg_vid_t u);
+/* trav__lazy_hold() for an allocation of 'u' by job m->jobid: also writes
+ * the subtree to 'w' (the full walk's emits) and marks it held now. */
+int trav__lazy_hold_alloc(eng_t *e, const struct jobmeta *m, rg_vid_t u, rwrite_t *w,
+                          int64_t *c, uint32_t *mask, eng_error_t *err);
+/* Job 'jobid' releases 'u': if it held 'u' lazily, unmark its subtree. */
+void eng__lazy_release(eng_t *e, rg_vid_t u, uint64_t jobid);
+/* What a live lazy allocation holding 'v' from above would have planned on
+ * v's aggregate's last resource at the current time (0 when none holds
+ * 'v'); '*held' says whether one does. */
+int64_t eng__lazy_now(const eng_t *e, rg_vid_t v, bool *held);
 /* Forget the summaries (the graph changed). */
 void eng__lazy_reset(eng_t *e);
 /* Move edge 'ed' of 'u' to its place for out-edge weight 'wt'. */

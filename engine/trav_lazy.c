@@ -21,12 +21,21 @@
 #include "eng_private.h"
 #include "trav_inline.h"
 
-/* upd_by_outedges() for edge 'ed' of 'src' as the full update runs it once
- * it has given the edge's target its aggregate span ('ag_added'). */
-static void reweigh(eng_t *e, const struct jobmeta *m, rg_vid_t src, rg_eid_t ed,
-                    bool ag_added)
+int64_t eng__lazy_now(const eng_t *e, rg_vid_t v, bool *held)
 {
-    planner_multi_t *p = e->subplan[E(e, ed)->dst];
+    *held = e->lheld && v < e->nlazyv && e->lheld[v] > 0;
+    return *held ? e->lamt[v] : 0;
+}
+
+/* upd_by_outedges() for edge 'ed' of 'src' as the full update runs it once
+ * it has given the edge's target its aggregate span ('ag_added'; 'now': an
+ * allocation's, which counts at the current time).  A live lazy allocation
+ * above the target would have had its span there too. */
+static void reweigh(eng_t *e, const struct jobmeta *m, rg_vid_t src, rg_eid_t ed,
+                    bool ag_added, bool now)
+{
+    rg_vid_t tgt = E(e, ed)->dst;
+    planner_multi_t *p = e->subplan[tgt];
     if (!p)
         return;
     size_t len = planner_multi_resources_len(p);
@@ -34,10 +43,25 @@ static void reweigh(eng_t *e, const struct jobmeta *m, rg_vid_t src, rg_eid_t ed
         eng__msg_add(e, "upd_dfv: upd_by_outedges returned -1.\n");
         return;
     }
-    int64_t avail = planner_multi_avail_resources_at(p, m->now, len - 1);
-    if (avail == 0 && planner_multi_span_count(p) == 0 && !ag_added)
+    bool held;
+    int64_t avail = planner_multi_avail_resources_at(p, m->now, len - 1) -
+                    eng__lazy_now(e, tgt, &held) - (now && ag_added ? e->lamt[tgt] : 0);
+    if (avail == 0 && planner_multi_span_count(p) == 0 && !ag_added && !held)
         return;
     trav__oe_reweight(e, src, ed, avail < 0 ? 0 : (uint64_t)avail);
+}
+
+/* What upd_meta() would plan on the last resource of the aggregate of 'v'
+ * given the counts 'cc'/'cm' passed up to it. */
+static int64_t last_amount(eng_t *e, rg_vid_t v, const int64_t *cc, uint32_t cm)
+{
+    if (!e->subplan[v] || !e->sp_idx[v] || !cm)
+        return 0;
+    size_t len = prune__relevant(e, v, cc);
+    if (len == 0)
+        return 0;
+    int k = e->sp_idx[v][len];
+    return k < 0 || !(cm & (1u << k)) ? 0 : e->agg_buf[len - 1];
 }
 
 /* What the walk below 'u' passes up to 'u': 'c'/'mask' as upd_meta()
@@ -65,7 +89,7 @@ static int walk(eng_t *e, const struct jobmeta *m, rg_vid_t u, int64_t *c, uint3
         uint32_t cm = 0;
         int sub = walk(e, m, tgt, cc, &cm) + 1; /* + its own plan */
         if (e->pol.stop_on_k > 0)
-            reweigh(e, m, u, ed, e->subplan[tgt] && e->sp_idx[tgt] && cm);
+            reweigh(e, m, u, ed, e->subplan[tgt] && e->sp_idx[tgt] && cm, false);
         pass_up(e, tgt, cc, cm, c, mask);
         n_plans += sub;
     }
@@ -110,6 +134,8 @@ static int build(eng_t *e, rg_vid_t u, int64_t *c, uint32_t *mask, bool *ok)
         int sub = build(e, tgt, cc, &cm, ok) + 1;
         if (e->subplan[tgt] && push_rw(e, u, ed, e->sp_idx[tgt] && cm) < 0)
             *ok = false;
+        if (e->subplan[tgt] && e->lamt)
+            e->lamt[tgt] = last_amount(e, tgt, cc, cm);
         pass_up(e, tgt, cc, cm, c, mask);
         n_plans += sub;
     }
@@ -121,10 +147,35 @@ enum { LAZY_WALK = UINT32_MAX }; /* e->lsum_ix: no summary, walk each time */
 /* The summary of 'u' (NULL: walk instead).  Summaries live in a pool; a
  * per-vertex index (0: none yet) finds them, so the memory grows with the
  * vertices reserved whole (nodes), not with the graph. */
+static bool vertex_arrays(eng_t *e)
+{
+    size_t n = rg_graph_vid_bound(e->g) + 1;
+    if (!e->lsum_ix && !(e->lsum_ix = calloc(n, sizeof(uint32_t))))
+        return false;
+    if (!e->lazy_alloc || e->lamt)
+        return true;
+    /* summaries built so far have no 'lamt': build them again */
+    e->nlsum = e->nlrw = 0;
+    memset(e->lsum_ix, 0, n * sizeof(uint32_t));
+    e->lhold_job = calloc(n, sizeof *e->lhold_job);
+    e->lheld = calloc(n, sizeof *e->lheld);
+    e->lamt = calloc(n, sizeof *e->lamt);
+    if (!e->lhold_job || !e->lheld || !e->lamt) {
+        free(e->lhold_job);
+        free(e->lheld);
+        free(e->lamt);
+        e->lhold_job = NULL;
+        e->lheld = NULL;
+        e->lamt = NULL;
+        return false;
+    }
+    e->nlazyv = n;
+    return true;
+}
+
 static const struct lazy_sum *summary(eng_t *e, rg_vid_t u)
 {
-    if (!e->lsum_ix &&
-        !(e->lsum_ix = calloc(rg_graph_vid_bound(e->g) + 1, sizeof(uint32_t))))
+    if (!vertex_arrays(e))
         return NULL;
     uint32_t ix = e->lsum_ix[u];
     if (ix == LAZY_WALK)
@@ -165,11 +216,67 @@ int trav__lazy_hold(eng_t *e, const struct jobmeta *m, rg_vid_t u, int64_t *c,
     if (e->pol.stop_on_k > 0)
         for (size_t i = 0; i < s->rw_n; i++) {
             const struct lazy_rw *r = &e->lrw[s->rw_off + i];
-            reweigh(e, m, r->src, r->ed, r->ag);
+            reweigh(e, m, r->src, r->ed, r->ag, false);
         }
     memcpy(c, s->c, sizeof s->c);
     *mask = s->mask;
     return s->n_plans;
+}
+
+bool trav__lazy_alloc_ok(eng_t *e, rg_vid_t u)
+{
+    return summary(e, u) && e->lamt;
+}
+
+/* The emits of the full walk below 'x' (every vertex taken whole, in
+ * post-order, each vertex before the edge that leads to it). */
+static void emit_below(eng_t *e, rwrite_t *w, rg_vid_t x, eng_error_t *err)
+{
+    for (rg_eid_t ed = dom_from(e, V(e, x)->out_head); ed != RG_EID_NONE;
+         ed = dom_from(e, E(e, ed)->next_out)) {
+        rg_vid_t tgt = E(e, ed)->dst;
+        e->trav_level++;
+        emit_below(e, w, tgt, err);
+        if (trav__emit_vertex(e, w, tgt, (unsigned)V(e, tgt)->size, true, true, NULL, 0,
+                              err) < 0)
+            eng__msg_add(e, "upd_sched: emit_vtx returned -1.\n");
+        e->trav_level--;
+        if (trav__emit_edge(e, w, ed, true, err) < 0)
+            eng__msg_add(e, "upd_dfv: emit_edg returned -1.\n");
+    }
+}
+
+int trav__lazy_hold_alloc(eng_t *e, const struct jobmeta *m, rg_vid_t u, rwrite_t *w,
+                          int64_t *c, uint32_t *mask, eng_error_t *err)
+{
+    const struct lazy_sum *s = summary(e, u); /* trav__lazy_alloc_ok() */
+    e->color[u] = e->color_base + 2;
+    for (size_t i = 0; i < s->rw_n; i++) {
+        const struct lazy_rw *r = &e->lrw[s->rw_off + i];
+        if (e->pol.stop_on_k > 0)
+            reweigh(e, m, r->src, r->ed, r->ag, true);
+    }
+    for (size_t i = 0; i < s->rw_n; i++)
+        e->lheld[E(e, e->lrw[s->rw_off + i].ed)->dst]++;
+    e->lhold_job[u] = m->jobid + 1;
+    if (w)
+        emit_below(e, w, u, err);
+    memcpy(c, s->c, sizeof s->c);
+    *mask = s->mask;
+    return s->n_plans;
+}
+
+void eng__lazy_release(eng_t *e, rg_vid_t u, uint64_t jobid)
+{
+    if (!e->lhold_job || u >= e->nlazyv || e->lhold_job[u] != jobid + 1)
+        return;
+    e->lhold_job[u] = 0;
+    const struct lazy_sum *s = summary(e, u);
+    for (size_t i = 0; s && i < s->rw_n; i++) {
+        rg_vid_t t = E(e, e->lrw[s->rw_off + i].ed)->dst;
+        if (e->lheld[t] > 0)
+            e->lheld[t]--;
+    }
 }
 
 void eng__lazy_reset(eng_t *e)
@@ -177,8 +284,14 @@ void eng__lazy_reset(eng_t *e)
     free(e->lsum_ix);
     free(e->lsum);
     free(e->lrw);
+    free(e->lhold_job);
+    free(e->lheld);
+    free(e->lamt);
     e->lsum_ix = NULL;
     e->lsum = NULL;
     e->lrw = NULL;
-    e->nlsum = e->caplsum = e->nlrw = e->caplrw = 0;
+    e->lhold_job = NULL;
+    e->lheld = NULL;
+    e->lamt = NULL;
+    e->nlsum = e->caplsum = e->nlrw = e->caplrw = e->nlazyv = 0;
 }

@@ -121,8 +121,11 @@ static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid
     size_t len = planner_multi_resources_len(p);
     if (len == 0)
         return -1;
-    int64_t avail = planner_multi_avail_resources_at(p, m->now, len - 1);
-    if (avail == 0 && planner_multi_span_count(p) == 0)
+    /* a live lazy allocation above 'tgt' would have a span there now */
+    bool held;
+    int64_t avail = planner_multi_avail_resources_at(p, m->now, len - 1) -
+                    eng__lazy_now(e, tgt, &held);
+    if (avail == 0 && planner_multi_span_count(p) == 0 && !held)
         return 0;
     trav__oe_reweight(e, u, ed, avail < 0 ? 0 : (uint64_t)avail);
     return 0;
@@ -380,6 +383,16 @@ static bool lazy_ok(const eng_t *e, const struct upd *c, rg_vid_t u, unsigned ne
            (int64_t)needs == V(e, u)->size;
 }
 
+/* ... or by trav__lazy_hold_alloc(): lazy allocations on, an allocation
+ * (now) planned in full, 'u' taken whole, no auxiliary subsystem (whose
+ * up-walks could reach below 'u'), and a tree below 'u'. */
+static bool lazy_alloc_ok(eng_t *e, const struct upd *c, rg_vid_t u, unsigned needs)
+{
+    return e->lazy_alloc && c->full && c->m->alloc_type == AT_ALLOC &&
+           c->m->at == c->m->now && (int64_t)needs == V(e, u)->size && e->naux == 0 &&
+           trav__lazy_alloc_ok(e, u);
+}
+
 static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool excl,
                    struct agg *to_parent, bool emit_shadow, bool excl_parent)
 {
@@ -390,6 +403,10 @@ static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool exc
     e->trav_level++;
     if (mod && !emit_shadow && lazy_ok(e, c, u, needs)) {
         n_plans = trav__lazy_hold(e, c->m, u, dfu.c, &dfu.mask);
+        return upd_sched(e, c, u, needs, excl, n_plans, &dfu, to_parent, excl_parent);
+    }
+    if (mod && !emit_shadow && lazy_alloc_ok(e, c, u, needs)) {
+        n_plans = trav__lazy_hold_alloc(e, c->m, u, c->w, dfu.c, &dfu.mask, c->err);
         return upd_sched(e, c, u, needs, excl, n_plans, &dfu, to_parent, excl_parent);
     }
     e->color[u] = e->color_base + 1;
@@ -474,6 +491,7 @@ static int cancel_vertex_full(eng_t *e, rg_vid_t u, uint64_t jobid, int *rc)
     struct vjob *r = eng__vj_get(e, u, jobid);
     if (!r || !(r->flags & VJ_TAG))
         return 1;
+    eng__lazy_release(e, u, jobid);
     drop_tag(e, r);
     if (r->flags & VJ_X) {
         eng__x_remove(e, u, r->xspan);
@@ -530,6 +548,7 @@ static int mod_exv(eng_t *e, uint64_t jobid)
         struct vjob *r = eng__vj_get(e, v, jobid);
         if (!r || !(r->flags & (VJ_ALLOC | VJ_RESV)))
             continue;
+        eng__lazy_release(e, v, jobid);
         if (planner_span_remove(e->plans[v], eng__vj_drop_span(e, r)) < 0) {
             eng__msg_add(e, "mod_exv: planner_rem_span returned -1.\n");
             rc = -1;

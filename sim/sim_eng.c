@@ -56,6 +56,7 @@ sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err)
      * vertex */
     eng_set_write_reservations(e, false);
     eng_set_lazy_reservations(e, true);
+    eng_set_lazy_allocations(e, true); /* every job ends by its span's end */
     if (!(a->w = rwrite_create(RWRITE_RV1_NOSCHED, err))) {
         free(a);
         return NULL;
