@@ -2,13 +2,14 @@
  * graphs under each queue policy, through the real matching engine.
  *
  *   bench_sim [--max-jobs N] [--policies LIST] [--big] [--big-jobs N]
- *             [--shared DIR] [--replan always|literal|on-change]
+ *             [--cases LIST] [--shared DIR] [--replan always|literal|on-change]
  *
  * Default: KTH-SP2 (28,476 jobs, cores anywhere on 100 one-core nodes) and
  * lublin_256 (10,000 jobs, whole nodes of a 256-node graph), each under fcfs,
  * easy, hybrid and conservative, the first --max-jobs jobs of each (default
  * 5000; 0 = all).  --big adds a 100,000-job Lublin trace on 4,096 nodes of
- * 32 cores (whole nodes) under easy (its first --big-jobs jobs; default all).  Prints
+ * 32 cores (whole nodes) under easy (its first --big-jobs jobs; default all).
+ * --cases keeps only the cases named (KTH-SP2, lublin_256, gen-100k).  Prints
  * jobs per second and simulated days per wall second of the event loop (loading
  * excluded).  Traces come from --shared, $SCHEDSIM_SHARED or ../shared beside the source
  * tree. */
@@ -119,6 +120,19 @@ static int run_one(const struct bench_case *c, const wtrace_t *t, const char *po
     return rc;
 }
 
+/* Whether 'name' is one of the comma-separated 'list'. */
+static bool listed(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, name, n) == 0)
+            return true;
+        p += len + (p[len] == ',');
+    }
+    return false;
+}
+
 static const char *default_shared(char *buf, size_t size)
 {
     const char *env = getenv("SCHEDSIM_SHARED");
@@ -144,10 +158,12 @@ int main(int argc, char **argv)
                                          {"replan", required_argument, NULL, 'r'},
                                          {"big-jobs", required_argument, NULL, 'B'},
                                          {"shared", required_argument, NULL, 's'},
+                                         {"cases", required_argument, NULL, 'c'},
                                          {NULL, 0, NULL, 0}};
     char sbuf[4096];
     const char *shared = default_shared(sbuf, sizeof sbuf);
     const char *policies = "fcfs,easy,hybrid,conservative";
+    const char *only = NULL;
     size_t max = 5000;
     bool big = false;
     size_t big_max = 0;
@@ -170,6 +186,8 @@ int main(int argc, char **argv)
             replan = QPOL_REPLAN_LITERAL;
         else if (c == 's')
             shared = optarg;
+        else if (c == 'c')
+            only = optarg;
         else
             return 2;
     }
@@ -180,6 +198,8 @@ int main(int argc, char **argv)
     };
     int ncases = big ? 3 : 2;
     for (int i = 0; i < ncases; i++) {
+        if (only && !listed(only, cases[i].name))
+            continue;
         eng_error_t err;
         eng_error_clear(&err);
         wtrace_t *t = load(&cases[i], shared, &err);
