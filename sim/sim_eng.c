@@ -4,12 +4,17 @@
  * R_lite array and the host list (RFC 20 "execution"), which the reports
  * need, at the cost of one small JSON parse per started job.
  *
- * Jobs with the same jobspec text (most jobs of a log share a size) share one
- * parse and one satisfiability answer: satisfiability depends only on the
- * graph and the status of its vertices, so the answers are forgotten when a
- * status changes. */
+ * Jobs with the same jobspec text share one parse.  Satisfiability is checked
+ * at the end of time, where no job of finite span reaches: the answer depends
+ * only on the graph, the status of its vertices and the request's resource
+ * tree, not on its duration, so jobs whose trees are alike (most jobs of a
+ * log share a size; their durations differ) share one answer, forgotten when
+ * a status changes.  That holds while every span ends long before the end of
+ * time: once a job of unbounded or enormous duration is matched, or the
+ * clock is enormous, nothing is shared any more. */
 #include "sim_eng.h"
 
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,26 +23,47 @@
 #include "rg.h"
 #include "rwrite.h"
 
+/* A chained hash table of entries that start with a 'struct hent'. */
+struct hent {
+    struct hent *next;
+    uint64_t hash;
+};
+
+struct htab {
+    struct hent **bucket; /* 'nbucket' chains, a power of two */
+    size_t nbucket, n;
+};
+
+/* One distinct resource tree (without constraints), and its cached
+ * satisfiability answer. */
+struct shape {
+    struct hent h;
+    char *key;          /* the tree as text (shape_key()) */
+    uint64_t sat_epoch; /* 'sat' holds for status epoch sat_epoch - 1 */
+    int sat;
+};
+
 /* One distinct jobspec text, shared by the live jobs that use it. */
 struct spec {
-    struct spec *next; /* hash chain */
-    uint64_t hash;
+    struct hent h;
     size_t len;
     char *text;
     jobspec_t *js;
-    size_t refs;        /* live jobs using it */
-    uint64_t sat_epoch; /* 'sat' holds for status epoch sat_epoch - 1 */
-    int sat;            /* cached satisfiability answer */
+    size_t refs;         /* live jobs using it */
+    struct shape *shape; /* its resource tree; NULL: it has constraints */
 };
+
+/* Durations and times below this leave the end of time free of spans. */
+#define SHAPE_SAFE_DURATION ((int64_t)1 << 40)
 
 struct sim_eng {
     eng_t *e;
     rwrite_t *w;
     struct spec **by_job; /* per job id, NULL until its first match */
     size_t njobs;
-    struct spec **bucket; /* 'nbucket' chains, a power of two */
-    size_t nbucket, nspec;
+    struct htab specs, shapes;
     uint64_t status_epoch; /* bumped by every status change */
+    bool unshared;         /* a span may reach the end of time: share nothing */
 };
 
 sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err)
@@ -68,15 +94,24 @@ void sim_eng_destroy(sim_eng_t *a)
 {
     if (!a)
         return;
-    for (size_t b = 0; b < a->nbucket; b++) {
-        for (struct spec *x = a->bucket[b], *n; x; x = n) {
-            n = x->next;
+    for (size_t b = 0; b < a->specs.nbucket; b++) {
+        for (struct hent *h = a->specs.bucket[b], *n; h; h = n) {
+            struct spec *x = (struct spec *)h;
+            n = h->next;
             jobspec_destroy(x->js);
             free(x->text);
             free(x);
         }
     }
-    free(a->bucket);
+    for (size_t b = 0; b < a->shapes.nbucket; b++) {
+        for (struct hent *h = a->shapes.bucket[b], *n; h; h = n) {
+            n = h->next;
+            free(((struct shape *)h)->key);
+            free(h);
+        }
+    }
+    free(a->shapes.bucket);
+    free(a->specs.bucket);
     free(a->by_job);
     rwrite_destroy(a->w);
     free(a);
@@ -85,6 +120,7 @@ void sim_eng_destroy(sim_eng_t *a)
 static int ae_set_time(void *ctx, sim_time_t now, eng_error_t *err)
 {
     sim_eng_t *a = ctx;
+    a->unshared |= now >= SHAPE_SAFE_DURATION;
     int rc = eng_time_set(a->e, now);
     if (rc < 0)
         return eng_errorf(err, rc, NULL, 0, 0, "engine: cannot set time %lld",
@@ -100,23 +136,122 @@ static uint64_t text_hash(const char *s, size_t n)
     return h;
 }
 
-static int buckets_grow(sim_eng_t *a)
+/* The chain of 'hash' in 't' (NULL when the table is empty). */
+static struct hent *htab_chain(const struct htab *t, uint64_t hash)
 {
-    size_t n = a->nbucket ? 2 * a->nbucket : 256;
-    struct spec **b = calloc(n, sizeof *b);
+    return t->nbucket ? t->bucket[hash & (t->nbucket - 1)] : NULL;
+}
+
+/* Make room for one more entry. */
+static int htab_reserve(struct htab *t)
+{
+    if (t->n < t->nbucket)
+        return 0;
+    size_t n = t->nbucket ? 2 * t->nbucket : 256;
+    struct hent **b = calloc(n, sizeof *b);
     if (!b)
         return ENG_ENOMEM;
-    for (size_t i = 0; i < a->nbucket; i++) {
-        for (struct spec *x = a->bucket[i], *next; x; x = next) {
+    for (size_t i = 0; i < t->nbucket; i++) {
+        for (struct hent *x = t->bucket[i], *next; x; x = next) {
             next = x->next;
             x->next = b[x->hash & (n - 1)];
             b[x->hash & (n - 1)] = x;
         }
     }
-    free(a->bucket);
-    a->bucket = b;
-    a->nbucket = n;
+    free(t->bucket);
+    t->bucket = b;
+    t->nbucket = n;
     return 0;
+}
+
+/* Add 'x' (its hash set; htab_reserve() done). */
+static void htab_add(struct htab *t, struct hent *x)
+{
+    x->next = t->bucket[x->hash & (t->nbucket - 1)];
+    t->bucket[x->hash & (t->nbucket - 1)] = x;
+    t->n++;
+}
+
+static void htab_remove(struct htab *t, struct hent *x)
+{
+    for (struct hent **p = &t->bucket[x->hash & (t->nbucket - 1)]; *p; p = &(*p)->next) {
+        if (*p == x) {
+            *p = x->next;
+            t->n--;
+            return;
+        }
+    }
+}
+
+/* Append 'fmt' to the 'cap'-byte buffer '*b' at '*len', growing it. */
+static bool key_add(char **b, size_t *len, size_t *cap, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static bool key_add(char **b, size_t *len, size_t *cap, const char *fmt, ...)
+{
+    for (;;) {
+        va_list ap;
+        va_start(ap, fmt);
+        int n = vsnprintf(*b + *len, *cap - *len, fmt, ap);
+        va_end(ap);
+        if (n < 0)
+            return false;
+        if ((size_t)n < *cap - *len) {
+            *len += (size_t)n;
+            return true;
+        }
+        char *nb = realloc(*b, 2 * *cap + (size_t)n);
+        if (!nb)
+            return false;
+        *b = nb;
+        *cap = 2 * *cap + (size_t)n;
+    }
+}
+
+/* The resource tree of 'js' as text: every field the match reads, per
+ * resource in pre-order.  NULL when out of memory. */
+static char *shape_key(const jobspec_t *js)
+{
+    size_t len = 0, cap = 256;
+    char *b = malloc(cap);
+    bool ok = b != NULL;
+    for (size_t i = 0; ok && i < js->nresources_total; i++) {
+        const jobspec_resource_t *r = jobspec_resource_at(js, i);
+        ok = r && key_add(&b, &len, &cap, "%u:%zu:%s/%s/%s/%s/%u-%u%c%d/%d%d;",
+                          (unsigned)r->depth, r->nwith, r->type, r->unit, r->label, r->id,
+                          (unsigned)r->count.min, (unsigned)r->count.max, r->count.oper,
+                          (int)r->count.operand, (int)r->exclusive, (int)r->is_slot);
+    }
+    if (!ok) {
+        free(b);
+        return NULL;
+    }
+    return b;
+}
+
+/* The shared entry of the resource tree of 'js', or NULL (out of memory). */
+static struct shape *shape_get(sim_eng_t *a, const jobspec_t *js)
+{
+    char *key = shape_key(js);
+    if (!key)
+        return NULL;
+    size_t len = strlen(key);
+    uint64_t h = text_hash(key, len);
+    for (struct hent *x = htab_chain(&a->shapes, h); x; x = x->next) {
+        struct shape *s = (struct shape *)x;
+        if (x->hash == h && strcmp(s->key, key) == 0) {
+            free(key);
+            return s;
+        }
+    }
+    struct shape *s = htab_reserve(&a->shapes) == 0 ? calloc(1, sizeof *s) : NULL;
+    if (!s) {
+        free(key);
+        return NULL;
+    }
+    s->h.hash = h;
+    s->key = key;
+    htab_add(&a->shapes, &s->h);
+    return s;
 }
 
 /* The shared entry of 'text' (parsed on first use), or NULL with 'err' set. */
@@ -125,12 +260,12 @@ static struct spec *spec_get(sim_eng_t *a, uint64_t jobid, const char *text,
 {
     size_t len = strlen(text);
     uint64_t h = text_hash(text, len);
-    if (a->nbucket) {
-        for (struct spec *x = a->bucket[h & (a->nbucket - 1)]; x; x = x->next)
-            if (x->hash == h && x->len == len && memcmp(x->text, text, len) == 0)
-                return x;
+    for (struct hent *e = htab_chain(&a->specs, h); e; e = e->next) {
+        struct spec *x = (struct spec *)e;
+        if (e->hash == h && x->len == len && memcmp(x->text, text, len) == 0)
+            return x;
     }
-    if (a->nspec >= a->nbucket && buckets_grow(a) < 0) {
+    if (htab_reserve(&a->specs) < 0) {
         eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
         return NULL;
     }
@@ -140,7 +275,10 @@ static struct spec *spec_get(sim_eng_t *a, uint64_t jobid, const char *text,
     if (!js)
         return NULL;
     struct spec *x = calloc(1, sizeof *x);
-    if (!x || !(x->text = malloc(len + 1))) {
+    struct shape *sh = js->system.constraint ? NULL : shape_get(a, js);
+    if (!x || !(x->text = malloc(len + 1)) || (!sh && !js->system.constraint)) {
+        if (x)
+            free(x->text);
         free(x);
         jobspec_destroy(js);
         eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
@@ -148,11 +286,10 @@ static struct spec *spec_get(sim_eng_t *a, uint64_t jobid, const char *text,
     }
     memcpy(x->text, text, len + 1);
     x->len = len;
-    x->hash = h;
+    x->h.hash = h;
     x->js = js;
-    x->next = a->bucket[h & (a->nbucket - 1)];
-    a->bucket[h & (a->nbucket - 1)] = x;
-    a->nspec++;
+    x->shape = sh;
+    htab_add(&a->specs, &x->h);
     return x;
 }
 
@@ -160,13 +297,7 @@ static void spec_release(sim_eng_t *a, struct spec *x)
 {
     if (--x->refs > 0)
         return;
-    for (struct spec **p = &a->bucket[x->hash & (a->nbucket - 1)]; *p; p = &(*p)->next) {
-        if (*p == x) {
-            *p = x->next;
-            break;
-        }
-    }
-    a->nspec--;
+    htab_remove(&a->specs, &x->h);
     jobspec_destroy(x->js);
     free(x->text);
     free(x);
@@ -224,14 +355,18 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
     const jobspec_t *js = x->js;
     struct eng_match_result res;
     bool sat = op == SIM_MATCH_SATISFIABILITY;
-    int rc;
-    if (sat && x->sat_epoch == a->status_epoch + 1)
-        return x->sat;
+    /* duration 0 is the graph's: a span to the end of time */
+    bool bounded =
+        js->system.duration > 0 && js->system.duration < (double)SHAPE_SAFE_DURATION;
+    struct shape *sh = x->shape && bounded && !a->unshared ? x->shape : NULL;
+    if (sat && sh && sh->sat_epoch == a->status_epoch + 1)
+        return sh->sat;
+    a->unshared |= !sat && !bounded;
     uint64_t order = eng_order_version(a->e);
-    rc = eng_match(a->e, engine_op(op), js, jobid, sat ? NULL : a->w, &res, err);
-    if (sat && (rc == 0 || rc == ENG_ENOMATCH || rc == ENG_EBUSY)) {
-        x->sat = rc;
-        x->sat_epoch = a->status_epoch + 1;
+    int rc = eng_match(a->e, engine_op(op), js, jobid, sat ? NULL : a->w, &res, err);
+    if (sat && sh && (rc == 0 || rc == ENG_ENOMATCH || rc == ENG_EBUSY)) {
+        sh->sat = rc;
+        sh->sat_epoch = a->status_epoch + 1;
     }
     if (rc < 0 || sat)
         return rc;

@@ -200,6 +200,47 @@ START_TEST(test_engine_sat_cache)
 }
 END_TEST
 
+/* Jobs whose resource trees are alike share one satisfiability answer
+ * whatever their durations; after a job whose span may reach the end of time
+ * (a duration of 0 is the graph's) nothing is shared, and the answer is the
+ * engine's own. */
+START_TEST(test_engine_sat_shape)
+{
+    struct rig r;
+    rig_init(&r, 4);
+    wjob_map_t map = {WJOB_UNIT_NODE, 2};
+    struct sim_match_out out;
+    for (int64_t d = 10; d <= 30; d += 10) {
+        char *t = wjob_jobspec_format(4 * 2, d, &map, NULL);
+        ck_assert_int_eq(
+            sim_eng_ops.match(r.ae, SIM_MATCH_SATISFIABILITY, (uint64_t)d, t, &out, NULL),
+            0);
+        free(t);
+    }
+    /* job 50 holds every node to the end of time */
+    const char *forever =
+        "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 4, "
+        "\"label\": \"task\", \"with\": [{\"type\": \"node\", \"count\": 1, "
+        "\"exclusive\": true}]}], \"tasks\": [{\"command\": [\"app\"], \"slot\": "
+        "\"task\", \"count\": {\"per_slot\": 1}}], \"attributes\": {\"system\": "
+        "{\"duration\": 0}}}";
+    ck_assert_int_eq(sim_eng_ops.match(r.ae, SIM_MATCH_ALLOCATE, 50, forever, &out, NULL),
+                     0);
+    free(out.r_lite);
+    free(out.nodelist);
+    char *t = wjob_jobspec_format(4 * 2, 40, &map, NULL);
+    eng_error_t err;
+    jobspec_t *js = jobspec_parse(t, strlen(t), "<test>", &err);
+    ck_assert_ptr_nonnull(js);
+    int want = eng_match(r.e, ENG_MATCH_SATISFIABILITY, js, 99, NULL, NULL, NULL);
+    ck_assert_int_eq(sim_eng_ops.match(r.ae, SIM_MATCH_SATISFIABILITY, 51, t, &out, NULL),
+                     want);
+    jobspec_destroy(js);
+    free(t);
+    rig_free(&r);
+}
+END_TEST
+
 /* A jobspec the engine cannot parse rejects that job, not the run. */
 START_TEST(test_engine_bad_jobspec)
 {
@@ -230,6 +271,7 @@ Suite *sim_eng_suite(void)
     tcase_add_test(tc, test_engine_status);
     tcase_add_test(tc, test_engine_bad_jobspec);
     tcase_add_test(tc, test_engine_sat_cache);
+    tcase_add_test(tc, test_engine_sat_shape);
     suite_add_tcase(s, tc);
     return s;
 }
