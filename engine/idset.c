@@ -200,13 +200,6 @@ bool idset_equal(const idset_t *a, const idset_t *b)
     return a->n == b->n && (a->n == 0 || memcmp(a->r, b->r, a->n * sizeof *a->r) == 0);
 }
 
-static void sbuf_uint(struct sbuf *b, unsigned v)
-{
-    char tmp[16];
-    int n = snprintf(tmp, sizeof tmp, "%u", v);
-    sbuf_add(b, tmp, (size_t)n);
-}
-
 char *idset_encode(const idset_t *s, int flags)
 {
     struct sbuf b = SBUF_INIT;

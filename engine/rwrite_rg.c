@@ -18,10 +18,18 @@ static bool wants_details(enum rwrite_format f)
     return f != RWRITE_SIMPLE && f != RWRITE_PRETTY_SIMPLE;
 }
 
+/* The formats with a JGF part: they want paths, and edges. */
 static bool wants_paths(enum rwrite_format f)
 {
     return f == RWRITE_JGF || f == RWRITE_JGF_SHORTHAND || f == RWRITE_RV1 ||
            f == RWRITE_RV1_SHORTHAND;
+}
+
+/* The formats that keep R_lite alone: they record the ids of cores and gpus
+ * and the nodes (rwrite__rlite_vertex()), and nothing of other vertices. */
+static bool rlite_only(enum rwrite_format f)
+{
+    return f == RWRITE_RLITE || f == RWRITE_RV1_NOSCHED;
 }
 
 /* Properties of 'v' in key order into a new array (NULL when none). */
@@ -77,6 +85,14 @@ int rwrite_emit_rg_vertex(rwrite_t *w, const rg_graph_t *g, rg_vid_t v, unsigned
     const struct rg_vertex *rv = rg_vertex_get(g, v);
     if (!rv)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no vertex %u in the graph", v);
+    enum rwrite_format f = rwrite_get_format(w);
+    bool ids_only = false;
+    if (rlite_only(f)) { /* most vertices of a big match record nothing */
+        const char *t = rg_sym_str(g, rv->type);
+        ids_only = strcmp(t, "core") == 0 || strcmp(t, "gpu") == 0;
+        if (!ids_only && strcmp(t, "node") != 0 && strcmp(t, "storage_node") != 0)
+            return 0;
+    }
     struct rwrite_vertex x = {.uniq_id = rv->uniq_id,
                               .type = rg_sym_str(g, rv->type),
                               .basename = rg_sym_str(g, rv->basename),
@@ -86,11 +102,10 @@ int rwrite_emit_rg_vertex(rwrite_t *w, const rg_graph_t *g, rg_vid_t v, unsigned
                               .unit = rg_sym_str(g, rv->unit),
                               .ephemeral = ephemeral,
                               .nephemeral = nephemeral};
-    enum rwrite_format f = rwrite_get_format(w);
     struct rwrite_kv *props = NULL;
     struct path_scratch ps = {.text = NULL};
     int rc = 0;
-    if (wants_details(f))
+    if (wants_details(f) && !ids_only) /* a core's or gpu's id is all R_lite keeps */
         props = read_props(g, v, &x.nproperties, &rc);
     if (rc == 0 && wants_paths(f)) {
         if (!(ps.text = rwrite__scratch(w, (size_t)RWRITE_RG_SUBSYS_MAX * RG_PATH_MAX)))
@@ -113,6 +128,10 @@ int rwrite_emit_rg_vertex(rwrite_t *w, const rg_graph_t *g, rg_vid_t v, unsigned
 int rwrite_emit_rg_edge(rwrite_t *w, const rg_graph_t *g, rg_eid_t e, bool excl_parent,
                         eng_error_t *err)
 {
+    if (!wants_paths(rwrite_get_format(w)))
+        return rg_edge_get(g, e) ? 0
+                                 : eng_errorf(err, ENG_EINVAL, NULL, 0, 0,
+                                              "no edge %u in the graph", e);
     const struct rg_edge *re = rg_edge_get(g, e);
     const struct rg_vertex *s = re ? rg_vertex_get(g, re->src) : NULL;
     const struct rg_vertex *d = re ? rg_vertex_get(g, re->dst) : NULL;

@@ -116,35 +116,55 @@ static int cmp_i64(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Fluxion's compress_ids(): sorted ids as a ranged idset; negative ids are
- * EINVAL.  Returns a new string or NULL with 'err' set. */
+/* Fluxion's compress_ids(): sorted ids as a ranged idset ("0-3,7", as
+ * idset_encode() with IDSET_FLAG_RANGE writes it, duplicates once); negative
+ * ids are EINVAL.  Returns a new string or NULL with 'err' set. */
 static char *compress_ids(int64_t *ids, size_t n, eng_error_t *err)
 {
-    idset_t *s = idset_create();
-    if (!s) {
-        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++) {
-        if (ids[i] < 0 || ids[i] >= (int64_t)IDSET_MAX_ID ||
-            idset_set(s, (unsigned)ids[i]) < 0) {
-            idset_destroy(s);
+    struct sbuf b = SBUF_INIT;
+    sbuf_add(&b, "", 0);
+    for (size_t i = 0; i < n;) {
+        if (ids[i] < 0 || ids[i] >= (int64_t)IDSET_MAX_ID) {
+            free(b.p);
             eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid id %lld in R_lite",
                        (long long)ids[i]);
             return NULL;
         }
+        size_t j = i; /* the run ids[i] .. ids[j], duplicates included */
+        while (j + 1 < n && (ids[j + 1] == ids[j] || ids[j + 1] == ids[j] + 1) &&
+               ids[j + 1] < (int64_t)IDSET_MAX_ID)
+            j++;
+        if (i > 0)
+            sbuf_add(&b, ",", 1);
+        sbuf_uint(&b, (unsigned long long)ids[i]);
+        if (ids[j] > ids[i]) {
+            sbuf_add(&b, "-", 1);
+            sbuf_uint(&b, (unsigned long long)ids[j]);
+        }
+        i = j + 1;
     }
-    char *text = idset_encode(s, IDSET_FLAG_RANGE);
-    idset_destroy(s);
-    if (!text)
+    if (!b.ok) {
+        free(b.p);
         eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
-    return text;
+        return NULL;
+    }
+    return b.p;
 }
 
-/* The compressed 'ids' (sorted first), or NULL with 'err' set. */
+static bool ascending(const int64_t *a, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (a[i] < a[i - 1])
+            return false;
+    return true;
+}
+
+/* The compressed 'ids' (sorted first: they mostly come in order), or NULL
+ * with 'err' set. */
 static char *reduce(struct rl_ids *ids, eng_error_t *err)
 {
-    qsort(ids->id, ids->n, sizeof *ids->id, cmp_i64);
+    if (!ascending(ids->id, ids->n))
+        qsort(ids->id, ids->n, sizeof *ids->id, cmp_i64);
     return compress_ids(ids->id, ids->n, err);
 }
 
@@ -253,7 +273,8 @@ static char *group_ranks(struct rl_group *g, eng_error_t *err)
     }
     for (size_t i = 0; i < g->n; i++)
         ranks[i] = g->h[i].rank;
-    qsort(ranks, g->n, sizeof *ranks, cmp_i64);
+    if (!ascending(ranks, g->n))
+        qsort(ranks, g->n, sizeof *ranks, cmp_i64);
     char *text = compress_ids(ranks, g->n, err);
     free(ranks);
     return text;

@@ -41,6 +41,17 @@ void sbuf_str(struct sbuf *b, const char *s)
     sbuf_add(b, s, strlen(s));
 }
 
+void sbuf_uint(struct sbuf *b, unsigned long long v)
+{
+    char tmp[24];
+    size_t k = sizeof tmp;
+    do {
+        tmp[--k] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    sbuf_add(b, tmp + k, sizeof tmp - k);
+}
+
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)
 {
     if (!b->ok)

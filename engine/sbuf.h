@@ -28,6 +28,9 @@ void sbuf_add(struct sbuf *b, const char *s, size_t n);
 /* Append the NUL-terminated 's'. */
 void sbuf_str(struct sbuf *b, const char *s);
 
+/* Append 'v' in decimal. */
+void sbuf_uint(struct sbuf *b, unsigned long long v);
+
 /* Append printf-formatted text. */
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

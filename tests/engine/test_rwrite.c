@@ -206,6 +206,28 @@ START_TEST(test_rv1_nosched)
 }
 END_TEST
 
+/* Core ids in any order, repeated or not, reduce to sorted ranges. */
+START_TEST(test_rlite_ids)
+{
+    static const int ids[] = {7, 3, 1, 2, 2, 9, 10, 11, 0};
+    struct rwrite_kv kv[10];
+    rwrite_t *w = rwrite_create(RWRITE_RLITE, NULL);
+    for (int i = 0; i < 9; i++) {
+        char name[16];
+        snprintf(name, sizeof name, "core%d", ids[i]);
+        struct rwrite_vertex c = vtx(&kv[i], "core", name, ids[i], i, 4, "/c/n4/core");
+        ck_assert_int_eq(rwrite_emit_vertex(w, &c, 2, 1, true, false, NULL, 0, NULL), 0);
+    }
+    struct rwrite_vertex n = vtx(&kv[9], "node", "n4", 4, 20, 4, "/c/n4");
+    ck_assert_int_eq(rwrite_emit_vertex(w, &n, 1, 1, true, false, NULL, 0, NULL), 0);
+    char *out = emit(w);
+    ck_assert_str_eq(out,
+                     "[{\"rank\": \"4\", \"children\": {\"core\": \"0-3,7,9-11\"}}]\n");
+    free(out);
+    rwrite_destroy(w);
+}
+END_TEST
+
 START_TEST(test_rlite_rv1)
 {
     struct rwrite_kv kv[5];
@@ -460,6 +482,7 @@ Suite *rwrite_suite(void)
     Suite *s = suite_create("rwrite");
     TCase *tc = tcase_create("rwrite");
     tcase_add_test(tc, test_simple);
+    tcase_add_test(tc, test_rlite_ids);
     tcase_add_test(tc, test_pretty);
     tcase_add_test(tc, test_jgf);
     tcase_add_test(tc, test_jgf_shorthand);
