@@ -26,7 +26,18 @@ struct rwrite {
     json_t *attrs; /* rv1: attributes.system.scheduler, key-ordered */
     char *scratch; /* rwrite__scratch() */
     size_t scratch_size;
+    struct rwrite_rgsyms rgsyms;
 };
+
+struct rwrite_rgsyms *rwrite__rgsyms(rwrite_t *w)
+{
+    return &w->rgsyms;
+}
+
+struct rlite *rwrite__rlite(rwrite_t *w)
+{
+    return &w->rl;
+}
 
 char *rwrite__scratch(rwrite_t *w, size_t size)
 {
@@ -541,4 +552,5 @@ void rwrite_reset(rwrite_t *w)
     rwrite__rlite_clear(&w->rl);
     w->starttime = w->expiration = 0;
     json_object_clear(w->attrs);
+    w->rgsyms.g = NULL; /* the next graph may be another at the same address */
 }

@@ -44,6 +44,10 @@ bool rwrite__rlite_is_empty(const struct rlite *r);
 /* Fluxion's rlite emit_vtx(). */
 int rwrite__rlite_vertex(struct rlite *r, const struct rwrite_vertex *v,
                          eng_error_t *err);
+/* rwrite__rlite_vertex() for a core ('gpu' false) or gpu of id 'id'. */
+int rwrite__rlite_id(struct rlite *r, bool gpu, int64_t id, eng_error_t *err);
+/* The R_lite state of 'w' (rlite and rv1 formats). */
+struct rlite *rwrite__rlite(rwrite_t *w);
 
 /* Fluxion's rlite emit_json(): new reference to the R_lite array in '*o'
  * (NULL when nothing), and when 'aux' is not NULL a new reference to
@@ -55,6 +59,17 @@ int rwrite__rlite_json(struct rlite *r, json_t **o, json_t **aux, eng_error_t *e
 /* A scratch buffer of at least 'size' bytes owned by 'w' (kept between
  * calls, so emitting many vertices allocates once), or NULL (ENOMEM). */
 char *rwrite__scratch(rwrite_t *w, size_t size);
+
+/* The symbols of the types R_lite records, in the graph rwrite_rg.c last
+ * fed the writer from since the last rwrite_reset() (RG_SYM_NONE where the
+ * graph has no such type); 'g' and 'nsyms' tell whether they are still
+ * valid. */
+struct rwrite_rgsyms {
+    const rg_graph_t *g;
+    size_t nsyms;
+    rg_sym_t core, gpu, node, storage_node;
+};
+struct rwrite_rgsyms *rwrite__rgsyms(rwrite_t *w);
 
 /* Fluxion's rlite (envelope false: the R_lite array) or rv1_nosched
  * (envelope true: RFC 20 R with 'starttime' and 'expiration') emit(), written

@@ -76,6 +76,22 @@ static size_t read_paths(const rg_graph_t *g, rg_vid_t v, struct path_scratch *p
     return k;
 }
 
+/* The symbols of the types R_lite records in 'g' (rwrite__rgsyms()),
+ * looked up again when the graph or its symbols change. */
+static const struct rwrite_rgsyms *rlite_syms(rwrite_t *w, const rg_graph_t *g)
+{
+    struct rwrite_rgsyms *s = rwrite__rgsyms(w);
+    if (s->g != g || s->nsyms != rg_sym_count(g)) {
+        *s = (struct rwrite_rgsyms){g,
+                                    rg_sym_count(g),
+                                    rg_sym_find(g, "core"),
+                                    rg_sym_find(g, "gpu"),
+                                    rg_sym_find(g, "node"),
+                                    rg_sym_find(g, "storage_node")};
+    }
+    return s;
+}
+
 int rwrite_emit_rg_vertex(rwrite_t *w, const rg_graph_t *g, rg_vid_t v, unsigned level,
                           unsigned needs, bool exclusive, bool excl_parent,
                           const struct rwrite_kv *ephemeral, size_t nephemeral,
@@ -86,11 +102,11 @@ int rwrite_emit_rg_vertex(rwrite_t *w, const rg_graph_t *g, rg_vid_t v, unsigned
     if (!rv)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no vertex %u in the graph", v);
     enum rwrite_format f = rwrite_get_format(w);
-    bool ids_only = false;
     if (rlite_only(f)) { /* most vertices of a big match record nothing */
-        const char *t = rg_sym_str(g, rv->type);
-        ids_only = strcmp(t, "core") == 0 || strcmp(t, "gpu") == 0;
-        if (!ids_only && strcmp(t, "node") != 0 && strcmp(t, "storage_node") != 0)
+        const struct rwrite_rgsyms *s = rlite_syms(w, g);
+        if (rv->type == s->core || rv->type == s->gpu)
+            return rwrite__rlite_id(rwrite__rlite(w), rv->type == s->gpu, rv->id, err);
+        if (rv->type != s->node && rv->type != s->storage_node)
             return 0;
     }
     struct rwrite_vertex x = {.uniq_id = rv->uniq_id,
@@ -105,7 +121,7 @@ int rwrite_emit_rg_vertex(rwrite_t *w, const rg_graph_t *g, rg_vid_t v, unsigned
     struct rwrite_kv *props = NULL;
     struct path_scratch ps = {.text = NULL};
     int rc = 0;
-    if (wants_details(f) && !ids_only) /* a core's or gpu's id is all R_lite keeps */
+    if (wants_details(f))
         props = read_props(g, v, &x.nproperties, &rc);
     if (rc == 0 && wants_paths(f)) {
         if (!(ps.text = rwrite__scratch(w, (size_t)RWRITE_RG_SUBSYS_MAX * RG_PATH_MAX)))

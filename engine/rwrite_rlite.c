@@ -233,16 +233,19 @@ static int gather_node(struct rlite *r, const struct rwrite_vertex *v, eng_error
     return gather_props(r, v, err);
 }
 
+int rwrite__rlite_id(struct rlite *r, bool gpu, int64_t id, eng_error_t *err)
+{
+    if (ids_push(gpu ? &r->gpu : &r->core, id) < 0)
+        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    return 0;
+}
+
 int rwrite__rlite_vertex(struct rlite *r, const struct rwrite_vertex *v, eng_error_t *err)
 {
     if (strcmp(v->type, "core") == 0)
-        return ids_push(&r->core, v->id) < 0
-                   ? eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory")
-                   : 0;
+        return rwrite__rlite_id(r, false, v->id, err);
     if (strcmp(v->type, "gpu") == 0)
-        return ids_push(&r->gpu, v->id) < 0
-                   ? eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory")
-                   : 0;
+        return rwrite__rlite_id(r, true, v->id, err);
     if (strcmp(v->type, "node") == 0 || strcmp(v->type, "storage_node") == 0)
         return gather_node(r, v, err);
     return 0;
