@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "eng_private.h"
+#include "trav_inline.h"
 
 /* Named policies and their custom-form definitions (dfu_match_policy_factory). */
 static const struct {
@@ -205,8 +206,11 @@ int match__dom_finish_slot(eng_t *e, struct scoring *dfu)
 {
     enum score_cmp cmp =
         e->pol.kind == MATCH_POL_MULTILEVEL ? policy_cmp(e) : CMP_GREATER;
+    /* an entry kept as counts only is of no type of the slot's shape: its
+     * choice would be dropped with this scratch scoring (trav_score.c) */
     for (uint32_t i = 0; i < dfu->nev; i++)
-        score__choose_accum_all(dfu, &dfu->ev[i], cmp);
+        if (dfu->ev[i].keep)
+            score__choose_accum_all(dfu, &dfu->ev[i], cmp);
     return 0;
 }
 
@@ -219,7 +223,7 @@ static int64_t node_factor(int64_t base, int64_t tie)
 int match__dom_discover_vtx(eng_t *e, rg_vid_t u)
 {
     if (e->pol.kind == MATCH_POL_MULTILEVEL && e->pol.node_centric) {
-        const struct rg_vertex *v = rg_vertex_get(e->g, u);
+        const struct rg_vertex *v = V(e, u); /* called during a walk only */
         if (v->type == e->sym_node) {
             if (v->id < -1)
                 return -1;
@@ -244,7 +248,7 @@ static int64_t perf_class(const eng_t *e, rg_vid_t u)
 int match__dom_finish_vtx(eng_t *e, rg_vid_t u, const jobspec_resource_t *rs, size_t n,
                           struct scoring *dfu)
 {
-    const struct rg_vertex *v = rg_vertex_get(e->g, u);
+    const struct rg_vertex *v = V(e, u); /* called during a walk only */
     int64_t score = ENG_MATCH_MET;
     enum score_cmp cmp = policy_cmp(e);
     for (size_t i = 0; i < n && score == ENG_MATCH_MET; i++) {

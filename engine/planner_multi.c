@@ -318,7 +318,7 @@ int planner_multi_avail_during(const planner_multi_t *mp, int64_t at, int64_t du
     if (!mp || !requests || len != mp->len)
         return ENG_EINVAL;
     for (size_t i = 0; i < len; i++) {
-        int rc = planner_avail_during(mp->pl[i], at, duration, requests[i]);
+        int rc = planner__avail_during(mp->pl[i], at, duration, requests[i]);
         if (rc)
             return rc;
     }

@@ -124,22 +124,9 @@ void planner__ps_insert_base(struct pt_set *s, int64_t at, int64_t rem)
     s->n = 1;
 }
 
-/* Small form: index of the first point after 'at' ('strict') or at or
- * after it; n if none.  A binary search whose steps compile to conditional
- * moves (the points' times are distinct and increasing): fewer instructions
- * than a scan of the last few points, and no mispredicted branch. */
 static int32_t search(const struct pt_set *s, int64_t at, bool strict)
 {
-    const struct pt_flat *a = s->a;
-    int32_t base = 0, n = s->n;
-    while (n > 0) {
-        int32_t half = n / 2;
-        int64_t t = a[base + half].at;
-        bool before = strict ? t <= at : t < at;
-        base = before ? base + half + 1 : base;
-        n = before ? n - half - 1 : half;
-    }
-    return base;
+    return planner__flat_search(s, at, strict);
 }
 
 /* Small form: index of the first point at or after 'at' (n if none). */

@@ -221,4 +221,141 @@ int planner__reserve(planner_t *p);
 int64_t planner__span_add_checked(planner_t *p, int64_t start, int64_t duration,
                                   int64_t request);
 
+/* ---- the planner itself (planner.c), and its hottest queries inline ------- */
+
+struct span {
+    int64_t id; /* < 0: tombstone of id -id */
+    int64_t start, last, planned;
+};
+
+/* Spans kept inside the planner: a vertex rarely has more at once. */
+enum { SPAN_INLINE = 2 };
+
+/* Every query reads the first fields and the set's inline points, so they
+ * come first; one allocation holds a small planner whole.  Defined here so
+ * that planner_multi.c and the traversal's pruning checks, which ask a
+ * planner about a window at nearly every vertex they visit, can do it
+ * without three calls (the call overhead was most of the cost of a query of
+ * a core's planner of three points). */
+struct planner {
+    int64_t total, base, end;
+    struct pt_set pts;
+    struct span *spans; /* sorted by id, tombstones included ('span_inl' or heap) */
+    size_t nspans, cap_spans, ndead;
+    int64_t span_counter;
+    int64_t span_cursor; /* last id returned by span_first/next */
+    /* avail_time iteration (Fluxion's current request and tracked points) */
+    bool iter_set;  /* a request is stored */
+    bool consumed;  /* some candidate points were examined */
+    int64_t cursor; /* ... all candidates at or before it (INT64_MAX: all) */
+    int64_t req_on_or_after, req_duration, req_count;
+    char *type;
+    struct span span_inl[SPAN_INLINE];
+};
+
+/* at + duration > end, without overflow ('duration' >= 1). */
+static inline bool planner__past_end(int64_t at, int64_t duration, int64_t end)
+{
+    if (at > end)
+        return true;
+    if (at < 0) /* end >= 0: end - at could overflow, at + duration cannot */
+        return at + duration > end;
+    return duration > end - at;
+}
+
+/* at + duration, saturated at INT64_MAX. */
+static inline int64_t planner__window_end(int64_t at, int64_t duration)
+{
+    return at > 0 && duration > INT64_MAX - at ? INT64_MAX : at + duration;
+}
+
+/* Small form: index of the first point after 'at' ('strict') or at or
+ * after it; n if none.  A binary search whose steps compile to conditional
+ * moves (the points' times are distinct and increasing): fewer instructions
+ * than a scan of the last few points, and no mispredicted branch. */
+static inline int32_t planner__flat_search(const struct pt_set *s, int64_t at,
+                                           bool strict)
+{
+    const struct pt_flat *a = s->a;
+    int32_t base = 0, n = s->n;
+    while (n > 0) {
+        int32_t half = n / 2;
+        int64_t t = a[base + half].at;
+        bool before = strict ? t <= at : t < at;
+        base = before ? base + half + 1 : base;
+        n = before ? n - half - 1 : half;
+    }
+    return base;
+}
+
+static inline int32_t planner__ps_count_inl(const struct pt_set *s)
+{
+    return s->big ? s->tree.count : s->n;
+}
+
+/* planner__ps_busy(), the small form inline. */
+static inline bool planner__ps_busy_inl(const struct pt_set *s, int64_t at, int64_t end,
+                                        int64_t req)
+{
+    if (s->big)
+        return planner__ps_busy(s, at, end, req);
+    /* the state at 'at' (the last point at or before it) and every point
+     * after it that starts before 'end' */
+    for (int32_t i = planner__flat_search(s, at, true) - 1; i < s->n && s->a[i].at < end;
+         i++)
+        if (s->a[i].rem < req)
+            return true;
+    return false;
+}
+
+/* planner__ps_min_during(), the small form inline. */
+static inline int64_t planner__ps_min_during_inl(const struct pt_set *s, int64_t at,
+                                                 int64_t end)
+{
+    if (s->big)
+        return planner__ps_min_during(s, at, end);
+    int32_t i = planner__flat_search(s, at, true) - 1;
+    int64_t best = s->a[i].rem;
+    for (i++; i < s->n && s->a[i].at < end; i++)
+        if (s->a[i].rem < best)
+            best = s->a[i].rem;
+    return best;
+}
+
+/* planner_avail_during() (see planner.h), inline. */
+static inline int planner__avail_during(const planner_t *p, int64_t at, int64_t duration,
+                                        int64_t request)
+{
+    if (!p || duration < 1 || request < 0)
+        return ENG_EINVAL;
+    if (request > p->total || planner__past_end(at, duration, p->end))
+        return ENG_ELIMIT;
+    /* Before the base point Fluxion checks nothing (and an empty planner
+     * never gets here: every window runs past its end). */
+    if (at < p->base || !planner__ps_count_inl(&p->pts))
+        return 0;
+    /* No point ever holds less than 0 (additions are checked, a lowered
+     * total clamps at 0) and, with no live span, less than the total (every
+     * point is the total, raised where a clamp took effect): either way no
+     * point can be below 'request', and the search is skipped. */
+    if (request == 0 || p->nspans == p->ndead)
+        return 0;
+    return planner__ps_busy_inl(&p->pts, at, planner__window_end(at, duration), request)
+               ? ENG_EBUSY
+               : 0;
+}
+
+/* planner_avail_resources_during() (see planner.h), inline. */
+static inline int64_t planner__avail_resources_during(const planner_t *p, int64_t at,
+                                                      int64_t duration)
+{
+    if (!p || at > p->end || duration < 1)
+        return ENG_EINVAL;
+    if (planner__past_end(at, duration, p->end))
+        return ENG_ELIMIT;
+    if (at < p->base || !planner__ps_count_inl(&p->pts))
+        return ENG_EINVAL;
+    return planner__ps_min_during_inl(&p->pts, at, planner__window_end(at, duration));
+}
+
 #endif /* ENG_PLANNER_PRIVATE_H */

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "eng_private.h"
+#include "planner_private.h"
 #include "trav_inline.h"
 
 enum match_spec { SPEC_NONE, SPEC_PRISTINE_NONE, SPEC_RESOURCE, SPEC_SLOT };
@@ -54,8 +55,17 @@ void trav__tick(eng_t *e)
     e->marked_oom = false;
 }
 
+/* Whether the list's facts (list_prime()) are known: the simple
+ * traverser's lists, not the flexible one's copies. */
+static bool primed(const eng_t *e, size_t n)
+{
+    return !e->flexible && n > 0;
+}
+
 static bool excl_of(const eng_t *e, const jobspec_resource_t *rs, size_t n, rg_sym_t type)
 {
+    if (primed(e, n) && !e->jr[rs[0].index].lx)
+        return false;
     for (size_t i = 0; i < n; i++)
         if (rtype(e, &rs[i]) == type && rs[i].exclusive == JOBSPEC_EXCL_TRUE)
             return true;
@@ -98,7 +108,7 @@ static int64_t plan_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
 {
     if (!e->plans[u])
         return V(e, u)->size;
-    return planner_avail_resources_during(e->plans[u], at, d);
+    return planner__avail_resources_during(e->plans[u], at, d);
 }
 
 /* ---- pruning ------------------------------------------------------------------ */
@@ -459,8 +469,7 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
         struct tally *t = tally_of(tl, nt, rtype(e, &r.rs[i]));
         if (!t) {
             t = &tl[nt++];
-            memset(t, 0, sizeof *t);
-            t->type = rtype(e, &r.rs[i]);
+            *t = (struct tally){.type = rtype(e, &r.rs[i])};
         }
         t->per_share = match__effective_max(&r.rs[i].count);
     }
@@ -609,7 +618,7 @@ static int dom_slot(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req sh
         rc = qual ? slot_groups(e, shape, ds, qual, groups) : ENG_EBUSY;
         /* all groups or none, as Fluxion adds them only once all are built */
         if (rc == 0)
-            rc = score__merge(e, dfu, groups);
+            rc = score__take(e, dfu, groups);
     }
     score__pop(e);
     score__pop(e);
@@ -647,9 +656,15 @@ set:
     e->e_seq[ed] = e->seq;
 }
 
+/* rg_in_first(e->g, v, e->dom) over the bound arrays ('v' is live: the
+ * source of an edge the walk followed). */
 static rg_eid_t parent_edge(const eng_t *e, rg_vid_t v)
 {
-    return rg_in_first(e->g, v, e->dom);
+    rg_eid_t ed = V(e, v)->in_head;
+    while (ed != RG_EID_NONE && (E(e, ed)->subsystem != e->dom ||
+                                 (V(e, E(e, ed)->src)->flags & RG_VF_REMOVED)))
+        ed = E(e, ed)->next_in;
+    return ed;
 }
 
 static void enforce_up(eng_t *e, struct scoring *dfu, rg_eid_t ed)
@@ -694,11 +709,13 @@ static int resolve(eng_t *e, struct scoring *dfu, struct scoring *to_parent)
         return 0;
     if (dfu->hier)
         return enforce(e, dfu, false);
-    return score__merge(e, to_parent, dfu);
+    return score__take(e, to_parent, dfu);
 }
 
 static int set_label(eng_t *e, rg_vid_t u, struct req r)
 {
+    if (primed(e, r.n) && !e->jr[r.rs[0].index].llab)
+        return 0;
     for (size_t i = 0; i < r.n; i++) {
         if (rtype(e, &r.rs[i]) != V(e, u)->type || !r.rs[i].label[0])
             continue;
@@ -881,6 +898,30 @@ static bool list_once(const eng_t *e, const jobspec_resource_t *rs, size_t n)
     return true;
 }
 
+/* Note 't' among the request's types (see type_kept() in trav_score.c). */
+static void req_type_add(eng_t *e, rg_sym_t t)
+{
+    for (unsigned i = 0; i < e->nreq_types; i++)
+        if (e->req_types[i] == t)
+            return;
+    if (e->nreq_types < ENG_REQ_TYPES_MAX)
+        e->req_types[e->nreq_types++] = t;
+    else
+        e->req_types_ok = false;
+}
+
+/* The facts kept on the first resource of a request list (struct jres). */
+static void list_prime(eng_t *e, const jobspec_resource_t *rs, size_t n)
+{
+    struct jres *j = &e->jr[rs[0].index];
+    j->once = list_once(e, rs, n);
+    j->lx = j->llab = false;
+    for (size_t i = 0; i < n; i++) {
+        j->lx = j->lx || rs[i].exclusive == JOBSPEC_EXCL_TRUE;
+        j->llab = j->llab || rs[i].label[0];
+    }
+}
+
 static void prime_rec(eng_t *e, const jobspec_resource_t *rs, size_t n,
                       int64_t *to_parent, uint32_t *mask)
 {
@@ -888,6 +929,7 @@ static void prime_rec(eng_t *e, const jobspec_resource_t *rs, size_t n,
         const jobspec_resource_t *r = &rs[i];
         struct jres *j = &e->jr[r->index];
         j->type = r->is_slot ? e->sym_slot : rg_sym_find(e->g, r->type);
+        req_type_add(e, j->type);
         if (r->exclusive == JOBSPEC_EXCL_TRUE && j->type != RG_SYM_NONE)
             eng__xtype_add(e, j->type);
         trav__accum_if(e, j->type, r->count.min, to_parent, mask);
@@ -900,7 +942,7 @@ static void prime_rec(eng_t *e, const jobspec_resource_t *rs, size_t n,
         memset(j->ud, 0, sizeof j->ud);
         prime_rec(e, r->with, r->nwith, j->ud, &umask);
         if (r->nwith > 0)
-            e->jr[r->with[0].index].once = list_once(e, r->with, r->nwith);
+            list_prime(e, r->with, r->nwith);
         j->has_ud = umask != 0;
         for (unsigned k = 0; k < e->prune.ntotal; k++)
             if (umask & (1u << k))
@@ -912,12 +954,15 @@ static void prime_rec(eng_t *e, const jobspec_resource_t *rs, size_t n,
 void trav__prime_jobspec(eng_t *e, const jobspec_resource_t *rs, size_t n,
                          int64_t *to_parent)
 {
+    e->nreq_types = 0;
+    e->req_types_ok = false;
     if (e->flexible) {
         trav__flex_prime(e, rs, n, to_parent);
         return;
     }
+    e->req_types_ok = true; /* unless req_type_add() runs out of room */
     uint32_t mask = 0;
     prime_rec(e, rs, n, to_parent, &mask);
     if (n > 0)
-        e->jr[rs[0].index].once = list_once(e, rs, n);
+        list_prime(e, rs, n);
 }

@@ -11,6 +11,7 @@
  * (median-of-three pivot moved to the front, unguarded Hoare partition,
  * depth limit 2*floor(log2 n) with a heap-sort fallback, final insertion sort
  * with threshold 16), so equal scores end up where Fluxion puts them. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,6 +69,26 @@ struct evals *score__find(struct scoring *s, rg_sym_t type)
 
 static NOINLINE struct evals *evals_new(eng_t *e, struct scoring *s, rg_sym_t type);
 
+/* Whether the evals of 'type' keep their groups and edges.  Only those of
+ * the request's own types are ever read: the finish callbacks choose among
+ * the children of a request resource (finish_vtx, finish_graph), a slot
+ * takes the groups of its shape's types (cnt_slot, slot_groups), and enforce
+ * marks the edges of chosen groups, which are of those types.  The evals of
+ * any other type (the node and socket entries above a request for cores)
+ * are read only for their existence, their best_k flag (still 0) and their
+ * counts, and finish_slot's sort of such an entry in a slot's scratch
+ * scoring is discarded with it: counting them is enough, which saves
+ * copying their groups up every level of the tree. */
+static bool type_kept(const eng_t *e, rg_sym_t type)
+{
+    if (!e->req_types_ok)
+        return true;
+    for (unsigned i = 0; i < e->nreq_types; i++)
+        if (e->req_types[i] == type)
+            return true;
+    return false;
+}
+
 /* The evals of 'type' in 's', created (in interned-type order, as a std::map
  * would hold it) when missing.  NULL when out of memory. */
 struct evals *score__evals(eng_t *e, struct scoring *s, rg_sym_t type)
@@ -109,6 +130,7 @@ static struct evals *evals_new(eng_t *e, struct scoring *s, rg_sym_t type)
     ev->qual_count = ev->total_count = ev->best_k = ev->best_i = 0;
     ev->iter = 0;
     ev->iter_reset = true;
+    ev->keep = type_kept(e, type);
     return ev;
 }
 
@@ -142,13 +164,11 @@ static int reserve_ed(struct evals *ev, uint32_t more)
     return 0;
 }
 
-/* evals_t::add: count toward the totals (qualified when above the cutline,
- * which Fluxion never moves from 0) and append. */
-int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *eg,
-               const struct eval_edge *edges, uint32_t ned)
+/* Append group 'eg' and its 'ned' edges to 'ev' (a kept evals). */
+static int append(struct evals *ev, const struct egroup *eg,
+                  const struct eval_edge *edges, uint32_t ned)
 {
-    struct evals *ev = score__evals(e, s, type);
-    if (!ev || reserve_eg(ev, 1) < 0 || reserve_ed(ev, ned) < 0)
+    if (reserve_eg(ev, 1) < 0 || reserve_ed(ev, ned) < 0)
         return ENG_ENOMEM;
     struct egroup *g = &ev->eg[ev->neg++];
     *g = *eg;
@@ -159,9 +179,38 @@ int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *
     else
         memcpy(&ev->ed[ev->ned], edges, ned * sizeof *edges);
     ev->ned += ned;
+    return 0;
+}
+
+/* evals_t::add: count toward the totals (qualified when above the cutline,
+ * which Fluxion never moves from 0) and append. */
+int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *eg,
+               const struct eval_edge *edges, uint32_t ned)
+{
+    struct evals *ev = score__evals(e, s, type);
+    if (!ev || (ev->keep && append(ev, eg, edges, ned) < 0))
+        return ENG_ENOMEM;
     ev->total_count += eg->count;
     if (eg->score > 0)
         ev->qual_count += eg->count;
+    return 0;
+}
+
+/* Append the groups and edges of 'o' to 'ev' (a kept evals). */
+static int append_all(struct evals *ev, const struct evals *o)
+{
+    if (reserve_eg(ev, o->neg) < 0 || reserve_ed(ev, o->ned) < 0)
+        return ENG_ENOMEM;
+    for (uint32_t j = 0; j < o->neg; j++) {
+        struct egroup g = o->eg[j];
+        g.ed_off += ev->ned;
+        ev->eg[ev->neg++] = g;
+    }
+    if (o->ned == 1)
+        ev->ed[ev->ned] = o->ed[0];
+    else
+        memcpy(&ev->ed[ev->ned], o->ed, o->ned * sizeof *o->ed);
+    ev->ned += o->ned;
     return 0;
 }
 
@@ -171,22 +220,37 @@ int score__merge(eng_t *e, struct scoring *dst, const struct scoring *src)
     for (uint32_t i = 0; i < src->nev; i++) {
         const struct evals *o = &src->ev[i];
         struct evals *ev = score__evals(e, dst, o->type);
-        if (!ev || reserve_eg(ev, o->neg) < 0 || reserve_ed(ev, o->ned) < 0)
+        if (!ev || (ev->keep && append_all(ev, o) < 0))
             return ENG_ENOMEM;
-        for (uint32_t j = 0; j < o->neg; j++) {
-            struct egroup g = o->eg[j];
-            g.ed_off += ev->ned;
-            ev->eg[ev->neg++] = g;
-        }
-        if (o->ned == 1)
-            ev->ed[ev->ned] = o->ed[0];
-        else
-            memcpy(&ev->ed[ev->ned], o->ed, o->ned * sizeof *o->ed);
-        ev->ned += o->ned;
         ev->qual_count += o->qual_count;
         ev->total_count += o->total_count;
     }
     return src->nax ? trav__aux_merge(dst, src) : 0;
+}
+
+int score__take(eng_t *e, struct scoring *dst, struct scoring *src)
+{
+    if (src->nev > 0 && dst->nev == 0) {
+        /* appending to nothing gives the same entries in the same order,
+         * with the same groups and edge offsets, and the state that
+         * evals_new() gives an entry: exchange the arrays instead (each
+         * stack entry still owns one set of them) */
+        for (uint32_t i = 0; i < src->nev; i++) {
+            struct evals *o = &src->ev[i];
+            o->best_k = o->best_i = o->iter = 0;
+            o->iter_reset = true;
+        }
+        struct evals *ev = dst->ev;
+        uint32_t cap = dst->capev;
+        dst->ev = src->ev;
+        dst->nev = src->nev;
+        dst->capev = src->capev;
+        src->ev = ev;
+        src->nev = 0;
+        src->capev = cap;
+        return src->nax ? trav__aux_merge(dst, src) : 0;
+    }
+    return score__merge(e, dst, src);
 }
 
 uint32_t score__qual(struct scoring *s, rg_sym_t type)
@@ -442,6 +506,7 @@ int score__choose_best_k(struct evals *ev, uint32_t k, enum score_cmp cmp)
 {
     if (k == 0 || k > ev->qual_count)
         return -1;
+    assert(ev->keep); /* only request types are chosen among */
     score__sort(ev->eg, ev->neg, cmp);
     int64_t left = k;
     uint32_t i = 0;
