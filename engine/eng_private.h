@@ -321,6 +321,10 @@ struct eng {
     unsigned nreq_types;
     bool req_types_ok; /* the list is complete (false: keep every type) */
     int64_t *agg_buf;
+    /* trav.c: the subplan test of resource 'sub_res' passed on vertex
+     * 'sub_u' in this walk's window (not repeated by prune()) */
+    rg_vid_t sub_u;
+    const jobspec_resource_t *sub_res;
     rg_eid_t *marked; /* edges marked in this sequence (any order) */
     size_t nmarked, capmarked;
     bool marked_oom; /* the list is incomplete: scan out-edges instead */

@@ -325,6 +325,21 @@ int planner_multi_avail_during(const planner_multi_t *mp, int64_t at, int64_t du
     return 0;
 }
 
+int planner_multi__avail_during_ix(const planner_multi_t *mp, int64_t at,
+                                   int64_t duration, const int32_t *ix,
+                                   const int64_t *counts)
+{
+    if (!mp || (size_t)ix[0] != mp->len)
+        return ENG_EINVAL;
+    for (int32_t i = 0; i < ix[0]; i++) {
+        int rc = planner__avail_during(mp->pl[i], at, duration,
+                                       ix[i + 1] >= 0 ? counts[ix[i + 1]] : 0);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
 int planner_multi_avail_resources_array_during(const planner_multi_t *mp, int64_t at,
                                                int64_t duration, int64_t *counts,
                                                size_t len)

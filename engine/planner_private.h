@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "planner.h"
+#include "planner_multi.h"
 
 /* Totals above this are ENG_ELIMIT: prefix sums of differences of counts
  * must not overflow int64_t. */
@@ -220,6 +221,13 @@ int planner__reserve(planner_t *p);
  * or after the base time and planner__reserve() succeeded.  Returns the id. */
 int64_t planner__span_add_checked(planner_t *p, int64_t start, int64_t duration,
                                   int64_t request);
+
+/* For the traversal's pruning test: planner_multi_avail_during() for the
+ * requests counts[ix[i + 1]] (0 where ix[i + 1] < 0), i < ix[0] (a subplan
+ * index table, see prune__relevant()), without copying them out first. */
+int planner_multi__avail_during_ix(const planner_multi_t *mp, int64_t at,
+                                   int64_t duration, const int32_t *ix,
+                                   const int64_t *counts);
 
 /* ---- the planner itself (planner.c), and its hottest queries inline ------- */
 

@@ -20,13 +20,24 @@
 
 enum match_spec { SPEC_NONE, SPEC_PRISTINE_NONE, SPEC_RESOURCE, SPEC_SLOT };
 
+/* The steps of a visit, inlined into it: each is small, and GCC, left to
+ * itself, calls them (a tenth of a visit's instructions went into calls). */
+#if defined(__GNUC__)
+#define VISIT_STEP static inline __attribute__((always_inline))
+#else
+#define VISIT_STEP static inline
+#endif
+
 struct req {
     const jobspec_resource_t *rs;
     size_t n;
 };
 
-static int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
-                   bool pristine, bool *excl, struct scoring *to_parent, int64_t avail);
+static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
+                    bool pristine, bool *excl, struct scoring *to_parent, int64_t avail);
+VISIT_STEP int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
+                       bool pristine, bool *excl, struct scoring *to_parent,
+                       int64_t avail);
 
 static rg_sym_t rtype(const eng_t *e, const jobspec_resource_t *r)
 {
@@ -53,6 +64,7 @@ void trav__tick(eng_t *e)
     e->color_base += 3;
     e->nmarked = 0;
     e->marked_oom = false;
+    e->sub_res = NULL;
 }
 
 /* Whether the list's facts (list_prime()) are known: the simple
@@ -104,7 +116,7 @@ const char *trav__errtext(int code)
 
 /* ---- planner access: vertex planners are created on first use -------------- */
 
-static int64_t plan_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
+VISIT_STEP int64_t plan_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
 {
     if (!e->plans[u])
         return V(e, u)->size;
@@ -144,8 +156,8 @@ static bool plans_past(eng_t *e, rg_vid_t u, int64_t now)
     return false;
 }
 
-int trav__by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
-                  const jobspec_resource_t *r)
+VISIT_STEP int by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
+                       const jobspec_resource_t *r)
 {
     if (x_in && r->exclusive == JOBSPEC_EXCL_FALSE) {
         eng__msg_add(e, "by_excl: exclusivity conflicts at jobspec=%s : vertex=%s",
@@ -161,21 +173,32 @@ int trav__by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
     return eng__x_busy(e, u, m->at, m->duration) ? ENG_EBUSY : 0;
 }
 
-int trav__by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
-                     const jobspec_resource_t *r)
+VISIT_STEP int by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                          const jobspec_resource_t *r)
 {
     if (!e->subplan[u] || !e->sp_idx[u])
         return 0;
     const struct jres *j = &e->jr[r->index];
     if (!j->has_ud)
         return 0;
-    size_t len = prune__relevant(e, u, j->ud);
-    int rc =
-        planner_multi_avail_during(e->subplan[u], m->at, m->duration, e->agg_buf, len);
+    int rc = planner_multi__avail_during_ix(e->subplan[u], m->at, m->duration,
+                                            e->sp_idx[u], j->ud);
     if (rc < 0 && rc != ENG_ELIMIT && rc != ENG_EBUSY)
         eng__msg_add(e, "by_subplan: planner_multi_avail_during returned -1.\n%s.\n",
                      errtext(rc));
     return rc < 0 ? ENG_EBUSY : 0;
+}
+
+int trav__by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
+                  const jobspec_resource_t *r)
+{
+    return by_excl(e, m, u, x_in, r);
+}
+
+int trav__by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                     const jobspec_resource_t *r)
+{
+    return by_subplan(e, m, u, r);
 }
 
 struct vctx {
@@ -228,9 +251,9 @@ static int prune(eng_t *e, const struct jobmeta *m, bool x, rg_vid_t u, struct r
         const jobspec_resource_t *res = &r.rs[i];
         if (v->type != rtype(e, res) && !res->is_slot)
             continue;
-        if (!res->is_slot && (rc = trav__by_excl(e, m, u, x, res)) < 0)
+        if (!res->is_slot && (rc = by_excl(e, m, u, x, res)) < 0)
             return rc == ENG_ELIMIT ? ENG_EBUSY : rc;
-        if ((rc = trav__by_subplan(e, m, u, res)) < 0)
+        if ((res != e->sub_res || u != e->sub_u) && (rc = by_subplan(e, m, u, res)) < 0)
             return ENG_EBUSY;
     }
     return 0;
@@ -269,7 +292,7 @@ static int match_res(const eng_t *e, rg_sym_t type, struct req r,
     return 0;
 }
 
-bool trav__slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
+VISIT_STEP bool slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
 {
     if (!slot)
         return false;
@@ -299,6 +322,11 @@ bool trav__slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
     return true;
 }
 
+bool trav__slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
+{
+    return slot_match(e, u, slot);
+}
+
 static struct req test(eng_t *e, rg_vid_t u, struct req r, bool *pristine,
                        unsigned *nslots, enum match_spec *spec)
 {
@@ -315,7 +343,7 @@ static struct req test(eng_t *e, rg_vid_t u, struct req r, bool *pristine,
         *spec = SPEC_NONE;
         return r;
     }
-    if (trav__slot_match(e, u, slot)) {
+    if (slot_match(e, u, slot)) {
         *spec = SPEC_SLOT;
         *pristine = false;
         return (struct req){slot->with, slot->nwith};
@@ -331,7 +359,14 @@ static struct req test(eng_t *e, rg_vid_t u, struct req r, bool *pristine,
 
 /* ---- exploring children ------------------------------------------------------ */
 
-static int add_child(eng_t *e, struct scoring *dfu, rg_eid_t ed, bool x)
+/* score__total() inline. */
+static inline uint32_t total_of(struct scoring *s, rg_sym_t type)
+{
+    struct evals *ev = score_find_inl(s, type);
+    return ev ? ev->total_count : 0;
+}
+
+VISIT_STEP int add_child(eng_t *e, struct scoring *dfu, rg_eid_t ed, bool x)
 {
     uint32_t count = dfu->avail;
     struct eval_edge ev = {count, count, x, ed};
@@ -359,6 +394,9 @@ static int add_child(eng_t *e, struct scoring *dfu, rg_eid_t ed, bool x)
 #define PREFETCH(p) ((void)(p))
 #endif
 enum { PF_AHEAD = 16 };
+/* Fewer children than this fit in the caches anyway: no prefetching, whose
+ * instructions then cost more than they save. */
+enum { PF_MIN = 256 };
 
 /* The target of edge 'ed', read for prefetching only.  The read is
  * volatile: GCC 12 otherwise drops a prefetch whose address needs a load
@@ -427,6 +465,44 @@ static bool quick_reject(eng_t *e, bool ok, int64_t avail)
     return true;
 }
 
+/* Likewise a visit that prune() fails at the subplan test: the first
+ * resource of the list that the vertex's type matches (or a slot) is tested
+ * first, and before that only by_excl() can fail, with EBUSY unless the
+ * resource is explicitly not exclusive (then it may be EINVAL, with a
+ * message: left to the full visit, as is a planner error that writes one).
+ * A test that fails or a constraint that excludes the vertex fails it with
+ * EBUSY just the same.  Rejects most of the busy nodes of a system allocated
+ * by cores without the call, the request test and the pruning steps before
+ * this one. */
+static bool sub_reject(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool ok,
+                       struct req r, int64_t avail)
+{
+    e->sub_res = NULL;
+    if (!ok || avail <= 0 || !e->subplan[u] || !e->sp_idx[u])
+        return false;
+    rg_sym_t type = V(e, u)->type;
+    for (size_t i = 0; i < r.n; i++) {
+        const jobspec_resource_t *res = &r.rs[i];
+        if (rtype(e, res) != type && !res->is_slot)
+            continue;
+        const struct jres *j = &e->jr[res->index];
+        if ((!res->is_slot && res->exclusive == JOBSPEC_EXCL_FALSE) || !j->has_ud)
+            return false;
+        int rc = planner_multi__avail_during_ix(e->subplan[u], m->at, m->duration,
+                                                e->sp_idx[u], j->ud);
+        if (rc == 0) {
+            e->sub_u = u;
+            e->sub_res = res;
+        }
+        if (rc != ENG_EBUSY && rc != ENG_ELIMIT)
+            return false;
+        e->preorder++;
+        e->stale = ENG_EBUSY;
+        return true;
+    }
+    return false;
+}
+
 static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
                               bool pristine, bool *excl, struct scoring *dfu)
 {
@@ -445,7 +521,7 @@ static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, str
             continue;
         rg_vid_t tgt = E(e, ed)->dst;
         int64_t avail = plan_avail(e, tgt, m->at, m->duration);
-        if (quick_reject(e, ok, avail))
+        if (quick_reject(e, ok, avail) || sub_reject(e, m, tgt, ok, r, avail))
             continue;
         bool x = *excl;
         if (dom_dfv(e, m, tgt, r, pristine, &x, dfu, avail) == 0) {
@@ -471,7 +547,8 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
             t = &tl[nt++];
             *t = (struct tally){.type = rtype(e, &r.rs[i])};
         }
-        t->per_share = match__effective_max(&r.rs[i].count);
+        t->per_share = e->flexible ? match__effective_max(&r.rs[i].count)
+                                   : e->jr[r.rs[i].index].emax; /* primed */
     }
     rg_sym_t sat[32];
     size_t nsat = 0;
@@ -483,8 +560,10 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
     const uint64_t *color = e->color, cbase = e->color_base;
     rg_sym_t dom = e->dom;
     bool ok = quick_ok(e, r);
+    bool warm = noe > PF_MIN;
     for (uint32_t k = 0; k < noe; k++) {
-        warm_children(e, oe, noe, k);
+        if (warm)
+            warm_children(e, oe, noe, k);
         rg_eid_t ed = oe[k];
         const struct rg_edge *ep = E(e, ed);
         rg_vid_t tgt = ep->dst;
@@ -497,7 +576,7 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
         if (skip)
             continue;
         int64_t avail = plan_avail(e, tgt, m->at, m->duration);
-        if (quick_reject(e, ok, avail))
+        if (quick_reject(e, ok, avail) || sub_reject(e, m, tgt, ok, r, avail))
             continue;
         bool x = *excl;
         if (dom_dfv(e, m, tgt, r, pristine, &x, dfu, avail) != 0)
@@ -505,7 +584,7 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
         if (add_child(e, dfu, ed, x) < 0)
             return ENG_ENOMEM;
         for (size_t i = 0; i < nt; i++)
-            tally_step(&tl[i], score__total(dfu, tl[i].type));
+            tally_step(&tl[i], total_of(dfu, tl[i].type));
         bool enough = true;
         for (size_t i = 0; i < r.n; i++) {
             struct tally *t = tally_of(tl, nt, rtype(e, &r.rs[i]));
@@ -607,21 +686,21 @@ static int dom_slot(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req sh
                     unsigned nslots, bool pristine, struct scoring *dfu)
 {
     bool x = true;
-    struct scoring *ds = score__push(e);
-    struct scoring *groups = ds ? score__push(e) : NULL;
-    if (!groups)
+    struct scoring *ds = score_push_inl(e);
+    if (!ds)
         return ENG_ENOMEM;
     int rc = trav__explore(e, m, u, shape.rs, shape.n, pristine, &x, ds, nslots);
     if (rc == 0) {
         match__dom_finish_slot(e, ds);
         unsigned qual = cnt_slot(e, shape, ds);
-        rc = qual ? slot_groups(e, shape, ds, qual, groups) : ENG_EBUSY;
-        /* all groups or none, as Fluxion adds them only once all are built */
-        if (rc == 0)
-            rc = score__take(e, dfu, groups);
+        /* all groups or none, as Fluxion adds them only once all are built:
+         * 'dfu' is still empty (dom_dfv_() has just pushed it), so building
+         * them there and emptying it again on failure is the same */
+        rc = qual ? slot_groups(e, shape, ds, qual, dfu) : ENG_EBUSY;
+        if (rc < 0)
+            dfu->nev = 0;
     }
-    score__pop(e);
-    score__pop(e);
+    score_pop_inl(e);
     return rc;
 }
 
@@ -676,7 +755,7 @@ static void enforce_up(eng_t *e, struct scoring *dfu, rg_eid_t ed)
             break;
         pv = E(e, pe)->src;
         rg_vid_t tgt = E(e, pe)->dst;
-        struct evals *ev = score__find(dfu, V(e, tgt)->type);
+        struct evals *ev = score_find_inl(dfu, V(e, tgt)->type);
         if (!ev || ev->best_k)
             continue;
         set_edge(e, pe, (uint64_t)V(e, tgt)->size, 0);
@@ -751,7 +830,7 @@ static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
         return rc;
     if (match__dom_discover_vtx(e, u) != 0)
         return ENG_EBUSY;
-    struct scoring *dfu = score__push(e);
+    struct scoring *dfu = score_push_inl(e);
     if (!dfu)
         return ENG_ENOMEM;
     e->color[u] = e->color_base + 1;
@@ -788,15 +867,16 @@ static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
         goto done;
     e->postorder++;
 done:
-    score__pop(e);
+    score_pop_inl(e);
     return rc;
 }
 
 /* Every failing visit leaves Fluxion's errno at EBUSY (EINVAL for a
  * conflicting request): remembered, because a later failure that sets
  * nothing reports it. */
-static int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
-                   bool pristine, bool *excl, struct scoring *to_parent, int64_t avail)
+VISIT_STEP int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
+                       bool pristine, bool *excl, struct scoring *to_parent,
+                       int64_t avail)
 {
     int rc = dom_dfv_(e, m, u, r, pristine, excl, to_parent, avail);
     if (rc != 0)
@@ -837,7 +917,7 @@ int trav__select_simple(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid
     trav__tick(e);
     e->preorder = e->postorder = 0;
     e->nsstack = 0;
-    struct scoring *dfu = score__push(e);
+    struct scoring *dfu = score_push_inl(e);
     if (!dfu)
         return ENG_ENOMEM;
     int rc = dom_dfv(e, meta, root, r, true, &x_in, dfu,
@@ -856,7 +936,7 @@ int trav__select_simple(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid
         e->rt_excl = x_in;
         e->rt_seq = e->seq;
     }
-    score__pop(e);
+    score_pop_inl(e);
     return rc;
 }
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "eng_private.h"
+#include "trav_inline.h"
 
 enum { SORT_THRESHOLD = 16 };
 
@@ -23,40 +24,23 @@ enum { SORT_THRESHOLD = 16 };
 
 /* The evals entries are left as they are: score__evals() sets every field
  * but the arrays when it takes an entry into use, and nothing reads past
- * 'nev'. */
-static void scoring_clear(struct scoring *s)
-{
-    s->nev = 0;
-    s->nax = 0;
-    s->hier = false;
-    s->overall = -1;
-    s->avail = 0;
-}
-
-/* The stack is allocated once at its full size (eng_create): callers keep
- * pointers into it across deeper pushes, so it must never move. */
+ * 'nev'.  The stack is allocated once at its full size (eng_create): callers
+ * keep pointers into it across deeper pushes, so it must never move. */
 struct scoring *score__push(eng_t *e)
 {
-    if (e->nsstack == e->capsstack)
-        return NULL;
-    struct scoring *s = &e->sstack[e->nsstack++];
-    scoring_clear(s);
-    return s;
+    return score_push_inl(e);
 }
 
 void score__pop(eng_t *e)
 {
-    e->nsstack--;
+    score_pop_inl(e);
 }
 
 /* ---- evals ------------------------------------------------------------------ */
 
 struct evals *score__find(struct scoring *s, rg_sym_t type)
 {
-    for (uint32_t i = 0; i < s->nev; i++)
-        if (s->ev[i].type == type)
-            return &s->ev[i];
-    return NULL;
+    return score_find_inl(s, type);
 }
 
 /* Kept out of line: the lookup in score__evals(), inlined into the
