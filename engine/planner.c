@@ -39,6 +39,7 @@ static planner_t *alloc_planner(const char *type, eng_error_t *err)
 static void restart(planner_t *p, int64_t base, int64_t duration)
 {
     planner__ps_clear(&p->pts);
+    planner__memo_clear(p);
     p->base = base;
     p->end = base + duration;
     p->nspans = p->ndead = 0;
@@ -314,6 +315,7 @@ int64_t planner__span_add_checked(planner_t *p, int64_t start, int64_t duration,
 {
     int64_t last = start + duration; /* <= end: checked by avail_during */
     restore_tracked(p);
+    planner__memo_clear(p);
     planner__ps_span_add(&p->pts, start, last, request);
     p->iter_set = false;
     struct span *s = &p->spans[p->nspans++];
@@ -366,6 +368,7 @@ int planner_span_remove(planner_t *p, int64_t span_id)
         return ENG_ENOENT;
     struct span s = p->spans[i];
     restore_tracked(p);
+    planner__memo_clear(p);
     planner__ps_span_remove(&p->pts, s.start, s.last, s.planned);
     p->spans[i].id = -s.id;
     p->ndead++;
@@ -405,6 +408,7 @@ int planner_span_reduce(planner_t *p, int64_t span_id, int64_t to_remove, bool *
         planner__ps_first_over(&p->pts, s->start, p->total - to_remove, to_remove);
     if (q >= 0 && q < s->last)
         upto = planner__ps_next(&p->pts, q); /* exists: s->last is a point */
+    planner__memo_clear(p);
     planner__ps_plan(&p->pts, s->start, upto, -to_remove);
     planner__ps_rekey_range(&p->pts, s->start, s->last);
     return 0;
@@ -494,6 +498,7 @@ int planner_update_total(planner_t *p, int64_t total)
     if (delta == 0)
         return 0;
     p->total = total;
+    planner__memo_clear(p);
     planner__ps_shift_all(&p->pts, delta);
     return 0;
 }

@@ -231,6 +231,13 @@ int planner_multi__avail_during_ix(const planner_multi_t *mp, int64_t at,
 
 /* ---- the planner itself (planner.c), and its hottest queries inline ------- */
 
+/* The queries below are meant to be inlined into their callers' loops. */
+#if defined(__GNUC__)
+#define PLANNER_INLINE static inline __attribute__((always_inline))
+#else
+#define PLANNER_INLINE static inline
+#endif
+
 struct span {
     int64_t id; /* < 0: tombstone of id -id */
     int64_t start, last, planned;
@@ -247,6 +254,12 @@ enum { SPAN_INLINE = 2 };
  * a core's planner of three points). */
 struct planner {
     int64_t total, base, end;
+    /* Memo of the window queries: no unit is free at any time in [zlo,
+     * zhi), between two points (zlo >= zhi: nothing known).  A busy vertex
+     * is asked about again and again at the same time, by each select of a
+     * scheduling pass, and the answer is then a comparison.  Any change of
+     * the points forgets it (planner__memo_clear()). */
+    int64_t zlo, zhi;
     struct pt_set pts;
     struct span *spans; /* sorted by id, tombstones included ('span_inl' or heap) */
     size_t nspans, cap_spans, ndead;
@@ -262,7 +275,7 @@ struct planner {
 };
 
 /* at + duration > end, without overflow ('duration' >= 1). */
-static inline bool planner__past_end(int64_t at, int64_t duration, int64_t end)
+PLANNER_INLINE bool planner__past_end(int64_t at, int64_t duration, int64_t end)
 {
     if (at > end)
         return true;
@@ -272,7 +285,7 @@ static inline bool planner__past_end(int64_t at, int64_t duration, int64_t end)
 }
 
 /* at + duration, saturated at INT64_MAX. */
-static inline int64_t planner__window_end(int64_t at, int64_t duration)
+PLANNER_INLINE int64_t planner__window_end(int64_t at, int64_t duration)
 {
     return at > 0 && duration > INT64_MAX - at ? INT64_MAX : at + duration;
 }
@@ -281,8 +294,8 @@ static inline int64_t planner__window_end(int64_t at, int64_t duration)
  * after it; n if none.  A binary search whose steps compile to conditional
  * moves (the points' times are distinct and increasing): fewer instructions
  * than a scan of the last few points, and no mispredicted branch. */
-static inline int32_t planner__flat_search(const struct pt_set *s, int64_t at,
-                                           bool strict)
+PLANNER_INLINE int32_t planner__flat_search(const struct pt_set *s, int64_t at,
+                                            bool strict)
 {
     const struct pt_flat *a = s->a;
     int32_t base = 0, n = s->n;
@@ -296,43 +309,73 @@ static inline int32_t planner__flat_search(const struct pt_set *s, int64_t at,
     return base;
 }
 
-static inline int32_t planner__ps_count_inl(const struct pt_set *s)
+PLANNER_INLINE int32_t planner__ps_count_inl(const struct pt_set *s)
 {
     return s->big ? s->tree.count : s->n;
 }
 
-/* planner__ps_busy(), the small form inline. */
-static inline bool planner__ps_busy_inl(const struct pt_set *s, int64_t at, int64_t end,
-                                        int64_t req)
+static inline void planner__memo_clear(planner_t *p)
 {
+    p->zlo = p->zhi = 0;
+}
+
+PLANNER_INLINE bool planner__memo_busy(const planner_t *p, int64_t at)
+{
+    return at >= p->zlo && at < p->zhi;
+}
+
+/* Note that nothing is free from the small form's point 'i' to the next.
+ * The queries take a const planner: the memo is a cache of what the points
+ * say (the planner is never const itself; one handle, one thread). */
+PLANNER_INLINE void planner__memo_set(const planner_t *p, int32_t i)
+{
+    const struct pt_set *s = &p->pts;
+    planner_t *w = (planner_t *)p;
+    w->zlo = s->a[i].at;
+    w->zhi = i + 1 < s->n ? s->a[i + 1].at : INT64_MAX;
+}
+
+/* planner__ps_busy() on the points of 'p', the small form inline.  No point
+ * holds less than 0 free: one that holds 0 is busy for every request. */
+PLANNER_INLINE bool planner__busy_inl(const planner_t *p, int64_t at, int64_t end,
+                                      int64_t req)
+{
+    const struct pt_set *s = &p->pts;
     if (s->big)
         return planner__ps_busy(s, at, end, req);
     /* the state at 'at' (the last point at or before it) and every point
      * after it that starts before 'end' */
-    for (int32_t i = planner__flat_search(s, at, true) - 1; i < s->n && s->a[i].at < end;
-         i++)
+    int32_t i = planner__flat_search(s, at, true) - 1;
+    if (s->a[i].rem == 0)
+        planner__memo_set(p, i);
+    for (; i < s->n && s->a[i].at < end; i++)
         if (s->a[i].rem < req)
             return true;
     return false;
 }
 
-/* planner__ps_min_during(), the small form inline. */
-static inline int64_t planner__ps_min_during_inl(const struct pt_set *s, int64_t at,
-                                                 int64_t end)
+/* planner__ps_min_during() on the points of 'p', the small form inline. */
+PLANNER_INLINE int64_t planner__min_during_inl(const planner_t *p, int64_t at,
+                                               int64_t end)
 {
+    const struct pt_set *s = &p->pts;
     if (s->big)
         return planner__ps_min_during(s, at, end);
     int32_t i = planner__flat_search(s, at, true) - 1;
     int64_t best = s->a[i].rem;
-    for (i++; i < s->n && s->a[i].at < end; i++)
+    if (best == 0) {
+        planner__memo_set(p, i);
+        return 0;
+    }
+    for (i++; i < s->n && s->a[i].at < end && best > 0; i++)
         if (s->a[i].rem < best)
             best = s->a[i].rem;
     return best;
 }
 
 /* planner_avail_during() (see planner.h), inline. */
-static inline int planner__avail_during(const planner_t *p, int64_t at, int64_t duration,
-                                        int64_t request)
+PLANNER_INLINE int planner__avail_during(const planner_t *p, int64_t at, int64_t duration,
+                                         int64_t request)
 {
     if (!p || duration < 1 || request < 0)
         return ENG_EINVAL;
@@ -348,14 +391,16 @@ static inline int planner__avail_during(const planner_t *p, int64_t at, int64_t 
      * point can be below 'request', and the search is skipped. */
     if (request == 0 || p->nspans == p->ndead)
         return 0;
-    return planner__ps_busy_inl(&p->pts, at, planner__window_end(at, duration), request)
+    if (planner__memo_busy(p, at))
+        return ENG_EBUSY;
+    return planner__busy_inl(p, at, planner__window_end(at, duration), request)
                ? ENG_EBUSY
                : 0;
 }
 
 /* planner_avail_resources_during() (see planner.h), inline. */
-static inline int64_t planner__avail_resources_during(const planner_t *p, int64_t at,
-                                                      int64_t duration)
+PLANNER_INLINE int64_t planner__avail_resources_during(const planner_t *p, int64_t at,
+                                                       int64_t duration)
 {
     if (!p || at > p->end || duration < 1)
         return ENG_EINVAL;
@@ -363,7 +408,9 @@ static inline int64_t planner__avail_resources_during(const planner_t *p, int64_
         return ENG_ELIMIT;
     if (at < p->base || !planner__ps_count_inl(&p->pts))
         return ENG_EINVAL;
-    return planner__ps_min_during_inl(&p->pts, at, planner__window_end(at, duration));
+    if (planner__memo_busy(p, at))
+        return 0;
+    return planner__min_during_inl(p, at, planner__window_end(at, duration));
 }
 
 #endif /* ENG_PLANNER_PRIVATE_H */

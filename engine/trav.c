@@ -474,8 +474,8 @@ static bool quick_reject(eng_t *e, bool ok, int64_t avail)
  * EBUSY just the same.  Rejects most of the busy nodes of a system allocated
  * by cores without the call, the request test and the pruning steps before
  * this one. */
-static bool sub_reject(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool ok,
-                       struct req r, int64_t avail)
+VISIT_STEP bool sub_reject(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool ok,
+                           struct req r, int64_t avail)
 {
     e->sub_res = NULL;
     if (!ok || avail <= 0 || !e->subplan[u] || !e->sp_idx[u])

@@ -419,6 +419,12 @@ static int lg(size_t n)
     return r;
 }
 
+static void reverse(struct sctx *c, size_t n)
+{
+    for (size_t i = 0, j = n - 1; i < j; i++, j--)
+        swap_at(c, i, j);
+}
+
 static void std_sort(struct sctx *c, size_t n)
 {
     if (n == 0)
@@ -479,7 +485,22 @@ void score__sort(struct egroup *a, size_t n, enum score_cmp cmp)
     if (cmp == CMP_IV_GREATER)
         interval_keys(k, n);
     struct sctx c = {.a = a, .k = k, .greater = cmp != CMP_LESS};
-    std_sort(&c, n);
+    /* Keys already in strict order (or strictly against it) are distinct, so
+     * every sort, std::sort included, puts them in the one sorted order:
+     * nothing to do (or a reversal), in one pass.  Candidates often come
+     * that way, in the order of the vertices' ids. */
+    size_t i = 1;
+    while (i < n && lt(&c, k[i - 1], k[i]))
+        i++;
+    if (i < n) {
+        size_t j = 1;
+        while (j < n && lt(&c, k[j], k[j - 1]))
+            j++;
+        if (j == n)
+            reverse(&c, n);
+        else
+            std_sort(&c, n);
+    }
     if (k != stack_keys)
         free(k);
 }
