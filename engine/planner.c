@@ -330,7 +330,7 @@ int64_t planner_span_add(planner_t *p, int64_t start, int64_t duration, int64_t 
 {
     if (!p || request < 0)
         return ENG_EINVAL;
-    int rc = planner_avail_during(p, start, duration, request);
+    int rc = planner__avail_during(p, start, duration, request);
     if (rc)
         return rc;
     if (start < p->base)

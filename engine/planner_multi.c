@@ -397,7 +397,7 @@ int64_t planner_multi_span_add(planner_multi_t *mp, int64_t start, int64_t durat
     /* Check and reserve everywhere first, so the adds below cannot fail and
      * a failure leaves no partial multi-span behind. */
     for (size_t i = 0; i < len; i++) {
-        int rc = planner_avail_during(mp->pl[i], start, duration, requests[i]);
+        int rc = planner__avail_during(mp->pl[i], start, duration, requests[i]);
         if (!rc && start < planner_base_time(mp->pl[i]))
             rc = ENG_EINVAL;
         if (rc) {

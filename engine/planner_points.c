@@ -64,10 +64,24 @@ void planner__ps_move(struct pt_set *dst, struct pt_set *src)
     planner__ps_init(src);
 }
 
-static int flat_grow(struct pt_set *s, int32_t need)
+/* The point steps of a span's addition and removal, inlined into them:
+ * called several times for each of the millions of spans a simulation
+ * plans, they cost as much in calls (saved registers) as in work. */
+#if defined(__GNUC__)
+#define PT_STEP static inline __attribute__((always_inline))
+#else
+#define PT_STEP static inline
+#endif
+
+static int flat_grow_slow(struct pt_set *s, int32_t need);
+
+PT_STEP int flat_grow(struct pt_set *s, int32_t need)
 {
-    if (s->cap >= need)
-        return 0;
+    return s->cap >= need ? 0 : flat_grow_slow(s, need);
+}
+
+static int flat_grow_slow(struct pt_set *s, int32_t need)
+{
     int32_t cap = s->cap > INT32_MAX / 2 ? INT32_MAX : s->cap * 2;
     if (cap < need)
         cap = need;
@@ -124,19 +138,19 @@ void planner__ps_insert_base(struct pt_set *s, int64_t at, int64_t rem)
     s->n = 1;
 }
 
-static int32_t search(const struct pt_set *s, int64_t at, bool strict)
+PT_STEP int32_t search(const struct pt_set *s, int64_t at, bool strict)
 {
     return planner__flat_search(s, at, strict);
 }
 
 /* Small form: index of the first point at or after 'at' (n if none). */
-static int32_t lower(const struct pt_set *s, int64_t at)
+PT_STEP int32_t lower(const struct pt_set *s, int64_t at)
 {
     return search(s, at, false);
 }
 
 /* Small form: index of the last point at or before 'at', or -1. */
-static int32_t floor_idx(const struct pt_set *s, int64_t at)
+PT_STEP int32_t floor_idx(const struct pt_set *s, int64_t at)
 {
     return search(s, at, true) - 1;
 }
@@ -173,7 +187,7 @@ static void to_small(struct pt_set *s)
 /* Small form: reference the point at 'at', inserting it (with its
  * predecessor's state and a fresh key) if needed; there is room.  Returns
  * its index. */
-static int32_t ref_add(struct pt_set *s, int64_t at)
+PT_STEP int32_t ref_add(struct pt_set *s, int64_t at)
 {
     int32_t i = lower(s, at);
     if (i < s->n && s->a[i].at == at) {
@@ -189,7 +203,7 @@ static int32_t ref_add(struct pt_set *s, int64_t at)
 
 /* Small form: drop a reference to the point at index 'i', removing it when
  * none is left. */
-static void ref_drop(struct pt_set *s, int32_t i)
+PT_STEP void ref_drop(struct pt_set *s, int32_t i)
 {
     if (--s->a[i].ref)
         return;
@@ -201,7 +215,7 @@ static void ref_drop(struct pt_set *s, int32_t i)
 
 /* Small form: plan 'used' units on the points from index 'i' up to 'to'
  * and re-key them. */
-static void flat_plan_rekey(struct pt_set *s, int32_t i, int64_t to, int64_t used)
+PT_STEP void flat_plan_rekey(struct pt_set *s, int32_t i, int64_t to, int64_t used)
 {
     for (; i < s->n && s->a[i].at < to; i++) {
         struct pt_flat *x = &s->a[i];
