@@ -398,7 +398,7 @@ int64_t planner_multi_span_add(planner_multi_t *mp, int64_t start, int64_t durat
      * a failure leaves no partial multi-span behind. */
     for (size_t i = 0; i < len; i++) {
         int rc = planner__avail_during(mp->pl[i], start, duration, requests[i]);
-        if (!rc && start < planner_base_time(mp->pl[i]))
+        if (!rc && start < mp->pl[i]->base)
             rc = ENG_EINVAL;
         if (rc) {
             mp->span_counter++; /* Fluxion uses up the id of a failed add */
