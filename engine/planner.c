@@ -306,7 +306,7 @@ static int spans_reserve(planner_t *p)
 
 int planner__reserve(planner_t *p)
 {
-    int rc = planner__ps_reserve(&p->pts, 2);
+    int rc = planner__ps_reserve_inl(&p->pts, 2);
     return rc ? rc : spans_reserve(p);
 }
 

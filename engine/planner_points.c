@@ -214,8 +214,9 @@ PT_STEP void ref_drop(struct pt_set *s, int32_t i)
 }
 
 /* Small form: plan 'used' units on the points from index 'i' up to 'to'
- * and re-key them. */
-PT_STEP void flat_plan_rekey(struct pt_set *s, int32_t i, int64_t to, int64_t used)
+ * and re-key them.  Returns the index of the first point at or after 'to'
+ * (n if none), which saves the callers a search for it. */
+PT_STEP int32_t flat_plan_rekey(struct pt_set *s, int32_t i, int64_t to, int64_t used)
 {
     for (; i < s->n && s->a[i].at < to; i++) {
         struct pt_flat *x = &s->a[i];
@@ -226,6 +227,24 @@ PT_STEP void flat_plan_rekey(struct pt_set *s, int32_t i, int64_t to, int64_t us
             s->nstale--;
         }
     }
+    return i;
+}
+
+/* Small form: reference the point at 'to' given 'j', the index of the first
+ * point at or after it, once the points before it were planned 'used'
+ * units: a new point takes its predecessor's state from before that plan,
+ * as ref_add() before the plan would have given it. */
+PT_STEP void ref_add_planned(struct pt_set *s, int32_t j, int64_t to, int64_t used)
+{
+    if (j < s->n && s->a[j].at == to) {
+        s->a[j].ref++;
+        return;
+    }
+    for (int32_t k = s->n; k > j; k--) /* a few points: no memmove call */
+        s->a[k] = s->a[k - 1];
+    const struct pt_flat *p = &s->a[j - 1];
+    s->a[j] = (struct pt_flat){to, p->rem + used, p->sched - used, 0, 1, 0};
+    s->n++;
 }
 
 bool planner__ps_has(const struct pt_set *s, int64_t at)
@@ -256,8 +275,8 @@ void planner__ps_span_add(struct pt_set *s, int64_t from, int64_t to, int64_t us
     /* 'to' lies after 'from' (a span lasts at least 1): inserting it
      * leaves the index of 'from' as it was */
     int32_t i = ref_add(s, from);
-    ref_add(s, to);
-    flat_plan_rekey(s, i, to, used);
+    /* the walk that plans [from, to) ends where 'to' goes: one search */
+    ref_add_planned(s, flat_plan_rekey(s, i, to, used), to, used);
 }
 
 void planner__ps_span_remove(struct pt_set *s, int64_t from, int64_t to, int64_t used)
@@ -272,9 +291,8 @@ void planner__ps_span_remove(struct pt_set *s, int64_t from, int64_t to, int64_t
         return;
     }
     /* as above: dropping 'to' leaves the index of 'from' as it was */
-    int32_t i = lower(s, from), j = lower(s, to);
-    flat_plan_rekey(s, i, to, -used);
-    ref_drop(s, j);
+    int32_t i = lower(s, from);
+    ref_drop(s, flat_plan_rekey(s, i, to, -used)); /* the point at 'to' */
     ref_drop(s, i);
 }
 

@@ -319,6 +319,14 @@ static inline void planner__memo_clear(planner_t *p)
     p->zlo = p->zhi = 0;
 }
 
+/* planner__ps_reserve() without the call when the small form has room. */
+PLANNER_INLINE int planner__ps_reserve_inl(struct pt_set *s, int32_t extra)
+{
+    if (!s->big && s->n <= s->cap - extra && s->n <= s->small_max - extra)
+        return 0;
+    return planner__ps_reserve(s, extra);
+}
+
 PLANNER_INLINE bool planner__memo_busy(const planner_t *p, int64_t at)
 {
     return at >= p->zlo && at < p->zhi;
