@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "eng_private.h"
+#include "match_inline.h"
 #include "planner_private.h"
 #include "trav_inline.h"
 
@@ -706,33 +707,36 @@ static int dom_slot(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req sh
 
 /* ---- resolving -------------------------------------------------------------------- */
 
-static void set_edge(eng_t *e, rg_eid_t ed, uint64_t needs, int x)
+/* Make room in the list of marked edges; false when out of memory (the
+ * list is then incomplete: marked_oom). */
+static bool marked_grow(eng_t *e)
 {
-    trav__mark_edge(e, ed, needs, x);
+    size_t cap = e->capmarked ? 2 * e->capmarked : 256;
+    rg_eid_t *n = realloc(e->marked, cap * sizeof *n);
+    if (!n) {
+        e->marked_oom = true;
+        return false;
+    }
+    e->marked = n;
+    e->capmarked = cap;
+    return true;
 }
 
 /* Fluxion's set_for_trav_update.  Each edge marked in this sequence is also
  * listed, so the update walk visits the marked edges of a vertex without
  * scanning all its out-edges (the root of a large system has thousands). */
-void trav__mark_edge(eng_t *e, rg_eid_t ed, uint64_t needs, int x)
+VISIT_STEP void set_edge(eng_t *e, rg_eid_t ed, uint64_t needs, int x)
 {
-    if (e->e_seq[ed] != e->seq) {
-        if (e->nmarked == e->capmarked) {
-            size_t cap = e->capmarked ? 2 * e->capmarked : 256;
-            rg_eid_t *n = realloc(e->marked, cap * sizeof *n);
-            if (!n) {
-                e->marked_oom = true;
-                goto set;
-            }
-            e->marked = n;
-            e->capmarked = cap;
-        }
+    if (e->e_seq[ed] != e->seq && (e->nmarked < e->capmarked || marked_grow(e)))
         e->marked[e->nmarked++] = ed;
-    }
-set:
     e->e_needs[ed] = needs;
     e->e_excl[ed] = (uint8_t)(x != 0);
     e->e_seq[ed] = e->seq;
+}
+
+void trav__mark_edge(eng_t *e, rg_eid_t ed, uint64_t needs, int x)
+{
+    set_edge(e, ed, needs, x);
 }
 
 /* rg_in_first(e->g, v, e->dom) over the bound arrays ('v' is live: the
@@ -788,6 +792,8 @@ static int resolve(eng_t *e, struct scoring *dfu, struct scoring *to_parent)
         return 0;
     if (dfu->hier)
         return enforce(e, dfu, false);
+    if (dfu->nev == 0 && dfu->nax == 0) /* a leaf's: nothing to pass up */
+        return 0;
     return score__take(e, to_parent, dfu);
 }
 
@@ -828,7 +834,7 @@ static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
     int rc = prune(e, m, x_in, u, r, avail);
     if (rc < 0)
         return rc;
-    if (match__dom_discover_vtx(e, u) != 0)
+    if (match_discover_inl(e, u) != 0)
         return ENG_EBUSY;
     struct scoring *dfu = score_push_inl(e);
     if (!dfu)
@@ -855,7 +861,7 @@ static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
         rc = ENG_EBUSY;
         goto done;
     }
-    if ((rc = match__dom_finish_vtx(e, u, r.rs, r.n, dfu)) != 0) {
+    if ((rc = match_finish_vtx_inl(e, u, r.rs, r.n, dfu)) != 0) {
         rc = ENG_EBUSY;
         goto done;
     }
