@@ -28,7 +28,8 @@
 #define ENG_MATCH_UNMET     0
 #define ENG_MATCH_MET       1
 #define ENG_PRUNE_TYPES_MAX 16
-#define ENG_AUX_MAX         4 /* auxiliary subsystems of a -S set ("ALL": 4) */
+#define ENG_AUX_MAX         4  /* auxiliary subsystems of a -S set ("ALL": 4) */
+#define ENG_REQ_TYPES_MAX   16 /* distinct request types tracked (more: keep all) */
 
 /* ---- match policy (match_policy.c) --------------------------------------- */
 
@@ -84,6 +85,7 @@ struct evals {
     uint32_t qual_count, total_count, best_k, best_i;
     uint32_t iter;
     bool iter_reset;
+    bool keep; /* groups and edges stored; false: only the counts (trav_score.c) */
     struct egroup *eg;
     uint32_t neg, capeg;
     struct eval_edge *ed;
@@ -225,6 +227,8 @@ struct jres {
     unsigned emax;                  /* the count's largest value */
     const jobspec_resource_t *slot; /* the last slot among the children, or NULL */
     bool once; /* on a list's first resource: no vertex type matches two of them */
+    bool lx;   /* on a list's first resource: some resource is exclusive */
+    bool llab; /* on a list's first resource: some resource has a label */
 };
 
 struct eng {
@@ -322,7 +326,16 @@ struct eng {
     struct jres *jr;
     size_t capjr;
     const jobspec_t *js;
+    /* the resource types of the request being matched (trav__prime_jobspec):
+     * only their evals keep groups and edges (trav_score.c) */
+    rg_sym_t req_types[ENG_REQ_TYPES_MAX];
+    unsigned nreq_types;
+    bool req_types_ok; /* the list is complete (false: keep every type) */
     int64_t *agg_buf;
+    /* trav.c: the subplan test of resource 'sub_res' passed on vertex
+     * 'sub_u' in this walk's window (not repeated by prune()) */
+    rg_vid_t sub_u;
+    const jobspec_resource_t *sub_res;
     rg_eid_t *marked; /* edges marked in this sequence (any order) */
     size_t nmarked, capmarked;
     bool marked_oom; /* the list is incomplete: scan out-edges instead */
@@ -408,6 +421,9 @@ struct evals *score__find(struct scoring *s, rg_sym_t type);
 int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *eg,
                const struct eval_edge *edges, uint32_t ned);
 int score__merge(eng_t *e, struct scoring *dst, const struct scoring *src);
+/* score__merge() for a 'src' that is not read again (it may be left empty):
+ * an empty 'dst' takes the arrays of 'src' instead of a copy. */
+int score__take(eng_t *e, struct scoring *dst, struct scoring *src);
 uint32_t score__qual(struct scoring *s, rg_sym_t type);
 uint32_t score__total(struct scoring *s, rg_sym_t type);
 /* comparator kinds for choose_best_k */

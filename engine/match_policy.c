@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "eng_private.h"
+#include "match_inline.h"
+#include "trav_inline.h"
 
 /* Named policies and their custom-form definitions (dfu_match_policy_factory). */
 static const struct {
@@ -205,31 +207,20 @@ int match__dom_finish_slot(eng_t *e, struct scoring *dfu)
 {
     enum score_cmp cmp =
         e->pol.kind == MATCH_POL_MULTILEVEL ? policy_cmp(e) : CMP_GREATER;
+    /* an entry kept as counts only is of no type of the slot's shape: its
+     * choice would be dropped with this scratch scoring (trav_score.c) */
     for (uint32_t i = 0; i < dfu->nev; i++)
-        score__choose_accum_all(dfu, &dfu->ev[i], cmp);
+        if (dfu->ev[i].keep)
+            score__choose_accum_all(dfu, &dfu->ev[i], cmp);
     return 0;
-}
-
-/* multilevel_id_t::score_factor_t::calc_factor for node (add 1, x10000). */
-static int64_t node_factor(int64_t base, int64_t tie)
-{
-    return (base + 1) * 10000 + llabs(tie % 10000 - 1);
 }
 
 int match__dom_discover_vtx(eng_t *e, rg_vid_t u)
 {
-    if (e->pol.kind == MATCH_POL_MULTILEVEL && e->pol.node_centric) {
-        const struct rg_vertex *v = rg_vertex_get(e->g, u);
-        if (v->type == e->sym_node) {
-            if (v->id < -1)
-                return -1;
-            e->ml_scores += node_factor(v->id + 1, v->uniq_id);
-        }
-    }
-    return 0;
+    return match_discover_inl(e, u); /* called during a walk only */
 }
 
-static int64_t perf_class(const eng_t *e, rg_vid_t u)
+int64_t match__perf_class(const eng_t *e, rg_vid_t u)
 {
     const char *s = rg_vertex_prop_get(e->g, u, "perf_class");
     if (!s)
@@ -241,39 +232,23 @@ static int64_t perf_class(const eng_t *e, rg_vid_t u)
     return v;
 }
 
+int64_t match__choose_children(eng_t *e, const jobspec_resource_t *r, struct scoring *dfu)
+{
+    enum score_cmp cmp = policy_cmp(e);
+    for (size_t c = 0; c < r->nwith; c++) {
+        const jobspec_resource_t *cr = &r->with[c];
+        struct evals *ev = score__evals(e, dfu, e->jr[cr->index].type);
+        unsigned qc = ev ? ev->qual_count : 0;
+        unsigned count = match__calc_count(&cr->count, qc);
+        if (count == 0)
+            return ENG_MATCH_UNMET;
+        score__choose_accum_best_k(dfu, ev, count, cmp);
+    }
+    return ENG_MATCH_MET;
+}
+
 int match__dom_finish_vtx(eng_t *e, rg_vid_t u, const jobspec_resource_t *rs, size_t n,
                           struct scoring *dfu)
 {
-    const struct rg_vertex *v = rg_vertex_get(e->g, u);
-    int64_t score = ENG_MATCH_MET;
-    enum score_cmp cmp = policy_cmp(e);
-    for (size_t i = 0; i < n && score == ENG_MATCH_MET; i++) {
-        if (e->jr[rs[i].index].type != v->type)
-            continue;
-        for (size_t c = 0; c < rs[i].nwith; c++) {
-            const jobspec_resource_t *cr = &rs[i].with[c];
-            struct evals *ev = score__evals(e, dfu, e->jr[cr->index].type);
-            unsigned qc = ev ? ev->qual_count : 0;
-            unsigned count = match__calc_count(&cr->count, qc);
-            if (count == 0) {
-                score = ENG_MATCH_UNMET;
-                break;
-            }
-            score__choose_accum_best_k(dfu, ev, count, cmp);
-        }
-    }
-    int64_t overall = score;
-    if (e->pol.kind == MATCH_POL_MULTILEVEL) {
-        if (e->pol.node_centric && v->type == e->sym_node)
-            e->ml_scores -= node_factor(v->id + 1, v->uniq_id);
-        if (score == ENG_MATCH_MET)
-            overall = score + e->ml_scores + v->id + 1;
-    } else if (e->pol.kind == MATCH_POL_LOCALITY) {
-        if (score == ENG_MATCH_MET)
-            overall = score + v->id + 1;
-    } else if (score == ENG_MATCH_MET) {
-        overall = score + perf_class(e, u);
-    }
-    dfu->overall = overall;
-    return score == ENG_MATCH_MET ? 0 : -1;
+    return match_finish_vtx_inl(e, u, rs, n, dfu); /* called during a walk only */
 }

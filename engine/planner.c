@@ -19,48 +19,6 @@
 #include "planner.h"
 #include "planner_private.h"
 
-struct span {
-    int64_t id; /* < 0: tombstone of id -id */
-    int64_t start, last, planned;
-};
-
-/* Spans kept inside the planner: a vertex rarely has more at once. */
-enum { SPAN_INLINE = 2 };
-
-/* Every query reads the first fields and the set's inline points, so they
- * come first; one allocation holds a small planner whole. */
-struct planner {
-    int64_t total, base, end;
-    struct pt_set pts;
-    struct span *spans; /* sorted by id, tombstones included ('span_inl' or heap) */
-    size_t nspans, cap_spans, ndead;
-    int64_t span_counter;
-    int64_t span_cursor; /* last id returned by span_first/next */
-    /* avail_time iteration (Fluxion's current request and tracked points) */
-    bool iter_set;  /* a request is stored */
-    bool consumed;  /* some candidate points were examined */
-    int64_t cursor; /* ... all candidates at or before it (INT64_MAX: all) */
-    int64_t req_on_or_after, req_duration, req_count;
-    char *type;
-    struct span span_inl[SPAN_INLINE];
-};
-
-/* at + duration > end, without overflow ('duration' >= 1). */
-static bool past_end(int64_t at, int64_t duration, int64_t end)
-{
-    if (at > end)
-        return true;
-    if (at < 0) /* end >= 0: end - at could overflow, at + duration cannot */
-        return at + duration > end;
-    return duration > end - at;
-}
-
-/* at + duration, saturated at INT64_MAX. */
-static int64_t window_end(int64_t at, int64_t duration)
-{
-    return at > 0 && duration > INT64_MAX - at ? INT64_MAX : at + duration;
-}
-
 static planner_t *alloc_planner(const char *type, eng_error_t *err)
 {
     planner_t *p = calloc(1, sizeof(*p));
@@ -81,6 +39,7 @@ static planner_t *alloc_planner(const char *type, eng_error_t *err)
 static void restart(planner_t *p, int64_t base, int64_t duration)
 {
     planner__ps_clear(&p->pts);
+    planner__memo_clear(p);
     p->base = base;
     p->end = base + duration;
     p->nspans = p->ndead = 0;
@@ -236,7 +195,7 @@ static int64_t avail_at(planner_t *p)
         int64_t at = planner__ps_first_key_ge(t, lo, req);
         if (at < 0)
             break;
-        int64_t f = planner__ps_last_rem_lt(t, window_end(at, dur) - 1, req);
+        int64_t f = planner__ps_last_rem_lt(t, planner__window_end(at, dur) - 1, req);
         if (f >= at) {
             /* f, the last short point in the window, is in the window of
              * every candidate in [at, f]: Fluxion would examine and reject
@@ -247,7 +206,7 @@ static int64_t avail_at(planner_t *p)
         }
         p->consumed = true;
         p->cursor = at;
-        return past_end(at, dur, p->end) ? ENG_ENOMATCH : at;
+        return planner__past_end(at, dur, p->end) ? ENG_ENOMATCH : at;
     }
     p->consumed = true;
     p->cursor = INT64_MAX;
@@ -286,33 +245,12 @@ int64_t planner_avail_time_next(planner_t *p)
 int planner_avail_during(const planner_t *p, int64_t at, int64_t duration,
                          int64_t request)
 {
-    if (!p || duration < 1 || request < 0)
-        return ENG_EINVAL;
-    if (request > p->total || past_end(at, duration, p->end))
-        return ENG_ELIMIT;
-    /* Before the base point Fluxion checks nothing (and an empty planner
-     * never gets here: every window runs past its end). */
-    if (at < p->base || !planner__ps_count(&p->pts))
-        return 0;
-    /* No point ever holds less than 0 (additions are checked, a lowered
-     * total clamps at 0) and, with no live span, less than the total (every
-     * point is the total, raised where a clamp took effect): either way no
-     * point can be below 'request', and the search is skipped. */
-    if (request == 0 || p->nspans == p->ndead)
-        return 0;
-    return planner__ps_busy(&p->pts, at, window_end(at, duration), request) ? ENG_EBUSY
-                                                                            : 0;
+    return planner__avail_during(p, at, duration, request);
 }
 
 int64_t planner_avail_resources_during(const planner_t *p, int64_t at, int64_t duration)
 {
-    if (!p || at > p->end || duration < 1)
-        return ENG_EINVAL;
-    if (past_end(at, duration, p->end))
-        return ENG_ELIMIT;
-    if (at < p->base || !planner__ps_count(&p->pts))
-        return ENG_EINVAL;
-    return planner__ps_min_during(&p->pts, at, window_end(at, duration));
+    return planner__avail_resources_during(p, at, duration);
 }
 
 int64_t planner_avail_resources_at(const planner_t *p, int64_t at)
@@ -368,7 +306,7 @@ static int spans_reserve(planner_t *p)
 
 int planner__reserve(planner_t *p)
 {
-    int rc = planner__ps_reserve(&p->pts, 2);
+    int rc = planner__ps_reserve_inl(&p->pts, 2);
     return rc ? rc : spans_reserve(p);
 }
 
@@ -377,6 +315,7 @@ int64_t planner__span_add_checked(planner_t *p, int64_t start, int64_t duration,
 {
     int64_t last = start + duration; /* <= end: checked by avail_during */
     restore_tracked(p);
+    planner__memo_clear(p);
     planner__ps_span_add(&p->pts, start, last, request);
     p->iter_set = false;
     struct span *s = &p->spans[p->nspans++];
@@ -391,7 +330,7 @@ int64_t planner_span_add(planner_t *p, int64_t start, int64_t duration, int64_t 
 {
     if (!p || request < 0)
         return ENG_EINVAL;
-    int rc = planner_avail_during(p, start, duration, request);
+    int rc = planner__avail_during(p, start, duration, request);
     if (rc)
         return rc;
     if (start < p->base)
@@ -429,6 +368,7 @@ int planner_span_remove(planner_t *p, int64_t span_id)
         return ENG_ENOENT;
     struct span s = p->spans[i];
     restore_tracked(p);
+    planner__memo_clear(p);
     planner__ps_span_remove(&p->pts, s.start, s.last, s.planned);
     p->spans[i].id = -s.id;
     p->ndead++;
@@ -468,6 +408,7 @@ int planner_span_reduce(planner_t *p, int64_t span_id, int64_t to_remove, bool *
         planner__ps_first_over(&p->pts, s->start, p->total - to_remove, to_remove);
     if (q >= 0 && q < s->last)
         upto = planner__ps_next(&p->pts, q); /* exists: s->last is a point */
+    planner__memo_clear(p);
     planner__ps_plan(&p->pts, s->start, upto, -to_remove);
     planner__ps_rekey_range(&p->pts, s->start, s->last);
     return 0;
@@ -557,6 +498,7 @@ int planner_update_total(planner_t *p, int64_t total)
     if (delta == 0)
         return 0;
     p->total = total;
+    planner__memo_clear(p);
     planner__ps_shift_all(&p->pts, delta);
     return 0;
 }

@@ -318,7 +318,22 @@ int planner_multi_avail_during(const planner_multi_t *mp, int64_t at, int64_t du
     if (!mp || !requests || len != mp->len)
         return ENG_EINVAL;
     for (size_t i = 0; i < len; i++) {
-        int rc = planner_avail_during(mp->pl[i], at, duration, requests[i]);
+        int rc = planner__avail_during(mp->pl[i], at, duration, requests[i]);
+        if (rc)
+            return rc;
+    }
+    return 0;
+}
+
+int planner_multi__avail_during_ix(const planner_multi_t *mp, int64_t at,
+                                   int64_t duration, const int32_t *ix,
+                                   const int64_t *counts)
+{
+    if (!mp || (size_t)ix[0] != mp->len)
+        return ENG_EINVAL;
+    for (int32_t i = 0; i < ix[0]; i++) {
+        int rc = planner__avail_during(mp->pl[i], at, duration,
+                                       ix[i + 1] >= 0 ? counts[ix[i + 1]] : 0);
         if (rc)
             return rc;
     }
@@ -382,8 +397,8 @@ int64_t planner_multi_span_add(planner_multi_t *mp, int64_t start, int64_t durat
     /* Check and reserve everywhere first, so the adds below cannot fail and
      * a failure leaves no partial multi-span behind. */
     for (size_t i = 0; i < len; i++) {
-        int rc = planner_avail_during(mp->pl[i], start, duration, requests[i]);
-        if (!rc && start < planner_base_time(mp->pl[i]))
+        int rc = planner__avail_during(mp->pl[i], start, duration, requests[i]);
+        if (!rc && start < mp->pl[i]->base)
             rc = ENG_EINVAL;
         if (rc) {
             mp->span_counter++; /* Fluxion uses up the id of a failed add */

@@ -64,10 +64,24 @@ void planner__ps_move(struct pt_set *dst, struct pt_set *src)
     planner__ps_init(src);
 }
 
-static int flat_grow(struct pt_set *s, int32_t need)
+/* The point steps of a span's addition and removal, inlined into them:
+ * called several times for each of the millions of spans a simulation
+ * plans, they cost as much in calls (saved registers) as in work. */
+#if defined(__GNUC__)
+#define PT_STEP static inline __attribute__((always_inline))
+#else
+#define PT_STEP static inline
+#endif
+
+static int flat_grow_slow(struct pt_set *s, int32_t need);
+
+PT_STEP int flat_grow(struct pt_set *s, int32_t need)
 {
-    if (s->cap >= need)
-        return 0;
+    return s->cap >= need ? 0 : flat_grow_slow(s, need);
+}
+
+static int flat_grow_slow(struct pt_set *s, int32_t need)
+{
     int32_t cap = s->cap > INT32_MAX / 2 ? INT32_MAX : s->cap * 2;
     if (cap < need)
         cap = need;
@@ -124,32 +138,19 @@ void planner__ps_insert_base(struct pt_set *s, int64_t at, int64_t rem)
     s->n = 1;
 }
 
-/* Small form: index of the first point after 'at' ('strict') or at or
- * after it; n if none.  A binary search whose steps compile to conditional
- * moves (the points' times are distinct and increasing): fewer instructions
- * than a scan of the last few points, and no mispredicted branch. */
-static int32_t search(const struct pt_set *s, int64_t at, bool strict)
+PT_STEP int32_t search(const struct pt_set *s, int64_t at, bool strict)
 {
-    const struct pt_flat *a = s->a;
-    int32_t base = 0, n = s->n;
-    while (n > 0) {
-        int32_t half = n / 2;
-        int64_t t = a[base + half].at;
-        bool before = strict ? t <= at : t < at;
-        base = before ? base + half + 1 : base;
-        n = before ? n - half - 1 : half;
-    }
-    return base;
+    return planner__flat_search(s, at, strict);
 }
 
 /* Small form: index of the first point at or after 'at' (n if none). */
-static int32_t lower(const struct pt_set *s, int64_t at)
+PT_STEP int32_t lower(const struct pt_set *s, int64_t at)
 {
     return search(s, at, false);
 }
 
 /* Small form: index of the last point at or before 'at', or -1. */
-static int32_t floor_idx(const struct pt_set *s, int64_t at)
+PT_STEP int32_t floor_idx(const struct pt_set *s, int64_t at)
 {
     return search(s, at, true) - 1;
 }
@@ -186,7 +187,7 @@ static void to_small(struct pt_set *s)
 /* Small form: reference the point at 'at', inserting it (with its
  * predecessor's state and a fresh key) if needed; there is room.  Returns
  * its index. */
-static int32_t ref_add(struct pt_set *s, int64_t at)
+PT_STEP int32_t ref_add(struct pt_set *s, int64_t at)
 {
     int32_t i = lower(s, at);
     if (i < s->n && s->a[i].at == at) {
@@ -202,7 +203,7 @@ static int32_t ref_add(struct pt_set *s, int64_t at)
 
 /* Small form: drop a reference to the point at index 'i', removing it when
  * none is left. */
-static void ref_drop(struct pt_set *s, int32_t i)
+PT_STEP void ref_drop(struct pt_set *s, int32_t i)
 {
     if (--s->a[i].ref)
         return;
@@ -213,8 +214,9 @@ static void ref_drop(struct pt_set *s, int32_t i)
 }
 
 /* Small form: plan 'used' units on the points from index 'i' up to 'to'
- * and re-key them. */
-static void flat_plan_rekey(struct pt_set *s, int32_t i, int64_t to, int64_t used)
+ * and re-key them.  Returns the index of the first point at or after 'to'
+ * (n if none), which saves the callers a search for it. */
+PT_STEP int32_t flat_plan_rekey(struct pt_set *s, int32_t i, int64_t to, int64_t used)
 {
     for (; i < s->n && s->a[i].at < to; i++) {
         struct pt_flat *x = &s->a[i];
@@ -225,6 +227,24 @@ static void flat_plan_rekey(struct pt_set *s, int32_t i, int64_t to, int64_t use
             s->nstale--;
         }
     }
+    return i;
+}
+
+/* Small form: reference the point at 'to' given 'j', the index of the first
+ * point at or after it, once the points before it were planned 'used'
+ * units: a new point takes its predecessor's state from before that plan,
+ * as ref_add() before the plan would have given it. */
+PT_STEP void ref_add_planned(struct pt_set *s, int32_t j, int64_t to, int64_t used)
+{
+    if (j < s->n && s->a[j].at == to) {
+        s->a[j].ref++;
+        return;
+    }
+    for (int32_t k = s->n; k > j; k--) /* a few points: no memmove call */
+        s->a[k] = s->a[k - 1];
+    const struct pt_flat *p = &s->a[j - 1];
+    s->a[j] = (struct pt_flat){to, p->rem + used, p->sched - used, 0, 1, 0};
+    s->n++;
 }
 
 bool planner__ps_has(const struct pt_set *s, int64_t at)
@@ -255,8 +275,8 @@ void planner__ps_span_add(struct pt_set *s, int64_t from, int64_t to, int64_t us
     /* 'to' lies after 'from' (a span lasts at least 1): inserting it
      * leaves the index of 'from' as it was */
     int32_t i = ref_add(s, from);
-    ref_add(s, to);
-    flat_plan_rekey(s, i, to, used);
+    /* the walk that plans [from, to) ends where 'to' goes: one search */
+    ref_add_planned(s, flat_plan_rekey(s, i, to, used), to, used);
 }
 
 void planner__ps_span_remove(struct pt_set *s, int64_t from, int64_t to, int64_t used)
@@ -271,9 +291,8 @@ void planner__ps_span_remove(struct pt_set *s, int64_t from, int64_t to, int64_t
         return;
     }
     /* as above: dropping 'to' leaves the index of 'from' as it was */
-    int32_t i = lower(s, from), j = lower(s, to);
-    flat_plan_rekey(s, i, to, -used);
-    ref_drop(s, j);
+    int32_t i = lower(s, from);
+    ref_drop(s, flat_plan_rekey(s, i, to, -used)); /* the point at 'to' */
     ref_drop(s, i);
 }
 

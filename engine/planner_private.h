@@ -38,6 +38,7 @@
 #include <stdint.h>
 
 #include "planner.h"
+#include "planner_multi.h"
 
 /* Totals above this are ENG_ELIMIT: prefix sums of differences of counts
  * must not overflow int64_t. */
@@ -220,5 +221,204 @@ int planner__reserve(planner_t *p);
  * or after the base time and planner__reserve() succeeded.  Returns the id. */
 int64_t planner__span_add_checked(planner_t *p, int64_t start, int64_t duration,
                                   int64_t request);
+
+/* For the traversal's pruning test: planner_multi_avail_during() for the
+ * requests counts[ix[i + 1]] (0 where ix[i + 1] < 0), i < ix[0] (a subplan
+ * index table, see prune__relevant()), without copying them out first. */
+int planner_multi__avail_during_ix(const planner_multi_t *mp, int64_t at,
+                                   int64_t duration, const int32_t *ix,
+                                   const int64_t *counts);
+
+/* ---- the planner itself (planner.c), and its hottest queries inline ------- */
+
+/* The queries below are meant to be inlined into their callers' loops. */
+#if defined(__GNUC__)
+#define PLANNER_INLINE static inline __attribute__((always_inline))
+#else
+#define PLANNER_INLINE static inline
+#endif
+
+struct span {
+    int64_t id; /* < 0: tombstone of id -id */
+    int64_t start, last, planned;
+};
+
+/* Spans kept inside the planner: a vertex rarely has more at once. */
+enum { SPAN_INLINE = 2 };
+
+/* Every query reads the first fields and the set's inline points, so they
+ * come first; one allocation holds a small planner whole.  Defined here so
+ * that planner_multi.c and the traversal's pruning checks, which ask a
+ * planner about a window at nearly every vertex they visit, can do it
+ * without three calls (the call overhead was most of the cost of a query of
+ * a core's planner of three points). */
+struct planner {
+    int64_t total, base, end;
+    /* Memo of the window queries: no unit is free at any time in [zlo,
+     * zhi), between two points (zlo >= zhi: nothing known).  A busy vertex
+     * is asked about again and again at the same time, by each select of a
+     * scheduling pass, and the answer is then a comparison.  Any change of
+     * the points forgets it (planner__memo_clear()). */
+    int64_t zlo, zhi;
+    struct pt_set pts;
+    struct span *spans; /* sorted by id, tombstones included ('span_inl' or heap) */
+    size_t nspans, cap_spans, ndead;
+    int64_t span_counter;
+    int64_t span_cursor; /* last id returned by span_first/next */
+    /* avail_time iteration (Fluxion's current request and tracked points) */
+    bool iter_set;  /* a request is stored */
+    bool consumed;  /* some candidate points were examined */
+    int64_t cursor; /* ... all candidates at or before it (INT64_MAX: all) */
+    int64_t req_on_or_after, req_duration, req_count;
+    char *type;
+    struct span span_inl[SPAN_INLINE];
+};
+
+/* at + duration > end, without overflow ('duration' >= 1). */
+PLANNER_INLINE bool planner__past_end(int64_t at, int64_t duration, int64_t end)
+{
+    if (at > end)
+        return true;
+    if (at < 0) /* end >= 0: end - at could overflow, at + duration cannot */
+        return at + duration > end;
+    return duration > end - at;
+}
+
+/* at + duration, saturated at INT64_MAX. */
+PLANNER_INLINE int64_t planner__window_end(int64_t at, int64_t duration)
+{
+    return at > 0 && duration > INT64_MAX - at ? INT64_MAX : at + duration;
+}
+
+/* Small form: index of the first point after 'at' ('strict') or at or
+ * after it; n if none.  A binary search whose steps compile to conditional
+ * moves (the points' times are distinct and increasing): fewer instructions
+ * than a scan of the last few points, and no mispredicted branch. */
+PLANNER_INLINE int32_t planner__flat_search(const struct pt_set *s, int64_t at,
+                                            bool strict)
+{
+    const struct pt_flat *a = s->a;
+    int32_t base = 0, n = s->n;
+    while (n > 0) {
+        int32_t half = n / 2;
+        int64_t t = a[base + half].at;
+        bool before = strict ? t <= at : t < at;
+        base = before ? base + half + 1 : base;
+        n = before ? n - half - 1 : half;
+    }
+    return base;
+}
+
+PLANNER_INLINE int32_t planner__ps_count_inl(const struct pt_set *s)
+{
+    return s->big ? s->tree.count : s->n;
+}
+
+static inline void planner__memo_clear(planner_t *p)
+{
+    p->zlo = p->zhi = 0;
+}
+
+/* planner__ps_reserve() without the call when the small form has room. */
+PLANNER_INLINE int planner__ps_reserve_inl(struct pt_set *s, int32_t extra)
+{
+    if (!s->big && s->n <= s->cap - extra && s->n <= s->small_max - extra)
+        return 0;
+    return planner__ps_reserve(s, extra);
+}
+
+PLANNER_INLINE bool planner__memo_busy(const planner_t *p, int64_t at)
+{
+    return at >= p->zlo && at < p->zhi;
+}
+
+/* Note that nothing is free from the small form's point 'i' to the next.
+ * The queries take a const planner: the memo is a cache of what the points
+ * say (the planner is never const itself; one handle, one thread). */
+PLANNER_INLINE void planner__memo_set(const planner_t *p, int32_t i)
+{
+    const struct pt_set *s = &p->pts;
+    planner_t *w = (planner_t *)p;
+    w->zlo = s->a[i].at;
+    w->zhi = i + 1 < s->n ? s->a[i + 1].at : INT64_MAX;
+}
+
+/* planner__ps_busy() on the points of 'p', the small form inline.  No point
+ * holds less than 0 free: one that holds 0 is busy for every request. */
+PLANNER_INLINE bool planner__busy_inl(const planner_t *p, int64_t at, int64_t end,
+                                      int64_t req)
+{
+    const struct pt_set *s = &p->pts;
+    if (s->big)
+        return planner__ps_busy(s, at, end, req);
+    /* the state at 'at' (the last point at or before it) and every point
+     * after it that starts before 'end' */
+    int32_t i = planner__flat_search(s, at, true) - 1;
+    if (s->a[i].rem == 0)
+        planner__memo_set(p, i);
+    for (; i < s->n && s->a[i].at < end; i++)
+        if (s->a[i].rem < req)
+            return true;
+    return false;
+}
+
+/* planner__ps_min_during() on the points of 'p', the small form inline. */
+PLANNER_INLINE int64_t planner__min_during_inl(const planner_t *p, int64_t at,
+                                               int64_t end)
+{
+    const struct pt_set *s = &p->pts;
+    if (s->big)
+        return planner__ps_min_during(s, at, end);
+    int32_t i = planner__flat_search(s, at, true) - 1;
+    int64_t best = s->a[i].rem;
+    if (best == 0) {
+        planner__memo_set(p, i);
+        return 0;
+    }
+    for (i++; i < s->n && s->a[i].at < end && best > 0; i++)
+        if (s->a[i].rem < best)
+            best = s->a[i].rem;
+    return best;
+}
+
+/* planner_avail_during() (see planner.h), inline. */
+PLANNER_INLINE int planner__avail_during(const planner_t *p, int64_t at, int64_t duration,
+                                         int64_t request)
+{
+    if (!p || duration < 1 || request < 0)
+        return ENG_EINVAL;
+    if (request > p->total || planner__past_end(at, duration, p->end))
+        return ENG_ELIMIT;
+    /* Before the base point Fluxion checks nothing (and an empty planner
+     * never gets here: every window runs past its end). */
+    if (at < p->base || !planner__ps_count_inl(&p->pts))
+        return 0;
+    /* No point ever holds less than 0 (additions are checked, a lowered
+     * total clamps at 0) and, with no live span, less than the total (every
+     * point is the total, raised where a clamp took effect): either way no
+     * point can be below 'request', and the search is skipped. */
+    if (request == 0 || p->nspans == p->ndead)
+        return 0;
+    if (planner__memo_busy(p, at))
+        return ENG_EBUSY;
+    return planner__busy_inl(p, at, planner__window_end(at, duration), request)
+               ? ENG_EBUSY
+               : 0;
+}
+
+/* planner_avail_resources_during() (see planner.h), inline. */
+PLANNER_INLINE int64_t planner__avail_resources_during(const planner_t *p, int64_t at,
+                                                       int64_t duration)
+{
+    if (!p || at > p->end || duration < 1)
+        return ENG_EINVAL;
+    if (planner__past_end(at, duration, p->end))
+        return ENG_ELIMIT;
+    if (at < p->base || !planner__ps_count_inl(&p->pts))
+        return ENG_EINVAL;
+    if (planner__memo_busy(p, at))
+        return 0;
+    return planner__min_during_inl(p, at, planner__window_end(at, duration));
+}
 
 #endif /* ENG_PLANNER_PRIVATE_H */

@@ -15,17 +15,30 @@
 #include <string.h>
 
 #include "eng_private.h"
+#include "match_inline.h"
+#include "planner_private.h"
 #include "trav_inline.h"
 
 enum match_spec { SPEC_NONE, SPEC_PRISTINE_NONE, SPEC_RESOURCE, SPEC_SLOT };
+
+/* The steps of a visit, inlined into it: each is small, and GCC, left to
+ * itself, calls them (a tenth of a visit's instructions went into calls). */
+#if defined(__GNUC__)
+#define VISIT_STEP static inline __attribute__((always_inline))
+#else
+#define VISIT_STEP static inline
+#endif
 
 struct req {
     const jobspec_resource_t *rs;
     size_t n;
 };
 
-static int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
-                   bool pristine, bool *excl, struct scoring *to_parent, int64_t avail);
+static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
+                    bool pristine, bool *excl, struct scoring *to_parent, int64_t avail);
+VISIT_STEP int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
+                       bool pristine, bool *excl, struct scoring *to_parent,
+                       int64_t avail);
 
 static rg_sym_t rtype(const eng_t *e, const jobspec_resource_t *r)
 {
@@ -52,10 +65,20 @@ void trav__tick(eng_t *e)
     e->color_base += 3;
     e->nmarked = 0;
     e->marked_oom = false;
+    e->sub_res = NULL;
+}
+
+/* Whether the list's facts (list_prime()) are known: the simple
+ * traverser's lists, not the flexible one's copies. */
+static bool primed(const eng_t *e, size_t n)
+{
+    return !e->flexible && n > 0;
 }
 
 static bool excl_of(const eng_t *e, const jobspec_resource_t *rs, size_t n, rg_sym_t type)
 {
+    if (primed(e, n) && !e->jr[rs[0].index].lx)
+        return false;
     for (size_t i = 0; i < n; i++)
         if (rtype(e, &rs[i]) == type && rs[i].exclusive == JOBSPEC_EXCL_TRUE)
             return true;
@@ -94,11 +117,11 @@ const char *trav__errtext(int code)
 
 /* ---- planner access: vertex planners are created on first use -------------- */
 
-static int64_t plan_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
+VISIT_STEP int64_t plan_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
 {
     if (!e->plans[u])
         return V(e, u)->size;
-    return planner_avail_resources_during(e->plans[u], at, d);
+    return planner__avail_resources_during(e->plans[u], at, d);
 }
 
 /* ---- pruning ------------------------------------------------------------------ */
@@ -134,8 +157,8 @@ static bool plans_past(eng_t *e, rg_vid_t u, int64_t now)
     return false;
 }
 
-int trav__by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
-                  const jobspec_resource_t *r)
+VISIT_STEP int by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
+                       const jobspec_resource_t *r)
 {
     if (x_in && r->exclusive == JOBSPEC_EXCL_FALSE) {
         eng__msg_add(e, "by_excl: exclusivity conflicts at jobspec=%s : vertex=%s",
@@ -151,21 +174,32 @@ int trav__by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
     return eng__x_busy(e, u, m->at, m->duration) ? ENG_EBUSY : 0;
 }
 
-int trav__by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
-                     const jobspec_resource_t *r)
+VISIT_STEP int by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                          const jobspec_resource_t *r)
 {
     if (!e->subplan[u] || !e->sp_idx[u])
         return 0;
     const struct jres *j = &e->jr[r->index];
     if (!j->has_ud)
         return 0;
-    size_t len = prune__relevant(e, u, j->ud);
-    int rc =
-        planner_multi_avail_during(e->subplan[u], m->at, m->duration, e->agg_buf, len);
+    int rc = planner_multi__avail_during_ix(e->subplan[u], m->at, m->duration,
+                                            e->sp_idx[u], j->ud);
     if (rc < 0 && rc != ENG_ELIMIT && rc != ENG_EBUSY)
         eng__msg_add(e, "by_subplan: planner_multi_avail_during returned -1.\n%s.\n",
                      errtext(rc));
     return rc < 0 ? ENG_EBUSY : 0;
+}
+
+int trav__by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
+                  const jobspec_resource_t *r)
+{
+    return by_excl(e, m, u, x_in, r);
+}
+
+int trav__by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                     const jobspec_resource_t *r)
+{
+    return by_subplan(e, m, u, r);
 }
 
 struct vctx {
@@ -218,9 +252,9 @@ static int prune(eng_t *e, const struct jobmeta *m, bool x, rg_vid_t u, struct r
         const jobspec_resource_t *res = &r.rs[i];
         if (v->type != rtype(e, res) && !res->is_slot)
             continue;
-        if (!res->is_slot && (rc = trav__by_excl(e, m, u, x, res)) < 0)
+        if (!res->is_slot && (rc = by_excl(e, m, u, x, res)) < 0)
             return rc == ENG_ELIMIT ? ENG_EBUSY : rc;
-        if ((rc = trav__by_subplan(e, m, u, res)) < 0)
+        if ((res != e->sub_res || u != e->sub_u) && (rc = by_subplan(e, m, u, res)) < 0)
             return ENG_EBUSY;
     }
     return 0;
@@ -259,7 +293,7 @@ static int match_res(const eng_t *e, rg_sym_t type, struct req r,
     return 0;
 }
 
-bool trav__slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
+VISIT_STEP bool slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
 {
     if (!slot)
         return false;
@@ -289,6 +323,11 @@ bool trav__slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
     return true;
 }
 
+bool trav__slot_match(eng_t *e, rg_vid_t u, const jobspec_resource_t *slot)
+{
+    return slot_match(e, u, slot);
+}
+
 static struct req test(eng_t *e, rg_vid_t u, struct req r, bool *pristine,
                        unsigned *nslots, enum match_spec *spec)
 {
@@ -305,7 +344,7 @@ static struct req test(eng_t *e, rg_vid_t u, struct req r, bool *pristine,
         *spec = SPEC_NONE;
         return r;
     }
-    if (trav__slot_match(e, u, slot)) {
+    if (slot_match(e, u, slot)) {
         *spec = SPEC_SLOT;
         *pristine = false;
         return (struct req){slot->with, slot->nwith};
@@ -321,7 +360,14 @@ static struct req test(eng_t *e, rg_vid_t u, struct req r, bool *pristine,
 
 /* ---- exploring children ------------------------------------------------------ */
 
-static int add_child(eng_t *e, struct scoring *dfu, rg_eid_t ed, bool x)
+/* score__total() inline. */
+static inline uint32_t total_of(struct scoring *s, rg_sym_t type)
+{
+    struct evals *ev = score_find_inl(s, type);
+    return ev ? ev->total_count : 0;
+}
+
+VISIT_STEP int add_child(eng_t *e, struct scoring *dfu, rg_eid_t ed, bool x)
 {
     uint32_t count = dfu->avail;
     struct eval_edge ev = {count, count, x, ed};
@@ -349,6 +395,9 @@ static int add_child(eng_t *e, struct scoring *dfu, rg_eid_t ed, bool x)
 #define PREFETCH(p) ((void)(p))
 #endif
 enum { PF_AHEAD = 16 };
+/* Fewer children than this fit in the caches anyway: no prefetching, whose
+ * instructions then cost more than they save. */
+enum { PF_MIN = 256 };
 
 /* The target of edge 'ed', read for prefetching only.  The read is
  * volatile: GCC 12 otherwise drops a prefetch whose address needs a load
@@ -417,6 +466,44 @@ static bool quick_reject(eng_t *e, bool ok, int64_t avail)
     return true;
 }
 
+/* Likewise a visit that prune() fails at the subplan test: the first
+ * resource of the list that the vertex's type matches (or a slot) is tested
+ * first, and before that only by_excl() can fail, with EBUSY unless the
+ * resource is explicitly not exclusive (then it may be EINVAL, with a
+ * message: left to the full visit, as is a planner error that writes one).
+ * A test that fails or a constraint that excludes the vertex fails it with
+ * EBUSY just the same.  Rejects most of the busy nodes of a system allocated
+ * by cores without the call, the request test and the pruning steps before
+ * this one. */
+VISIT_STEP bool sub_reject(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool ok,
+                           struct req r, int64_t avail)
+{
+    e->sub_res = NULL;
+    if (!ok || avail <= 0 || !e->subplan[u] || !e->sp_idx[u])
+        return false;
+    rg_sym_t type = V(e, u)->type;
+    for (size_t i = 0; i < r.n; i++) {
+        const jobspec_resource_t *res = &r.rs[i];
+        if (rtype(e, res) != type && !res->is_slot)
+            continue;
+        const struct jres *j = &e->jr[res->index];
+        if ((!res->is_slot && res->exclusive == JOBSPEC_EXCL_FALSE) || !j->has_ud)
+            return false;
+        int rc = planner_multi__avail_during_ix(e->subplan[u], m->at, m->duration,
+                                                e->sp_idx[u], j->ud);
+        if (rc == 0) {
+            e->sub_u = u;
+            e->sub_res = res;
+        }
+        if (rc != ENG_EBUSY && rc != ENG_ELIMIT)
+            return false;
+        e->preorder++;
+        e->stale = ENG_EBUSY;
+        return true;
+    }
+    return false;
+}
+
 static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
                               bool pristine, bool *excl, struct scoring *dfu)
 {
@@ -435,7 +522,7 @@ static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, str
             continue;
         rg_vid_t tgt = E(e, ed)->dst;
         int64_t avail = plan_avail(e, tgt, m->at, m->duration);
-        if (quick_reject(e, ok, avail))
+        if (quick_reject(e, ok, avail) || sub_reject(e, m, tgt, ok, r, avail))
             continue;
         bool x = *excl;
         if (dom_dfv(e, m, tgt, r, pristine, &x, dfu, avail) == 0) {
@@ -459,10 +546,10 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
         struct tally *t = tally_of(tl, nt, rtype(e, &r.rs[i]));
         if (!t) {
             t = &tl[nt++];
-            memset(t, 0, sizeof *t);
-            t->type = rtype(e, &r.rs[i]);
+            *t = (struct tally){.type = rtype(e, &r.rs[i])};
         }
-        t->per_share = match__effective_max(&r.rs[i].count);
+        t->per_share = e->flexible ? match__effective_max(&r.rs[i].count)
+                                   : e->jr[r.rs[i].index].emax; /* primed */
     }
     rg_sym_t sat[32];
     size_t nsat = 0;
@@ -474,8 +561,10 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
     const uint64_t *color = e->color, cbase = e->color_base;
     rg_sym_t dom = e->dom;
     bool ok = quick_ok(e, r);
+    bool warm = noe > PF_MIN;
     for (uint32_t k = 0; k < noe; k++) {
-        warm_children(e, oe, noe, k);
+        if (warm)
+            warm_children(e, oe, noe, k);
         rg_eid_t ed = oe[k];
         const struct rg_edge *ep = E(e, ed);
         rg_vid_t tgt = ep->dst;
@@ -488,7 +577,7 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
         if (skip)
             continue;
         int64_t avail = plan_avail(e, tgt, m->at, m->duration);
-        if (quick_reject(e, ok, avail))
+        if (quick_reject(e, ok, avail) || sub_reject(e, m, tgt, ok, r, avail))
             continue;
         bool x = *excl;
         if (dom_dfv(e, m, tgt, r, pristine, &x, dfu, avail) != 0)
@@ -496,7 +585,7 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
         if (add_child(e, dfu, ed, x) < 0)
             return ENG_ENOMEM;
         for (size_t i = 0; i < nt; i++)
-            tally_step(&tl[i], score__total(dfu, tl[i].type));
+            tally_step(&tl[i], total_of(dfu, tl[i].type));
         bool enough = true;
         for (size_t i = 0; i < r.n; i++) {
             struct tally *t = tally_of(tl, nt, rtype(e, &r.rs[i]));
@@ -598,58 +687,67 @@ static int dom_slot(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req sh
                     unsigned nslots, bool pristine, struct scoring *dfu)
 {
     bool x = true;
-    struct scoring *ds = score__push(e);
-    struct scoring *groups = ds ? score__push(e) : NULL;
-    if (!groups)
+    struct scoring *ds = score_push_inl(e);
+    if (!ds)
         return ENG_ENOMEM;
     int rc = trav__explore(e, m, u, shape.rs, shape.n, pristine, &x, ds, nslots);
     if (rc == 0) {
         match__dom_finish_slot(e, ds);
         unsigned qual = cnt_slot(e, shape, ds);
-        rc = qual ? slot_groups(e, shape, ds, qual, groups) : ENG_EBUSY;
-        /* all groups or none, as Fluxion adds them only once all are built */
-        if (rc == 0)
-            rc = score__merge(e, dfu, groups);
+        /* all groups or none, as Fluxion adds them only once all are built:
+         * 'dfu' is still empty (dom_dfv_() has just pushed it), so building
+         * them there and emptying it again on failure is the same */
+        rc = qual ? slot_groups(e, shape, ds, qual, dfu) : ENG_EBUSY;
+        if (rc < 0)
+            dfu->nev = 0;
     }
-    score__pop(e);
-    score__pop(e);
+    score_pop_inl(e);
     return rc;
 }
 
 /* ---- resolving -------------------------------------------------------------------- */
 
-static void set_edge(eng_t *e, rg_eid_t ed, uint64_t needs, int x)
+/* Make room in the list of marked edges; false when out of memory (the
+ * list is then incomplete: marked_oom). */
+static bool marked_grow(eng_t *e)
 {
-    trav__mark_edge(e, ed, needs, x);
+    size_t cap = e->capmarked ? 2 * e->capmarked : 256;
+    rg_eid_t *n = realloc(e->marked, cap * sizeof *n);
+    if (!n) {
+        e->marked_oom = true;
+        return false;
+    }
+    e->marked = n;
+    e->capmarked = cap;
+    return true;
 }
 
 /* Fluxion's set_for_trav_update.  Each edge marked in this sequence is also
  * listed, so the update walk visits the marked edges of a vertex without
  * scanning all its out-edges (the root of a large system has thousands). */
-void trav__mark_edge(eng_t *e, rg_eid_t ed, uint64_t needs, int x)
+VISIT_STEP void set_edge(eng_t *e, rg_eid_t ed, uint64_t needs, int x)
 {
-    if (e->e_seq[ed] != e->seq) {
-        if (e->nmarked == e->capmarked) {
-            size_t cap = e->capmarked ? 2 * e->capmarked : 256;
-            rg_eid_t *n = realloc(e->marked, cap * sizeof *n);
-            if (!n) {
-                e->marked_oom = true;
-                goto set;
-            }
-            e->marked = n;
-            e->capmarked = cap;
-        }
+    if (e->e_seq[ed] != e->seq && (e->nmarked < e->capmarked || marked_grow(e)))
         e->marked[e->nmarked++] = ed;
-    }
-set:
     e->e_needs[ed] = needs;
     e->e_excl[ed] = (uint8_t)(x != 0);
     e->e_seq[ed] = e->seq;
 }
 
+void trav__mark_edge(eng_t *e, rg_eid_t ed, uint64_t needs, int x)
+{
+    set_edge(e, ed, needs, x);
+}
+
+/* rg_in_first(e->g, v, e->dom) over the bound arrays ('v' is live: the
+ * source of an edge the walk followed). */
 static rg_eid_t parent_edge(const eng_t *e, rg_vid_t v)
 {
-    return rg_in_first(e->g, v, e->dom);
+    rg_eid_t ed = V(e, v)->in_head;
+    while (ed != RG_EID_NONE && (E(e, ed)->subsystem != e->dom ||
+                                 (V(e, E(e, ed)->src)->flags & RG_VF_REMOVED)))
+        ed = E(e, ed)->next_in;
+    return ed;
 }
 
 static void enforce_up(eng_t *e, struct scoring *dfu, rg_eid_t ed)
@@ -661,7 +759,7 @@ static void enforce_up(eng_t *e, struct scoring *dfu, rg_eid_t ed)
             break;
         pv = E(e, pe)->src;
         rg_vid_t tgt = E(e, pe)->dst;
-        struct evals *ev = score__find(dfu, V(e, tgt)->type);
+        struct evals *ev = score_find_inl(dfu, V(e, tgt)->type);
         if (!ev || ev->best_k)
             continue;
         set_edge(e, pe, (uint64_t)V(e, tgt)->size, 0);
@@ -694,11 +792,15 @@ static int resolve(eng_t *e, struct scoring *dfu, struct scoring *to_parent)
         return 0;
     if (dfu->hier)
         return enforce(e, dfu, false);
-    return score__merge(e, to_parent, dfu);
+    if (dfu->nev == 0 && dfu->nax == 0) /* a leaf's: nothing to pass up */
+        return 0;
+    return score__take(e, to_parent, dfu);
 }
 
 static int set_label(eng_t *e, rg_vid_t u, struct req r)
 {
+    if (primed(e, r.n) && !e->jr[r.rs[0].index].llab)
+        return 0;
     for (size_t i = 0; i < r.n; i++) {
         if (rtype(e, &r.rs[i]) != V(e, u)->type || !r.rs[i].label[0])
             continue;
@@ -732,9 +834,9 @@ static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
     int rc = prune(e, m, x_in, u, r, avail);
     if (rc < 0)
         return rc;
-    if (match__dom_discover_vtx(e, u) != 0)
+    if (match_discover_inl(e, u) != 0)
         return ENG_EBUSY;
-    struct scoring *dfu = score__push(e);
+    struct scoring *dfu = score_push_inl(e);
     if (!dfu)
         return ENG_ENOMEM;
     e->color[u] = e->color_base + 1;
@@ -759,7 +861,7 @@ static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
         rc = ENG_EBUSY;
         goto done;
     }
-    if ((rc = match__dom_finish_vtx(e, u, r.rs, r.n, dfu)) != 0) {
+    if ((rc = match_finish_vtx_inl(e, u, r.rs, r.n, dfu)) != 0) {
         rc = ENG_EBUSY;
         goto done;
     }
@@ -771,15 +873,16 @@ static int dom_dfv_(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
         goto done;
     e->postorder++;
 done:
-    score__pop(e);
+    score_pop_inl(e);
     return rc;
 }
 
 /* Every failing visit leaves Fluxion's errno at EBUSY (EINVAL for a
  * conflicting request): remembered, because a later failure that sets
  * nothing reports it. */
-static int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
-                   bool pristine, bool *excl, struct scoring *to_parent, int64_t avail)
+VISIT_STEP int dom_dfv(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
+                       bool pristine, bool *excl, struct scoring *to_parent,
+                       int64_t avail)
 {
     int rc = dom_dfv_(e, m, u, r, pristine, excl, to_parent, avail);
     if (rc != 0)
@@ -820,7 +923,7 @@ int trav__select_simple(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid
     trav__tick(e);
     e->preorder = e->postorder = 0;
     e->nsstack = 0;
-    struct scoring *dfu = score__push(e);
+    struct scoring *dfu = score_push_inl(e);
     if (!dfu)
         return ENG_ENOMEM;
     int rc = dom_dfv(e, meta, root, r, true, &x_in, dfu,
@@ -839,7 +942,7 @@ int trav__select_simple(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid
         e->rt_excl = x_in;
         e->rt_seq = e->seq;
     }
-    score__pop(e);
+    score_pop_inl(e);
     return rc;
 }
 
@@ -849,75 +952,4 @@ int trav__select(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid_t root
     if (e->flexible)
         return trav__flex_select(e, rs, n, root, meta, excl);
     return trav__select_simple(e, rs, n, root, meta, excl);
-}
-
-/* ---- request priming (prime_jobspec) -------------------------------------------- */
-
-void trav__accum_if(const eng_t *e, rg_sym_t t, int64_t c, int64_t *acc, uint32_t *mask)
-{
-    int i = t == RG_SYM_NONE ? -1 : prune__index(e, t);
-    if (i < 0)
-        return;
-    if (*mask & (1u << i))
-        acc[i] += (unsigned)c;
-    else
-        acc[i] = (unsigned)c;
-    *mask |= 1u << i;
-}
-
-/* Whether no vertex type can match two resources of the list 'rs': at most
- * one resource, or no slot and distinct types (see match_res()). */
-static bool list_once(const eng_t *e, const jobspec_resource_t *rs, size_t n)
-{
-    if (n <= 1)
-        return true;
-    for (size_t i = 0; i < n; i++) {
-        if (rs[i].is_slot)
-            return false;
-        for (size_t k = 0; k < i; k++)
-            if (e->jr[rs[k].index].type == e->jr[rs[i].index].type)
-                return false;
-    }
-    return true;
-}
-
-static void prime_rec(eng_t *e, const jobspec_resource_t *rs, size_t n,
-                      int64_t *to_parent, uint32_t *mask)
-{
-    for (size_t i = 0; i < n; i++) {
-        const jobspec_resource_t *r = &rs[i];
-        struct jres *j = &e->jr[r->index];
-        j->type = r->is_slot ? e->sym_slot : rg_sym_find(e->g, r->type);
-        if (r->exclusive == JOBSPEC_EXCL_TRUE && j->type != RG_SYM_NONE)
-            eng__xtype_add(e, j->type);
-        trav__accum_if(e, j->type, r->count.min, to_parent, mask);
-        j->emax = match__effective_max(&r->count);
-        j->slot = NULL;
-        for (size_t c = 0; c < r->nwith; c++)
-            if (r->with[c].is_slot)
-                j->slot = &r->with[c];
-        uint32_t umask = 0;
-        memset(j->ud, 0, sizeof j->ud);
-        prime_rec(e, r->with, r->nwith, j->ud, &umask);
-        if (r->nwith > 0)
-            e->jr[r->with[0].index].once = list_once(e, r->with, r->nwith);
-        j->has_ud = umask != 0;
-        for (unsigned k = 0; k < e->prune.ntotal; k++)
-            if (umask & (1u << k))
-                trav__accum_if(e, e->prune.total[k], (int64_t)r->count.min * j->ud[k],
-                               to_parent, mask);
-    }
-}
-
-void trav__prime_jobspec(eng_t *e, const jobspec_resource_t *rs, size_t n,
-                         int64_t *to_parent)
-{
-    if (e->flexible) {
-        trav__flex_prime(e, rs, n, to_parent);
-        return;
-    }
-    uint32_t mask = 0;
-    prime_rec(e, rs, n, to_parent, &mask);
-    if (n > 0)
-        e->jr[rs[0].index].once = list_once(e, rs, n);
 }

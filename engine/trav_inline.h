@@ -72,4 +72,33 @@ static inline void tally_mark_sat(rg_sym_t *sat, size_t *nsat, size_t max, rg_sy
         sat[(*nsat)++] = type;
 }
 
+/* score__push(), score__pop() and score__find() inline (trav_score.c has
+ * the contracts): a visit pushes a scoring or two and looks types up after
+ * each child. */
+static inline struct scoring *score_push_inl(eng_t *e)
+{
+    if (e->nsstack == e->capsstack)
+        return NULL;
+    struct scoring *s = &e->sstack[e->nsstack++];
+    s->nev = 0;
+    s->nax = 0;
+    s->hier = false;
+    s->overall = -1;
+    s->avail = 0;
+    return s;
+}
+
+static inline void score_pop_inl(eng_t *e)
+{
+    e->nsstack--;
+}
+
+static inline struct evals *score_find_inl(struct scoring *s, rg_sym_t type)
+{
+    for (uint32_t i = 0; i < s->nev; i++)
+        if (s->ev[i].type == type)
+            return &s->ev[i];
+    return NULL;
+}
+
 #endif /* ENG_TRAV_INLINE_H */

@@ -11,10 +11,12 @@
  * (median-of-three pivot moved to the front, unguarded Hoare partition,
  * depth limit 2*floor(log2 n) with a heap-sort fallback, final insertion sort
  * with threshold 16), so equal scores end up where Fluxion puts them. */
+#include <assert.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "eng_private.h"
+#include "trav_inline.h"
 
 enum { SORT_THRESHOLD = 16 };
 
@@ -22,40 +24,23 @@ enum { SORT_THRESHOLD = 16 };
 
 /* The evals entries are left as they are: score__evals() sets every field
  * but the arrays when it takes an entry into use, and nothing reads past
- * 'nev'. */
-static void scoring_clear(struct scoring *s)
-{
-    s->nev = 0;
-    s->nax = 0;
-    s->hier = false;
-    s->overall = -1;
-    s->avail = 0;
-}
-
-/* The stack is allocated once at its full size (eng_create): callers keep
- * pointers into it across deeper pushes, so it must never move. */
+ * 'nev'.  The stack is allocated once at its full size (eng_create): callers
+ * keep pointers into it across deeper pushes, so it must never move. */
 struct scoring *score__push(eng_t *e)
 {
-    if (e->nsstack == e->capsstack)
-        return NULL;
-    struct scoring *s = &e->sstack[e->nsstack++];
-    scoring_clear(s);
-    return s;
+    return score_push_inl(e);
 }
 
 void score__pop(eng_t *e)
 {
-    e->nsstack--;
+    score_pop_inl(e);
 }
 
 /* ---- evals ------------------------------------------------------------------ */
 
 struct evals *score__find(struct scoring *s, rg_sym_t type)
 {
-    for (uint32_t i = 0; i < s->nev; i++)
-        if (s->ev[i].type == type)
-            return &s->ev[i];
-    return NULL;
+    return score_find_inl(s, type);
 }
 
 /* Kept out of line: the lookup in score__evals(), inlined into the
@@ -67,6 +52,26 @@ struct evals *score__find(struct scoring *s, rg_sym_t type)
 #endif
 
 static NOINLINE struct evals *evals_new(eng_t *e, struct scoring *s, rg_sym_t type);
+
+/* Whether the evals of 'type' keep their groups and edges.  Only those of
+ * the request's own types are ever read: the finish callbacks choose among
+ * the children of a request resource (finish_vtx, finish_graph), a slot
+ * takes the groups of its shape's types (cnt_slot, slot_groups), and enforce
+ * marks the edges of chosen groups, which are of those types.  The evals of
+ * any other type (the node and socket entries above a request for cores)
+ * are read only for their existence, their best_k flag (still 0) and their
+ * counts, and finish_slot's sort of such an entry in a slot's scratch
+ * scoring is discarded with it: counting them is enough, which saves
+ * copying their groups up every level of the tree. */
+static bool type_kept(const eng_t *e, rg_sym_t type)
+{
+    if (!e->req_types_ok)
+        return true;
+    for (unsigned i = 0; i < e->nreq_types; i++)
+        if (e->req_types[i] == type)
+            return true;
+    return false;
+}
 
 /* The evals of 'type' in 's', created (in interned-type order, as a std::map
  * would hold it) when missing.  NULL when out of memory. */
@@ -109,6 +114,7 @@ static struct evals *evals_new(eng_t *e, struct scoring *s, rg_sym_t type)
     ev->qual_count = ev->total_count = ev->best_k = ev->best_i = 0;
     ev->iter = 0;
     ev->iter_reset = true;
+    ev->keep = type_kept(e, type);
     return ev;
 }
 
@@ -142,13 +148,11 @@ static int reserve_ed(struct evals *ev, uint32_t more)
     return 0;
 }
 
-/* evals_t::add: count toward the totals (qualified when above the cutline,
- * which Fluxion never moves from 0) and append. */
-int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *eg,
-               const struct eval_edge *edges, uint32_t ned)
+/* Append group 'eg' and its 'ned' edges to 'ev' (a kept evals). */
+static int append(struct evals *ev, const struct egroup *eg,
+                  const struct eval_edge *edges, uint32_t ned)
 {
-    struct evals *ev = score__evals(e, s, type);
-    if (!ev || reserve_eg(ev, 1) < 0 || reserve_ed(ev, ned) < 0)
+    if (reserve_eg(ev, 1) < 0 || reserve_ed(ev, ned) < 0)
         return ENG_ENOMEM;
     struct egroup *g = &ev->eg[ev->neg++];
     *g = *eg;
@@ -159,9 +163,38 @@ int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *
     else
         memcpy(&ev->ed[ev->ned], edges, ned * sizeof *edges);
     ev->ned += ned;
+    return 0;
+}
+
+/* evals_t::add: count toward the totals (qualified when above the cutline,
+ * which Fluxion never moves from 0) and append. */
+int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *eg,
+               const struct eval_edge *edges, uint32_t ned)
+{
+    struct evals *ev = score__evals(e, s, type);
+    if (!ev || (ev->keep && append(ev, eg, edges, ned) < 0))
+        return ENG_ENOMEM;
     ev->total_count += eg->count;
     if (eg->score > 0)
         ev->qual_count += eg->count;
+    return 0;
+}
+
+/* Append the groups and edges of 'o' to 'ev' (a kept evals). */
+static int append_all(struct evals *ev, const struct evals *o)
+{
+    if (reserve_eg(ev, o->neg) < 0 || reserve_ed(ev, o->ned) < 0)
+        return ENG_ENOMEM;
+    for (uint32_t j = 0; j < o->neg; j++) {
+        struct egroup g = o->eg[j];
+        g.ed_off += ev->ned;
+        ev->eg[ev->neg++] = g;
+    }
+    if (o->ned == 1)
+        ev->ed[ev->ned] = o->ed[0];
+    else
+        memcpy(&ev->ed[ev->ned], o->ed, o->ned * sizeof *o->ed);
+    ev->ned += o->ned;
     return 0;
 }
 
@@ -171,22 +204,37 @@ int score__merge(eng_t *e, struct scoring *dst, const struct scoring *src)
     for (uint32_t i = 0; i < src->nev; i++) {
         const struct evals *o = &src->ev[i];
         struct evals *ev = score__evals(e, dst, o->type);
-        if (!ev || reserve_eg(ev, o->neg) < 0 || reserve_ed(ev, o->ned) < 0)
+        if (!ev || (ev->keep && append_all(ev, o) < 0))
             return ENG_ENOMEM;
-        for (uint32_t j = 0; j < o->neg; j++) {
-            struct egroup g = o->eg[j];
-            g.ed_off += ev->ned;
-            ev->eg[ev->neg++] = g;
-        }
-        if (o->ned == 1)
-            ev->ed[ev->ned] = o->ed[0];
-        else
-            memcpy(&ev->ed[ev->ned], o->ed, o->ned * sizeof *o->ed);
-        ev->ned += o->ned;
         ev->qual_count += o->qual_count;
         ev->total_count += o->total_count;
     }
     return src->nax ? trav__aux_merge(dst, src) : 0;
+}
+
+int score__take(eng_t *e, struct scoring *dst, struct scoring *src)
+{
+    if (src->nev > 0 && dst->nev == 0) {
+        /* appending to nothing gives the same entries in the same order,
+         * with the same groups and edge offsets, and the state that
+         * evals_new() gives an entry: exchange the arrays instead (each
+         * stack entry still owns one set of them) */
+        for (uint32_t i = 0; i < src->nev; i++) {
+            struct evals *o = &src->ev[i];
+            o->best_k = o->best_i = o->iter = 0;
+            o->iter_reset = true;
+        }
+        struct evals *ev = dst->ev;
+        uint32_t cap = dst->capev;
+        dst->ev = src->ev;
+        dst->nev = src->nev;
+        dst->capev = src->capev;
+        src->ev = ev;
+        src->nev = 0;
+        src->capev = cap;
+        return src->nax ? trav__aux_merge(dst, src) : 0;
+    }
+    return score__merge(e, dst, src);
 }
 
 uint32_t score__qual(struct scoring *s, rg_sym_t type)
@@ -371,6 +419,12 @@ static int lg(size_t n)
     return r;
 }
 
+static void reverse(struct sctx *c, size_t n)
+{
+    for (size_t i = 0, j = n - 1; i < j; i++, j--)
+        swap_at(c, i, j);
+}
+
 static void std_sort(struct sctx *c, size_t n)
 {
     if (n == 0)
@@ -431,7 +485,22 @@ void score__sort(struct egroup *a, size_t n, enum score_cmp cmp)
     if (cmp == CMP_IV_GREATER)
         interval_keys(k, n);
     struct sctx c = {.a = a, .k = k, .greater = cmp != CMP_LESS};
-    std_sort(&c, n);
+    /* Keys already in strict order (or strictly against it) are distinct, so
+     * every sort, std::sort included, puts them in the one sorted order:
+     * nothing to do (or a reversal), in one pass.  Candidates often come
+     * that way, in the order of the vertices' ids. */
+    size_t i = 1;
+    while (i < n && lt(&c, k[i - 1], k[i]))
+        i++;
+    if (i < n) {
+        size_t j = 1;
+        while (j < n && lt(&c, k[j], k[j - 1]))
+            j++;
+        if (j == n)
+            reverse(&c, n);
+        else
+            std_sort(&c, n);
+    }
     if (k != stack_keys)
         free(k);
 }
@@ -442,6 +511,7 @@ int score__choose_best_k(struct evals *ev, uint32_t k, enum score_cmp cmp)
 {
     if (k == 0 || k > ev->qual_count)
         return -1;
+    assert(ev->keep); /* only request types are chosen among */
     score__sort(ev->eg, ev->neg, cmp);
     int64_t left = k;
     uint32_t i = 0;
