@@ -8,6 +8,8 @@
  * byte with Fluxion's. */
 #include "hostlist.h"
 
+#include "sbuf.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -394,44 +396,43 @@ static bool within(const struct hrange *a, const struct hrange *b)
     return prefix_cmp(a, b) == 0 && !a->single && !b->single;
 }
 
-static void put_num(FILE *fp, const struct hrange *h)
+static void put_num(struct sbuf *b, const struct hrange *h)
 {
     if (h->single)
         return;
-    fprintf(fp, "%0*lu", h->width, h->lo);
-    if (h->lo < h->hi)
-        fprintf(fp, "-%0*lu", h->width, h->hi);
+    sbuf_uint_width(b, h->lo, h->width);
+    if (h->lo < h->hi) {
+        sbuf_add(b, "-", 1);
+        sbuf_uint_width(b, h->hi, h->width);
+    }
 }
 
 char *hostlist_encode(const hostlist_t *hl)
 {
-    char *out = NULL;
-    size_t len = 0;
-    FILE *fp = open_memstream(&out, &len);
-    if (!fp)
-        return NULL;
+    struct sbuf b = SBUF_INIT;
+    sbuf_add(&b, "", 0);
     size_t i = 0;
     while (i < hl->n) {
         const struct hrange *h = &hl->r[i];
         bool br = hr_count(h) > 1 || (i + 1 < hl->n && within(h, &hl->r[i + 1]));
-        fputs(h->prefix, fp);
+        sbuf_str(&b, h->prefix);
         if (br)
-            fputc('[', fp);
+            sbuf_add(&b, "[", 1);
         for (;;) {
-            put_num(fp, &hl->r[i]);
+            put_num(&b, &hl->r[i]);
             if (++i >= hl->n || !within(&hl->r[i], &hl->r[i - 1]))
                 break;
             if (br)
-                fputc(',', fp);
+                sbuf_add(&b, ",", 1);
         }
         if (br)
-            fputc(']', fp);
+            sbuf_add(&b, "]", 1);
         if (i < hl->n)
-            fputc(',', fp);
+            sbuf_add(&b, ",", 1);
     }
-    if (fclose(fp) != 0) {
-        free(out);
+    if (!b.ok) {
+        free(b.p);
         return NULL;
     }
-    return out;
+    return b.p;
 }

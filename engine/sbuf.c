@@ -43,12 +43,19 @@ void sbuf_str(struct sbuf *b, const char *s)
 
 void sbuf_uint(struct sbuf *b, unsigned long long v)
 {
+    sbuf_uint_width(b, v, 0);
+}
+
+void sbuf_uint_width(struct sbuf *b, unsigned long long v, int width)
+{
     char tmp[24];
     size_t k = sizeof tmp;
     do {
         tmp[--k] = (char)('0' + v % 10);
         v /= 10;
     } while (v);
+    for (int n = (int)(sizeof tmp - k); n < width; n++)
+        sbuf_add(b, "0", 1);
     sbuf_add(b, tmp + k, sizeof tmp - k);
 }
 

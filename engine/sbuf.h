@@ -31,6 +31,9 @@ void sbuf_str(struct sbuf *b, const char *s);
 /* Append 'v' in decimal. */
 void sbuf_uint(struct sbuf *b, unsigned long long v);
 
+/* Append 'v' in decimal, zero-padded to 'width' digits (printf's "%0*llu"). */
+void sbuf_uint_width(struct sbuf *b, unsigned long long v, int width);
+
 /* Append printf-formatted text. */
 void sbuf_printf(struct sbuf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
