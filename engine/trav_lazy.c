@@ -147,6 +147,18 @@ enum { LAZY_WALK = UINT32_MAX }; /* e->lsum_ix: no summary, walk each time */
 /* The summary of 'u' (NULL: walk instead).  Summaries live in a pool; a
  * per-vertex index (0: none yet) finds them, so the memory grows with the
  * vertices reserved whole (nodes), not with the graph. */
+/* Drop the per-vertex state of lazy allocations. */
+static void free_alloc_arrays(eng_t *e)
+{
+    free(e->lhold_job);
+    free(e->lheld);
+    free(e->lamt);
+    e->lhold_job = NULL;
+    e->lheld = NULL;
+    e->lamt = NULL;
+    e->nlazyv = 0;
+}
+
 static bool vertex_arrays(eng_t *e)
 {
     size_t n = rg_graph_vid_bound(e->g) + 1;
@@ -161,12 +173,7 @@ static bool vertex_arrays(eng_t *e)
     e->lheld = calloc(n, sizeof *e->lheld);
     e->lamt = calloc(n, sizeof *e->lamt);
     if (!e->lhold_job || !e->lheld || !e->lamt) {
-        free(e->lhold_job);
-        free(e->lheld);
-        free(e->lamt);
-        e->lhold_job = NULL;
-        e->lheld = NULL;
-        e->lamt = NULL;
+        free_alloc_arrays(e);
         return false;
     }
     e->nlazyv = n;
@@ -284,14 +291,9 @@ void eng__lazy_reset(eng_t *e)
     free(e->lsum_ix);
     free(e->lsum);
     free(e->lrw);
-    free(e->lhold_job);
-    free(e->lheld);
-    free(e->lamt);
+    free_alloc_arrays(e);
     e->lsum_ix = NULL;
     e->lsum = NULL;
     e->lrw = NULL;
-    e->lhold_job = NULL;
-    e->lheld = NULL;
-    e->lamt = NULL;
-    e->nlsum = e->caplsum = e->nlrw = e->caplrw = e->nlazyv = 0;
+    e->nlsum = e->caplsum = e->nlrw = e->caplrw = 0;
 }
