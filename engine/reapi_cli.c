@@ -559,8 +559,12 @@ int reapi_cli__job_set(reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state 
                        int64_t at, double ov)
 {
     size_t i = job_index(ctx, jobid);
+    unsigned maps = st == ENG_JOB_ALLOCATED  ? REAPI_IN_ALLOC
+                    : st == ENG_JOB_RESERVED ? REAPI_IN_RESV
+                                             : 0;
     if (i < ctx->njobs && ctx->jobs[i].jobid == jobid) {
         ctx->nlive -= live(ctx->jobs[i].state);
+        maps |= ctx->jobs[i].maps;
     } else {
         if (ctx->njobs == ctx->capjobs) {
             size_t cap = ctx->capjobs ? ctx->capjobs * 2 : 16;
@@ -573,31 +577,39 @@ int reapi_cli__job_set(reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state 
         memmove(&ctx->jobs[i + 1], &ctx->jobs[i], (ctx->njobs - i) * sizeof *ctx->jobs);
         ctx->njobs++;
     }
-    ctx->jobs[i] = (struct reapi_job){jobid, st, at, ov};
+    ctx->jobs[i] = (struct reapi_job){jobid, st, at, ov, maps};
     ctx->nlive += live(st);
-    if (st == ENG_JOB_CANCELED)
+    if (st == ENG_JOB_CANCELED && maps == 0)
         job_retire(ctx, i);
     return 0;
 }
 
-int reapi_cli__job_state(reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state st)
+int reapi_cli__job_cancel(reapi_cli_ctx_t *ctx, uint64_t jobid)
 {
-    const struct reapi_job *j = reapi_cli__job(ctx, jobid);
-    if (!j || j->state == st)
+    size_t i = job_index(ctx, jobid);
+    if (i >= ctx->njobs || ctx->jobs[i].jobid != jobid)
         return 0;
-    return reapi_cli__job_set(ctx, jobid, st, j->at, j->overhead_s);
+    struct reapi_job *j = &ctx->jobs[i];
+    j->maps &=
+        j->maps & REAPI_IN_ALLOC ? ~(unsigned)REAPI_IN_ALLOC : ~(unsigned)REAPI_IN_RESV;
+    if (j->state == ENG_JOB_CANCELED) { /* canceled before, still in a map */
+        if (j->maps == 0)
+            job_retire(ctx, i);
+        return 0;
+    }
+    return reapi_cli__job_set(ctx, jobid, ENG_JOB_CANCELED, j->at, j->overhead_s);
 }
 
 bool reapi_cli__is_allocated(const reapi_cli_ctx_t *ctx, uint64_t jobid)
 {
     const struct reapi_job *j = reapi_cli__job(ctx, jobid);
-    return j && j->state == ENG_JOB_ALLOCATED;
+    return j && (j->maps & REAPI_IN_ALLOC);
 }
 
 bool reapi_cli__is_reserved(const reapi_cli_ctx_t *ctx, uint64_t jobid)
 {
     const struct reapi_job *j = reapi_cli__job(ctx, jobid);
-    return j && j->state == ENG_JOB_RESERVED;
+    return j && (j->maps & REAPI_IN_RESV);
 }
 
 /* ---- matching ------------------------------------------------------------- */

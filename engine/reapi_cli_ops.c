@@ -226,7 +226,7 @@ int reapi_cli_cancel(reapi_cli_ctx_t *ctx, const uint64_t jobid, bool noent_ok)
         errno = reapi_cli__errno(rc);
         return -1;
     }
-    reapi_cli__job_state(ctx, jobid, ENG_JOB_CANCELED);
+    reapi_cli__job_cancel(ctx, jobid);
     reapi_cli__journal(ctx, REAPI_J_CANCEL, 0, jobid, NULL);
     return 0;
 }
@@ -268,7 +268,7 @@ int reapi_cli_partial_cancel(reapi_cli_ctx_t *ctx, const uint64_t jobid, const c
         return -1;
     }
     if (*full_removal)
-        reapi_cli__job_state(ctx, jobid, ENG_JOB_CANCELED);
+        reapi_cli__job_cancel(ctx, jobid);
     reapi_cli__journal(ctx, REAPI_J_PCANCEL, 0, jobid, R);
     return 0;
 }

@@ -51,24 +51,33 @@ void reapi_cli__msgf(reapi_cli_ctx_t *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
 /* A job as the context records it (Fluxion's jobs map). */
+/* Fluxion's context keeps a job in an 'allocations' and a 'reservations'
+ * map besides its record: an id matched again while live (resource-query's
+ * job counter moves back after an 'update') can be in both, and a cancel
+ * takes it out of the first that has it. */
+enum { REAPI_IN_ALLOC = 1, REAPI_IN_RESV = 2 };
+
 struct reapi_job {
     uint64_t jobid;
     enum eng_job_state state; /* ALLOCATED, RESERVED or CANCELED */
     int64_t at;
     double overhead_s;
+    unsigned maps; /* REAPI_IN_ALLOC, REAPI_IN_RESV */
 };
 
 /* The record of job 'jobid', or NULL.  Borrowed until the next call. */
 const struct reapi_job *reapi_cli__job(const reapi_cli_ctx_t *ctx, uint64_t jobid);
 
-/* Record job 'jobid' (replacing a previous record).  0, or -1 (ENOMEM). */
+/* Record job 'jobid' (replacing a previous record, whose map memberships it
+ * adds to).  0, or -1 (ENOMEM). */
 int reapi_cli__job_set(reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state st,
                        int64_t at, double ov);
 
-/* Change the state of a recorded job (no-op when unknown).  0 or -1. */
-int reapi_cli__job_state(reapi_cli_ctx_t *ctx, uint64_t jobid, enum eng_job_state st);
+/* Job 'jobid' was cancelled: CANCELED, and out of the allocations map if it
+ * is there, else out of the reservations map (no-op when unknown). */
+int reapi_cli__job_cancel(reapi_cli_ctx_t *ctx, uint64_t jobid);
 
-/* True when job 'jobid' is allocated (not reserved) / reserved right now. */
+/* True when job 'jobid' is in Fluxion's allocations / reservations map. */
 bool reapi_cli__is_allocated(const reapi_cli_ctx_t *ctx, uint64_t jobid);
 bool reapi_cli__is_reserved(const reapi_cli_ctx_t *ctx, uint64_t jobid);
 

@@ -428,7 +428,7 @@ int q_cmd_partial_cancel(struct q_session *s, int argc, char **argv)
             struct q_job *j = q_job_get(s, jobid);
             if (j)
                 j->state = Q_CANCELED;
-            reapi_cli__job_state(s->ctx, jobid, ENG_JOB_CANCELED);
+            reapi_cli__job_cancel(s->ctx, jobid);
         } else if (rc != 0) {
             fputs(eng_message(s->e), stdout); /* sic: resource-query uses stdout */
         }
