@@ -39,12 +39,28 @@ sanitized=0
 if ldd "$lib" | grep -q libasan; then
   sanitized=1
   export LD_PRELOAD=$(gcc -print-file-name=libasan.so)
-  export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 SCHEDSIM_MEM_CYCLES=2000
+  export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$tmp/asan SCHEDSIM_MEM_CYCLES=2000
 fi
 
 cd "$SRCDIR/python"
 echo "== pytest ($py, $lib)"
-"$py" -m pytest -q -rsx -p no:cacheprovider tests
+# Under ASan, loading the library into Python (dlopen) has aborted about once
+# in 16 runs while other sanitized tests ran alongside (never alone, in 300+
+# runs; cause unknown): such an abort is reported with the sanitizer's logs
+# and the suite is run once more.  Any other failure, or a second abort,
+# fails the test.
+rc=0
+"$py" -m pytest -q -rsx -p no:cacheprovider tests || rc=$?
+if ((rc != 0)); then
+  if ((sanitized && rc >= 128)); then
+    echo "python.sh: pytest died of signal $((rc - 128)) under the sanitizer; its logs:" >&2
+    cat "$tmp"/asan* >&2 2>/dev/null || echo "(no sanitizer log)" >&2
+    echo "python.sh: running the suite again" >&2
+    "$py" -m pytest -q -rsx -p no:cacheprovider tests
+  else
+    exit "$rc"
+  fi
+fi
 
 if ((sanitized)); then
   echo "== skipped under sanitizers: pip install check, live Flux tests"
