@@ -14,7 +14,15 @@
  * over those edges.  A summary needs the subtree to be a tree in the
  * dominant subsystem (the walk colours vertices and would skip a second
  * visit); a vertex below which some vertex has two parents is walked every
- * time instead, by the same rules. */
+ * time instead, by the same rules.
+ *
+ * A lazy allocation (eng_set_lazy_allocations()) is held the same way where
+ * 'u' has a summary, and also writes the subtree to the R writer as the full
+ * walk would.  Its spans would cover the current time, which the weight
+ * refreshes read: while it lives, the targets of its summary's edges are
+ * marked held ('lheld'), and any refresh of an edge into a held vertex
+ * subtracts what the allocation would have planned there ('lamt', from the
+ * summaries). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -144,9 +152,6 @@ static int build(eng_t *e, rg_vid_t u, int64_t *c, uint32_t *mask, bool *ok)
 
 enum { LAZY_WALK = UINT32_MAX }; /* e->lsum_ix: no summary, walk each time */
 
-/* The summary of 'u' (NULL: walk instead).  Summaries live in a pool; a
- * per-vertex index (0: none yet) finds them, so the memory grows with the
- * vertices reserved whole (nodes), not with the graph. */
 /* Drop the per-vertex state of lazy allocations. */
 static void free_alloc_arrays(eng_t *e)
 {
@@ -159,6 +164,8 @@ static void free_alloc_arrays(eng_t *e)
     e->nlazyv = 0;
 }
 
+/* The per-vertex arrays: summary indexes, and with lazy allocations on,
+ * their state (allocated on first use).  False when out of memory. */
 static bool vertex_arrays(eng_t *e)
 {
     size_t n = rg_graph_vid_bound(e->g) + 1;
@@ -180,6 +187,9 @@ static bool vertex_arrays(eng_t *e)
     return true;
 }
 
+/* The summary of 'u' (NULL: walk instead).  Summaries live in a pool; a
+ * per-vertex index (0: none yet) finds them, so the memory grows with the
+ * vertices reserved whole (nodes), not with the graph. */
 static const struct lazy_sum *summary(eng_t *e, rg_vid_t u)
 {
     if (!vertex_arrays(e))
