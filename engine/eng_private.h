@@ -498,6 +498,7 @@ int trav__aux_merge(struct scoring *dst, const struct scoring *src);
 /* has_remaining over the auxiliary entries: none has a zero qualified count. */
 bool trav__aux_qualified(const struct scoring *s);
 const char *trav__errtext(int code);
+
 bool eng__constraint_match(const eng_t *e, const jobspec_constraint_t *c, rg_vid_t v);
 
 /* trav_update.c */

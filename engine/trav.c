@@ -127,18 +127,6 @@ VISIT_STEP int64_t plan_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
 /* ---- pruning ------------------------------------------------------------------ */
 
 /* 'avail': plan_avail() of the vertex for the match's window. */
-static int by_avail(eng_t *e, int64_t avail)
-{
-    if (avail == 0)
-        return ENG_EBUSY;
-    if (avail < 0) {
-        eng__msg_add(e, "by_avail: planner_avail_resources_during returned -1.\n%s.\n",
-                     errtext((int)avail));
-        return ENG_EBUSY;
-    }
-    return 0;
-}
-
 /* Whether some span planned on 'u' ends after 'now'.  Fluxion treats any
  * live allocation on a vertex as holding it "now" (a job overrunning its
  * span); here, once the current time has moved past the end of every span,
@@ -237,15 +225,10 @@ bool eng__constraint_match(const eng_t *e, const jobspec_constraint_t *c, rg_vid
 static int prune(eng_t *e, const struct jobmeta *m, bool x, rg_vid_t u, struct req r,
                  int64_t avail)
 {
-    const struct rg_vertex *v = V(e, u);
-    if (m->alloc_type != AT_SATISFIABILITY && (v->flags & RG_VF_DOWN))
-        return ENG_EBUSY;
-    if (m->constraint && (v->type == e->sym_node || v->type == e->sym_storage_node) &&
-        !eng__constraint_match(e, m->constraint, u))
-        return ENG_EBUSY;
-    int rc = by_avail(e, avail);
+    int rc = prune_vertex(e, m, u, avail);
     if (rc < 0)
         return rc;
+    const struct rg_vertex *v = V(e, u);
     if (e->flexible)
         return trav__flex_prune_resources(e, m, x, u, r.rs, r.n);
     for (size_t i = 0; i < r.n; i++) {

@@ -164,24 +164,15 @@ struct aux_req {
 static int aux_prune(eng_t *e, const struct jobmeta *m, rg_vid_t u,
                      const struct aux_req *r, int64_t avail)
 {
+    int rc = prune_vertex(e, m, u, avail);
+    if (rc < 0)
+        return rc;
     const struct rg_vertex *v = V(e, u);
-    if (m->alloc_type != AT_SATISFIABILITY && (v->flags & RG_VF_DOWN))
-        return ENG_EBUSY;
-    if (m->constraint && (v->type == e->sym_node || v->type == e->sym_storage_node) &&
-        !eng__constraint_match(e, m->constraint, u))
-        return ENG_EBUSY;
-    if (avail == 0)
-        return ENG_EBUSY;
-    if (avail < 0) {
-        eng__msg_add(e, "by_avail: planner_avail_resources_during returned -1.\n%s.\n",
-                     trav__errtext((int)avail));
-        return ENG_EBUSY;
-    }
     for (size_t i = 0; i < r->n; i++) {
         const jobspec_resource_t *res = &r->rs[i];
         if (res->is_slot || e->jr[res->index].type != v->type)
             continue;
-        int rc = trav__by_excl(e, m, u, r->x, res);
+        rc = trav__by_excl(e, m, u, r->x, res);
         if (rc < 0)
             return rc == ENG_ELIMIT ? ENG_EBUSY : rc;
     }

@@ -101,4 +101,27 @@ static inline struct evals *score_find_inl(struct scoring *s, rg_sym_t type)
     return NULL;
 }
 
+/* The checks of Fluxion's prune() that come before the request's own, in
+ * the dominant walk and the auxiliary up-walk alike: 'u' down (unless
+ * checking satisfiability), a node failing the constraint, or nothing of it
+ * available ('avail', from its planner: by_avail).  0 or ENG_EBUSY. */
+static inline int prune_vertex(eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                               int64_t avail)
+{
+    const struct rg_vertex *v = V(e, u);
+    if (m->alloc_type != AT_SATISFIABILITY && (v->flags & RG_VF_DOWN))
+        return ENG_EBUSY;
+    if (m->constraint && (v->type == e->sym_node || v->type == e->sym_storage_node) &&
+        !eng__constraint_match(e, m->constraint, u))
+        return ENG_EBUSY;
+    if (avail == 0)
+        return ENG_EBUSY;
+    if (avail < 0) {
+        eng__msg_add(e, "by_avail: planner_avail_resources_during returned -1.\n%s.\n",
+                     trav__errtext((int)avail));
+        return ENG_EBUSY;
+    }
+    return 0;
+}
+
 #endif /* ENG_TRAV_INLINE_H */
