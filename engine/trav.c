@@ -554,10 +554,7 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
         if ((V(e, tgt)->flags & RG_VF_REMOVED) || color[tgt] > cbase ||
             ep->subsystem != dom)
             continue;
-        bool skip = false;
-        for (size_t i = 0; i < nsat; i++)
-            skip = skip || sat[i] == V(e, tgt)->type;
-        if (skip)
+        if (tally_is_sat(sat, nsat, V(e, tgt)->type))
             continue;
         int64_t avail = plan_avail(e, tgt, m->at, m->duration);
         if (quick_reject(e, ok, avail) || sub_reject(e, m, tgt, ok, r, avail))

@@ -340,10 +340,7 @@ static int explore_dynamic(eng_t *e, const struct jobmeta *m, rg_vid_t u,
         rg_vid_t tgt = E(e, ed)->dst;
         if (E(e, ed)->subsystem != s || (V(e, tgt)->flags & RG_VF_REMOVED))
             continue;
-        bool skip = false;
-        for (size_t i = 0; i < nsat; i++)
-            skip = skip || sat[i] == V(e, tgt)->type;
-        if (skip)
+        if (tally_is_sat(sat, nsat, V(e, tgt)->type))
             continue;
         int rc = aux_upv(e, m, tgt, r);
         if (rc == ENG_ENOMEM)

@@ -61,14 +61,21 @@ static inline void tally_step(struct tally *t, unsigned total)
     }
 }
 
+/* Whether 'type' is among the 'nsat' satisfied types in 'sat' (a walk then
+ * skips the children of that type). */
+static inline bool tally_is_sat(const rg_sym_t *sat, size_t nsat, rg_sym_t type)
+{
+    for (size_t k = 0; k < nsat; k++)
+        if (sat[k] == type)
+            return true;
+    return false;
+}
+
 /* new_sat_types for one type: add 'type' to the '*nsat' satisfied types in
  * 'sat' (room for 'max') unless it is there. */
 static inline void tally_mark_sat(rg_sym_t *sat, size_t *nsat, size_t max, rg_sym_t type)
 {
-    for (size_t k = 0; k < *nsat; k++)
-        if (sat[k] == type)
-            return;
-    if (*nsat < max)
+    if (!tally_is_sat(sat, *nsat, type) && *nsat < max)
         sat[(*nsat)++] = type;
 }
 
