@@ -14,7 +14,6 @@
  * clock is enormous, nothing is shared any more. */
 #include "sim_eng.h"
 
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include "jobspec.h"
 #include "rg.h"
 #include "rwrite.h"
+#include "sbuf.h"
 
 /* A chained hash table of entries that start with a 'struct hent'. */
 struct hent {
@@ -183,49 +183,25 @@ static void htab_remove(struct htab *t, struct hent *x)
     }
 }
 
-/* Append 'fmt' to the 'cap'-byte buffer '*b' at '*len', growing it. */
-static bool key_add(char **b, size_t *len, size_t *cap, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static bool key_add(char **b, size_t *len, size_t *cap, const char *fmt, ...)
-{
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(*b + *len, *cap - *len, fmt, ap);
-        va_end(ap);
-        if (n < 0)
-            return false;
-        if ((size_t)n < *cap - *len) {
-            *len += (size_t)n;
-            return true;
-        }
-        char *nb = realloc(*b, 2 * *cap + (size_t)n);
-        if (!nb)
-            return false;
-        *b = nb;
-        *cap = 2 * *cap + (size_t)n;
-    }
-}
-
 /* The resource tree of 'js' as text: every field the match reads, per
  * resource in pre-order.  NULL when out of memory. */
 static char *shape_key(const jobspec_t *js)
 {
-    size_t len = 0, cap = 256;
-    char *b = malloc(cap);
-    bool ok = b != NULL;
-    for (size_t i = 0; ok && i < js->nresources_total; i++) {
+    struct sbuf b = SBUF_INIT;
+    sbuf_add(&b, "", 0);
+    for (size_t i = 0; i < js->nresources_total; i++) {
         const jobspec_resource_t *r = jobspec_resource_at(js, i);
-        ok = r && key_add(&b, &len, &cap, "%u:%zu:%s/%s/%s/%s/%u-%u%c%d/%d%d;",
-                          (unsigned)r->depth, r->nwith, r->type, r->unit, r->label, r->id,
-                          (unsigned)r->count.min, (unsigned)r->count.max, r->count.oper,
-                          (int)r->count.operand, (int)r->exclusive, (int)r->is_slot);
+        if (r)
+            sbuf_printf(&b, "%u:%zu:%s/%s/%s/%s/%u-%u%c%d/%d%d;", (unsigned)r->depth,
+                        r->nwith, r->type, r->unit, r->label, r->id,
+                        (unsigned)r->count.min, (unsigned)r->count.max, r->count.oper,
+                        (int)r->count.operand, (int)r->exclusive, (int)r->is_slot);
     }
-    if (!ok) {
-        free(b);
+    if (!b.ok) {
+        free(b.p);
         return NULL;
     }
-    return b;
+    return b.p;
 }
 
 /* The shared entry of the resource tree of 'js', or NULL (out of memory). */
