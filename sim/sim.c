@@ -357,6 +357,13 @@ int sim_unreserve(sim_t *sim, const sim_job_t *job, eng_error_t *err)
     return sim->rapi->cancel(sim->ctx, j->index + 1, false, err);
 }
 
+/* Cores are never shared, so a job needing more cores than are idle cannot
+ * start now, whatever the backend would search. */
+static bool cannot_start_now(const sim_t *sim, const sim_job_t *j)
+{
+    return j->min_cores > sim->totals[SIM_UNIT_CORE] - sim->busy[SIM_UNIT_CORE];
+}
+
 int sim_start_job(sim_t *sim, const sim_job_t *job, eng_error_t *err)
 {
     sim_job_t *j = queued_job(sim, job);
@@ -365,11 +372,9 @@ int sim_start_job(sim_t *sim, const sim_job_t *job, eng_error_t *err)
     int rc = sim_unreserve(sim, j, err);
     if (rc < 0)
         return rc;
-    /* Cores are never shared, so a job needing more cores than are idle
-     * cannot start now, whatever the backend would search: answer without
-     * it.  This skips most failed backfill attempts on a full machine; the
+    /* This skips most failed backfill attempts on a full machine; the
      * schedule is unchanged, only match_calls shrinks. */
-    if (j->min_cores > sim->totals[SIM_UNIT_CORE] - sim->busy[SIM_UNIT_CORE]) {
+    if (cannot_start_now(sim, j)) {
         sim->st.prechecked++;
         return ENG_EBUSY;
     }
@@ -390,12 +395,12 @@ int sim_reserve(sim_t *sim, const sim_job_t *job, sim_time_t *at, eng_error_t *e
     int rc = sim_unreserve(sim, j, err);
     if (rc < 0)
         return rc;
-    /* as in sim_start_job(): too few idle cores cannot start now, so the
-     * backend need not try before searching for the earliest start */
-    bool busy = j->min_cores > sim->totals[SIM_UNIT_CORE] - sim->busy[SIM_UNIT_CORE];
+    /* the backend need not try now before searching for the earliest start */
     struct sim_match_out out;
-    rc = do_match(sim, busy ? SIM_MATCH_RESERVE_LATER : SIM_MATCH_ORELSE_RESERVE, j, &out,
-                  err);
+    rc = do_match(sim,
+                  cannot_start_now(sim, j) ? SIM_MATCH_RESERVE_LATER
+                                           : SIM_MATCH_ORELSE_RESERVE,
+                  j, &out, err);
     if (rc < 0)
         return rc;
     if (out.reserved && out.at > sim->now) {
