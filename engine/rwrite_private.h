@@ -35,6 +35,8 @@ struct rlite {
     struct rl_ids core, gpu; /* Fluxion's m_reducer: core before gpu */
     struct rl_map gather;    /* m_gl_gatherer */
     struct rl_map props;     /* m_gl_prop_gatherer */
+    char *sig;               /* the last node's signature, kept for the next */
+    size_t sigcap;
 };
 
 void rwrite__rlite_init(struct rlite *r);

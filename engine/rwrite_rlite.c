@@ -38,6 +38,7 @@ void rwrite__rlite_clear(struct rlite *r)
 {
     free(r->core.id);
     free(r->gpu.id);
+    free(r->sig);
     map_clear(&r->gather);
     map_clear(&r->props);
     rwrite__rlite_init(r);
@@ -117,35 +118,39 @@ static int cmp_i64(const void *a, const void *b)
 }
 
 /* Fluxion's compress_ids(): sorted ids as a ranged idset ("0-3,7", as
- * idset_encode() with IDSET_FLAG_RANGE writes it, duplicates once); negative
- * ids are EINVAL.  Returns a new string or NULL with 'err' set. */
-static char *compress_ids(int64_t *ids, size_t n, eng_error_t *err)
+ * idset_encode() with IDSET_FLAG_RANGE writes it, duplicates once) appended
+ * to 'b'; negative ids are EINVAL.  0, or an error with 'err' set. */
+static int compress_into(struct sbuf *b, const int64_t *ids, size_t n, eng_error_t *err)
 {
-    struct sbuf b = SBUF_INIT;
-    sbuf_add(&b, "", 0);
+    sbuf_add(b, "", 0);
     for (size_t i = 0; i < n;) {
-        if (ids[i] < 0 || ids[i] >= (int64_t)IDSET_MAX_ID) {
-            free(b.p);
-            eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid id %lld in R_lite",
-                       (long long)ids[i]);
-            return NULL;
-        }
+        if (ids[i] < 0 || ids[i] >= (int64_t)IDSET_MAX_ID)
+            return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid id %lld in R_lite",
+                              (long long)ids[i]);
         size_t j = i; /* the run ids[i] .. ids[j], duplicates included */
         while (j + 1 < n && (ids[j + 1] == ids[j] || ids[j + 1] == ids[j] + 1) &&
                ids[j + 1] < (int64_t)IDSET_MAX_ID)
             j++;
         if (i > 0)
-            sbuf_add(&b, ",", 1);
-        sbuf_uint(&b, (unsigned long long)ids[i]);
+            sbuf_add(b, ",", 1);
+        sbuf_uint(b, (unsigned long long)ids[i]);
         if (ids[j] > ids[i]) {
-            sbuf_add(&b, "-", 1);
-            sbuf_uint(&b, (unsigned long long)ids[j]);
+            sbuf_add(b, "-", 1);
+            sbuf_uint(b, (unsigned long long)ids[j]);
         }
         i = j + 1;
     }
-    if (!b.ok) {
+    if (!b->ok)
+        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    return 0;
+}
+
+/* compress_into() as a new string, or NULL with 'err' set. */
+static char *compress_ids(const int64_t *ids, size_t n, eng_error_t *err)
+{
+    struct sbuf b = SBUF_INIT;
+    if (compress_into(&b, ids, n, err) < 0) {
         free(b.p);
-        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
         return NULL;
     }
     return b.p;
@@ -159,13 +164,13 @@ static bool ascending(const int64_t *a, size_t n)
     return true;
 }
 
-/* The compressed 'ids' (sorted first: they mostly come in order), or NULL
- * with 'err' set. */
-static char *reduce(struct rl_ids *ids, eng_error_t *err)
+/* Append the compressed 'ids' (sorted first: they mostly come in order) to
+ * 'b'; 0, or an error with 'err' set. */
+static int reduce(struct sbuf *b, struct rl_ids *ids, eng_error_t *err)
 {
     if (!ascending(ids->id, ids->n))
         qsort(ids->id, ids->n, sizeof *ids->id, cmp_i64);
-    return compress_ids(ids->id, ids->n, err);
+    return compress_into(b, ids->id, ids->n, err);
 }
 
 static int gather_props(struct rlite *r, const struct rwrite_vertex *v, eng_error_t *err)
@@ -194,40 +199,44 @@ static int gather_props(struct rlite *r, const struct rwrite_vertex *v, eng_erro
 
 /* The node's "children" signature, exactly as Fluxion's json_dumps() of
  * {"core": ids, "gpu": ids} with JSON_INDENT(0) writes it.  Built as text:
- * idsets hold only digits, commas and dashes, so nothing needs escaping, and
- * this runs once per emitted node. */
-static char *signature(struct rlite *r, eng_error_t *err)
+ * idsets hold only digits, commas and dashes, so nothing needs escaping.
+ * This runs once per emitted node, so the text goes into r->sig, whose
+ * buffer is kept from one node to the next.  0, or an error with 'err' set. */
+static int signature(struct rlite *r, eng_error_t *err)
 {
-    char *core = NULL, *gpu = NULL, *sig = NULL;
-    if (r->core.n && !(core = reduce(&r->core, err)))
-        return NULL;
+    struct sbuf b = {r->sig, 0, r->sigcap, true};
+    sbuf_add(&b, "{", 1);
+    int rc = 0;
+    if (r->core.n) {
+        sbuf_str(&b, "\"core\": \"");
+        rc = reduce(&b, &r->core, err);
+        sbuf_add(&b, "\"", 1);
+    }
     r->core.n = 0; /* Fluxion clears each reduced type as it goes */
-    if (r->gpu.n && !(gpu = reduce(&r->gpu, err))) {
-        free(core);
-        return NULL;
+    if (rc == 0 && r->gpu.n) {
+        sbuf_str(&b, b.len > 1 ? ", \"gpu\": \"" : "\"gpu\": \"");
+        rc = reduce(&b, &r->gpu, err);
+        sbuf_add(&b, "\"", 1);
     }
     r->gpu.n = 0;
-    size_t n = 32 + (core ? strlen(core) : 0) + (gpu ? strlen(gpu) : 0);
-    if ((sig = malloc(n)))
-        snprintf(sig, n, "{%s%s%s%s%s%s%s}", core ? "\"core\": \"" : "", core ? core : "",
-                 core ? "\"" : "", core && gpu ? ", " : "", gpu ? "\"gpu\": \"" : "",
-                 gpu ? gpu : "", gpu ? "\"" : "");
-    else
-        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
-    free(core);
-    free(gpu);
-    return sig;
+    sbuf_add(&b, "}", 1);
+    if (b.p) {
+        r->sig = b.p;
+        r->sigcap = b.cap;
+    }
+    if (rc == 0 && !b.ok)
+        rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    return rc;
 }
 
 static int gather_node(struct rlite *r, const struct rwrite_vertex *v, eng_error_t *err)
 {
     if (r->core.n == 0 && r->gpu.n == 0)
         return 0;
-    char *children = signature(r, err);
-    if (!children)
-        return err && err->code ? err->code : ENG_EINVAL;
-    struct rl_group *g = map_group(&r->gather, children);
-    free(children);
+    int rc = signature(r, err);
+    if (rc < 0)
+        return rc;
+    struct rl_group *g = map_group(&r->gather, r->sig);
     if (!g || group_push(g, v->rank, v->name ? v->name : "") < 0)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     return gather_props(r, v, err);
