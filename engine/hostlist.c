@@ -92,13 +92,23 @@ static bool width_equiv(unsigned long n, int *wn, unsigned long m, int *wm)
     return true;
 }
 
-static int push_range(hostlist_t *hl, struct hrange *h)
+/* Extend hl's last range by 'h' when flux-core's append would merge them
+ * (same prefix, consecutive numbers, compatible widths). */
+static bool merge_tail(hostlist_t *hl, struct hrange *h)
 {
     struct hrange *tail = hl->n ? &hl->r[hl->n - 1] : NULL;
-    if (tail && prefix_cmp(tail, h) == 0 && tail->hi == h->lo - 1 &&
-        width_equiv(tail->lo, &tail->width, h->lo, &h->width)) {
-        tail->hi = h->hi;
-        hl->nhosts += hr_count(h);
+    if (!tail || prefix_cmp(tail, h) != 0 || tail->hi != h->lo - 1 ||
+        !width_equiv(tail->lo, &tail->width, h->lo, &h->width))
+        return false;
+    tail->hi = h->hi;
+    hl->nhosts += hr_count(h);
+    return true;
+}
+
+/* Append 'h', whose prefix it owns (freed when merged or on failure). */
+static int push_range(hostlist_t *hl, struct hrange *h)
+{
+    if (merge_tail(hl, h)) {
         free(h->prefix);
         return 0;
     }
@@ -117,10 +127,14 @@ static int push_range(hostlist_t *hl, struct hrange *h)
     return 0;
 }
 
+/* push_range() of a copy of 'prefix' ('plen' bytes), copied only when the
+ * range does not merge into the last one. */
 static int push(hostlist_t *hl, const char *prefix, size_t plen, unsigned long lo,
                 unsigned long hi, int width, bool single)
 {
-    struct hrange h = {NULL, plen, lo, hi, width, single};
+    struct hrange h = {(char *)prefix, plen, lo, hi, width, single};
+    if (merge_tail(hl, &h))
+        return 0;
     if (!(h.prefix = malloc(plen + 1)))
         return ENG_ENOMEM;
     memcpy(h.prefix, prefix, plen);
@@ -284,6 +298,16 @@ int hostlist_append(hostlist_t *hl, const char *str, eng_error_t *err)
     /* a local error: 'err' may hold an earlier error, which eng_errorf()
      * keeps, so its code would not be this failure's */
     eng_error_t local = {0};
+    size_t len = str ? strlen(str) : 0;
+    if (len > 0 && strcspn(str, "[]\t, ") == len) {
+        /* one plain host name (the common case: R's nodes one by one) is
+         * what decoding it would give, without the temporary list */
+        size_t before = hl->nhosts;
+        int rc = push_host(hl, str, len);
+        if (rc < 0)
+            return eng_errorf(err, rc, NULL, 0, 0, "out of memory");
+        return (int)(hl->nhosts - before);
+    }
     hostlist_t *add = hostlist_decode(str, NULL, &local);
     if (!add)
         return eng_errorf(err, local.code, NULL, local.line, local.column, "%s",
