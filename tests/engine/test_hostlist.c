@@ -1,6 +1,8 @@
 /* test_hostlist.c: RFC 29 hostlists, checked against flux-core
  * libhostlist's encodings (merging, zero padding, bracketing). */
 #include <check.h>
+#include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +41,57 @@ START_TEST(test_encode)
         ck_assert_uint_eq(hostlist_count(hl), cases[i].count);
         free(s);
         hostlist_destroy(hl);
+    }
+}
+END_TEST
+
+/* Appending plain host names one at a time (hostlist_append()'s direct
+ * path) gives what decoding them as one comma-separated list gives:
+ * merging, zero-padding reconciliation, overflowing suffixes dropped. */
+START_TEST(test_append_plain_matches_decode)
+{
+    static const char *const pfx[] = {"node", "n", "", "io-", "node0"};
+    static const char *const num[] = {"0",
+                                      "1",
+                                      "2",
+                                      "3",
+                                      "01",
+                                      "02",
+                                      "003",
+                                      "9",
+                                      "10",
+                                      "99",
+                                      "100",
+                                      "",
+                                      "99999999999999999999999"};
+    uint64_t x = 12345;
+    for (int round = 0; round < 200; round++) {
+        hostlist_t *hl = hostlist_create();
+        char joined[4096] = "";
+        size_t added = 0;
+        for (int k = 0; k < 12; k++) {
+            x = x * 6364136223846793005u + 1442695040888963407u;
+            char host[64];
+            snprintf(host, sizeof host, "%s%s", pfx[(x >> 33) % 5], num[(x >> 45) % 13]);
+            if (!host[0])
+                continue;
+            int n = hostlist_append(hl, host, NULL);
+            ck_assert_int_ge(n, 0);
+            added += (size_t)n;
+            strcat(joined, ",");
+            strcat(joined, host);
+        }
+        hostlist_t *ref = hostlist_decode(joined, NULL, NULL);
+        ck_assert_ptr_nonnull(ref);
+        char *a = hostlist_encode(hl), *b = hostlist_encode(ref);
+        ck_assert_msg(strcmp(a, b) == 0, "'%s': appended '%s' decoded '%s'", joined, a,
+                      b);
+        ck_assert_uint_eq(hostlist_count(hl), hostlist_count(ref));
+        ck_assert_uint_eq(added, hostlist_count(ref));
+        free(a);
+        free(b);
+        hostlist_destroy(hl);
+        hostlist_destroy(ref);
     }
 }
 END_TEST
@@ -137,6 +190,7 @@ Suite *hostlist_suite(void)
     Suite *s = suite_create("hostlist");
     TCase *tc = tcase_create("hostlist");
     tcase_add_test(tc, test_encode);
+    tcase_add_test(tc, test_append_plain_matches_decode);
     tcase_add_test(tc, test_nth_find);
     tcase_add_test(tc, test_runs);
     tcase_add_test(tc, test_bad);
