@@ -771,16 +771,20 @@ static bool looks_like_json(const char *text, size_t len)
     return i < len && (text[i] == '{' || text[i] == '[');
 }
 
+/* Ready 'b' (arena, source and allow_duplicates set) for a parse.  The
+ * frame and anchor arrays (~20 KB) are not cleared: an entry is written
+ * when it comes into use (push_frame(), add_anchor()), and nothing reads
+ * past 'depth' or 'nanchors'. */
 static void builder_reset(struct builder *b, eng_error_t *err)
 {
-    jsarena_t *a = b->arena;
-    const char *source = b->source;
-    bool dups = b->allow_duplicates;
-    memset(b, 0, sizeof *b);
-    b->arena = a;
-    b->source = source;
-    b->allow_duplicates = dups;
     b->err = err;
+    b->depth = 0;
+    b->nnodes = 0;
+    b->root = NULL;
+    b->empty = NULL;
+    b->ended = false;
+    b->done = false;
+    b->nanchors = 0;
 }
 
 /* Text that starts like JSON: the scanner alone when it accepts (the common
