@@ -123,6 +123,11 @@ struct lazy_sum {
     uint32_t mask;
     int64_t c[ENG_PRUNE_TYPES_MAX];
     size_t rw_off, rw_n; /* in eng_t.lrw */
+    /* the ids of the cores, then the gpus, below the vertex, in eng_t.lids;
+     * ids_ok false when a node or storage_node is below it (an R_lite-only
+     * writer records more than ids there) or memory ran out */
+    size_t id_off, ncore, ngpu;
+    bool ids_ok;
 };
 
 /* ---- per-(vertex, job) records ------------------------------------------- */
@@ -256,6 +261,8 @@ struct eng {
     size_t nlsum, caplsum;
     struct lazy_rw *lrw; /* the edges each summary re-weighs */
     size_t nlrw, caplrw;
+    int64_t *lids; /* the core and gpu ids below each summary's vertex */
+    size_t nlids, caplids;
     rg_sym_t dom; /* dominant subsystem symbol */
     /* auxiliary subsystems, in -S set order (trav_aux.c) */
     rg_sym_t aux[ENG_AUX_MAX];

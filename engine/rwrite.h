@@ -130,6 +130,20 @@ int rwrite_emit_rg_vertex(rwrite_t *w, const rg_graph_t *g, rg_vid_t v, unsigned
                           const struct rwrite_kv *agfilter, size_t nagfilter,
                           eng_error_t *err);
 
+/* Whether 'w' keeps R_lite alone (rlite, rv1_nosched): an emit of a vertex
+ * other than a core, gpu, node or storage_node records nothing, nor does an
+ * edge's, and a core's or gpu's emit records just its id (so a caller may
+ * pass the ids with rwrite_emit_rg_ids() instead). */
+bool rwrite_ids_only(const rwrite_t *w);
+
+/* The emits, in any order, of 'ncore' cores and 'ngpu' gpus whose ids are
+ * 'core' and 'gpu' (either may be NULL when its count is 0), for a writer
+ * where rwrite_ids_only() holds: the same record as rwrite_emit_rg_vertex()
+ * of each.  Returns 0, ENG_EINVAL when the writer is not ids-only,
+ * ENG_ENOMEM, with 'err' set. */
+int rwrite_emit_rg_ids(rwrite_t *w, const int64_t *core, size_t ncore, const int64_t *gpu,
+                       size_t ngpu, eng_error_t *err);
+
 /* rwrite_emit_edge() for edge 'e' of graph 'g' (endpoints' uniq_ids and the
  * edge's subsystem).  Returns 0, ENG_EINVAL for a bad edge, ENG_ENOMEM. */
 int rwrite_emit_rg_edge(rwrite_t *w, const rg_graph_t *g, rg_eid_t e, bool excl_parent,

@@ -32,6 +32,31 @@ static bool rlite_only(enum rwrite_format f)
     return f == RWRITE_RLITE || f == RWRITE_RV1_NOSCHED;
 }
 
+bool rwrite_ids_only(const rwrite_t *w)
+{
+    return rlite_only(rwrite_get_format(w));
+}
+
+int rwrite_emit_rg_ids(rwrite_t *w, const int64_t *core, size_t ncore, const int64_t *gpu,
+                       size_t ngpu, eng_error_t *err)
+{
+    if (!rwrite_ids_only(w))
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0,
+                          "rwrite_emit_rg_ids: the writer keeps more than ids");
+    /* the reducer sorts each type's ids before use, so their order is free */
+    for (size_t i = 0; i < ncore; i++) {
+        int rc = rwrite__rlite_id(rwrite__rlite(w), false, core[i], err);
+        if (rc < 0)
+            return rc;
+    }
+    for (size_t i = 0; i < ngpu; i++) {
+        int rc = rwrite__rlite_id(rwrite__rlite(w), true, gpu[i], err);
+        if (rc < 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* Properties of 'v' in key order into a new array (NULL when none). */
 static struct rwrite_kv *read_props(const rg_graph_t *g, rg_vid_t v, size_t *n, int *rc)
 {

@@ -150,6 +150,59 @@ static int build(eng_t *e, rg_vid_t u, int64_t *c, uint32_t *mask, bool *ok)
     return n_plans;
 }
 
+static bool push_id(eng_t *e, int64_t id)
+{
+    if (e->nlids == e->caplids) {
+        size_t cap = e->caplids ? 2 * e->caplids : 1024;
+        int64_t *n = realloc(e->lids, cap * sizeof *n);
+        if (!n)
+            return false;
+        e->lids = n;
+        e->caplids = cap;
+    }
+    e->lids[e->nlids++] = id;
+    return true;
+}
+
+/* Append to e->lids the ids of the vertices of type 'want' below 'u' (a
+ * tree, as build() found), in the walk's post-order; count them in '*n'.
+ * False when a vertex of type 'stop' or 'stop2' is there, or out of memory. */
+static bool collect_ids(eng_t *e, rg_vid_t u, rg_sym_t want, rg_sym_t stop,
+                        rg_sym_t stop2, size_t *n)
+{
+    for (rg_eid_t ed = dom_from(e, V(e, u)->out_head); ed != RG_EID_NONE;
+         ed = dom_from(e, E(e, ed)->next_out)) {
+        rg_vid_t tgt = E(e, ed)->dst;
+        if (!collect_ids(e, tgt, want, stop, stop2, n))
+            return false;
+        rg_sym_t t = V(e, tgt)->type;
+        if (t != RG_SYM_NONE && (t == stop || t == stop2))
+            return false;
+        if (t != RG_SYM_NONE && t == want) {
+            if (!push_id(e, V(e, tgt)->id))
+                return false;
+            (*n)++;
+        }
+    }
+    return true;
+}
+
+/* The ids part of summary 's' of 'u' (see struct lazy_sum). */
+static void summary_ids(eng_t *e, rg_vid_t u, struct lazy_sum *s)
+{
+    rg_sym_t core = rg_sym_find(e->g, "core"), gpu = rg_sym_find(e->g, "gpu");
+    rg_sym_t node = rg_sym_find(e->g, "node"), snode = rg_sym_find(e->g, "storage_node");
+    size_t n0 = e->nlids;
+    s->id_off = n0;
+    s->ncore = s->ngpu = 0;
+    s->ids_ok = collect_ids(e, u, core, node, snode, &s->ncore) &&
+                collect_ids(e, u, gpu, node, snode, &s->ngpu);
+    if (!s->ids_ok) {
+        e->nlids = n0;
+        s->ncore = s->ngpu = 0;
+    }
+}
+
 enum { LAZY_WALK = UINT32_MAX }; /* e->lsum_ix: no summary, walk each time */
 
 /* Drop the per-vertex state of lazy allocations. */
@@ -174,7 +227,7 @@ static bool vertex_arrays(eng_t *e)
     if (!e->lazy_alloc || e->lamt)
         return true;
     /* summaries built so far have no 'lamt': build them again */
-    e->nlsum = e->nlrw = 0;
+    e->nlsum = e->nlrw = e->nlids = 0;
     memset(e->lsum_ix, 0, n * sizeof(uint32_t));
     e->lhold_job = calloc(n, sizeof *e->lhold_job);
     e->lheld = calloc(n, sizeof *e->lheld);
@@ -219,6 +272,7 @@ static const struct lazy_sum *summary(eng_t *e, rg_vid_t u)
     }
     s->rw_off = rw0;
     s->rw_n = e->nlrw - rw0;
+    summary_ids(e, u, s);
     e->lsum_ix[u] = (uint32_t)++e->nlsum;
     return s;
 }
@@ -246,14 +300,23 @@ bool trav__lazy_alloc_ok(eng_t *e, rg_vid_t u)
 }
 
 /* The emits of the full walk below 'x' (every vertex taken whole, in
- * post-order, each vertex before the edge that leads to it). */
-static void emit_below(eng_t *e, rwrite_t *w, rg_vid_t x, eng_error_t *err)
+ * post-order, each vertex before the edge that leads to it).  A writer that
+ * keeps R_lite alone gets just the ids of the cores and gpus, from the
+ * summary 's' when it has them. */
+static void emit_below(eng_t *e, rwrite_t *w, rg_vid_t x, const struct lazy_sum *s,
+                       eng_error_t *err)
 {
+    if (s && s->ids_ok && rwrite_ids_only(w)) {
+        const int64_t *ids = e->lids + s->id_off;
+        if (rwrite_emit_rg_ids(w, ids, s->ncore, ids + s->ncore, s->ngpu, err) < 0)
+            eng__msg_add(e, "upd_sched: emit_vtx returned -1.\n");
+        return;
+    }
     for (rg_eid_t ed = dom_from(e, V(e, x)->out_head); ed != RG_EID_NONE;
          ed = dom_from(e, E(e, ed)->next_out)) {
         rg_vid_t tgt = E(e, ed)->dst;
         e->trav_level++;
-        emit_below(e, w, tgt, err);
+        emit_below(e, w, tgt, NULL, err);
         if (trav__emit_vertex(e, w, tgt, (unsigned)V(e, tgt)->size, true, true, NULL, 0,
                               err) < 0)
             eng__msg_add(e, "upd_sched: emit_vtx returned -1.\n");
@@ -277,7 +340,7 @@ int trav__lazy_hold_alloc(eng_t *e, const struct jobmeta *m, rg_vid_t u, rwrite_
         e->lheld[E(e, e->lrw[s->rw_off + i].ed)->dst]++;
     e->lhold_job[u] = m->jobid + 1;
     if (w)
-        emit_below(e, w, u, err);
+        emit_below(e, w, u, s, err);
     memcpy(c, s->c, sizeof s->c);
     *mask = s->mask;
     return s->n_plans;
@@ -301,9 +364,11 @@ void eng__lazy_reset(eng_t *e)
     free(e->lsum_ix);
     free(e->lsum);
     free(e->lrw);
+    free(e->lids);
     free_alloc_arrays(e);
     e->lsum_ix = NULL;
     e->lsum = NULL;
     e->lrw = NULL;
-    e->nlsum = e->caplsum = e->nlrw = e->caplrw = 0;
+    e->lids = NULL;
+    e->nlsum = e->caplsum = e->nlrw = e->caplrw = e->nlids = e->caplids = 0;
 }

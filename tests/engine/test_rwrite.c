@@ -228,6 +228,37 @@ START_TEST(test_rlite_ids)
 }
 END_TEST
 
+/* rwrite_emit_rg_ids() records what the cores' and gpus' own emits would,
+ * in any order; writers that keep more than R_lite refuse it. */
+START_TEST(test_emit_rg_ids)
+{
+    static const int64_t core[] = {5, 4, 0, 1, 2}, gpu[] = {1, 0};
+    static const enum rwrite_format fmts[] = {RWRITE_RLITE, RWRITE_RV1_NOSCHED};
+    for (size_t f = 0; f < 2; f++) {
+        rwrite_t *w = rwrite_create(fmts[f], NULL);
+        ck_assert(rwrite_ids_only(w));
+        ck_assert_int_eq(rwrite_emit_rg_ids(w, core, 5, gpu, 2, NULL), 0);
+        struct rwrite_kv kv[1];
+        struct rwrite_vertex n = vtx(&kv[0], "node", "n4", 4, 20, 4, "/c/n4");
+        ck_assert_int_eq(rwrite_emit_vertex(w, &n, 1, 1, true, false, NULL, 0, NULL), 0);
+        rwrite_set_times(w, 0, 60);
+        char *out = emit(w);
+        ck_assert_ptr_nonnull(strstr(out, "\"children\": {\"core\": \"0-2,4-5\", "
+                                          "\"gpu\": \"0-1\"}"));
+        free(out);
+        rwrite_destroy(w);
+    }
+    static const enum rwrite_format others[] = {RWRITE_SIMPLE, RWRITE_RV1, RWRITE_JGF};
+    for (size_t f = 0; f < 3; f++) {
+        rwrite_t *w = rwrite_create(others[f], NULL);
+        eng_error_t err = {0};
+        ck_assert(!rwrite_ids_only(w));
+        ck_assert_int_eq(rwrite_emit_rg_ids(w, core, 5, NULL, 0, &err), ENG_EINVAL);
+        rwrite_destroy(w);
+    }
+}
+END_TEST
+
 START_TEST(test_rlite_rv1)
 {
     struct rwrite_kv kv[5];
@@ -483,6 +514,7 @@ Suite *rwrite_suite(void)
     TCase *tc = tcase_create("rwrite");
     tcase_add_test(tc, test_simple);
     tcase_add_test(tc, test_rlite_ids);
+    tcase_add_test(tc, test_emit_rg_ids);
     tcase_add_test(tc, test_pretty);
     tcase_add_test(tc, test_jgf);
     tcase_add_test(tc, test_jgf_shorthand);
