@@ -4,14 +4,23 @@
  * R_lite array and the host list (RFC 20 "execution"), which the reports
  * need, at the cost of one small JSON parse per started job.
  *
- * Jobs with the same jobspec text share one parse.  Satisfiability is checked
- * at the end of time, where no job of finite span reaches: the answer depends
- * only on the graph, the status of its vertices and the request's resource
- * tree, not on its duration, so jobs whose trees are alike (most jobs of a
- * log share a size; their durations differ) share one answer, forgotten when
- * a status changes.  That holds while every span ends long before the end of
- * time: once a job of unbounded or enormous duration is matched, or the
- * clock is enormous, nothing is shared any more. */
+ * Jobs with the same jobspec text share one parse, and so do JSON texts that
+ * differ only in the one number after their one "duration" key (a log's jobs
+ * mostly do): the number is taken out of the text to make the key, and each
+ * job's own value is put in the shared jobspec before each of its matches.
+ * A text is shared so only when it has no escapes, and its parse took
+ * attributes.system.duration from that number, which must be a plain integer
+ * of at most 15 digits (read exactly as the parser reads it, with strtod())
+ * above 0.
+ *
+ * Satisfiability is checked at the end of time, where no job of finite span
+ * reaches: the answer depends only on the graph, the status of its vertices
+ * and the request's resource tree, not on its duration, so jobs whose trees
+ * are alike (most jobs of a log share a size; their durations differ) share
+ * one answer, forgotten when a status changes.  That holds while every span
+ * ends long before the end of time: once a job of unbounded or enormous
+ * duration is matched, or the clock is enormous, nothing is shared any
+ * more. */
 #include "sim_eng.h"
 
 #include <stdio.h>
@@ -47,7 +56,9 @@ struct shape {
 struct spec {
     struct hent h;
     size_t len;
-    char *text;
+    char *text; /* with 'templ', without its duration number */
+    bool templ; /* shared by texts that differ in their duration */
+    bool idle;  /* kept with no live job (counted in sim_eng.nidle) */
     jobspec_t *js;
     size_t refs;         /* live jobs using it */
     struct shape *shape; /* its resource tree; NULL: it has constraints */
@@ -60,10 +71,12 @@ struct sim_eng {
     eng_t *e;
     rwrite_t *w;
     struct spec **by_job; /* per job id, NULL until its first match */
+    double *dur_by_job;   /* per job id, its duration when its spec is 'templ' */
     size_t njobs;
     struct htab specs, shapes;
     uint64_t status_epoch; /* bumped by every status change */
     bool unshared;         /* a span may reach the end of time: share nothing */
+    size_t nidle;          /* entries kept with no live job (spec_release()) */
 };
 
 sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err)
@@ -113,6 +126,7 @@ void sim_eng_destroy(sim_eng_t *a)
     free(a->shapes.bucket);
     free(a->specs.bucket);
     free(a->by_job);
+    free(a->dur_by_job);
     rwrite_destroy(a->w);
     free(a);
 }
@@ -230,49 +244,143 @@ static struct shape *shape_get(sim_eng_t *a, const jobspec_t *js)
     return s;
 }
 
-/* The shared entry of 'text' (parsed on first use), or NULL with 'err' set. */
-static struct spec *spec_get(sim_eng_t *a, uint64_t jobid, const char *text,
-                             eng_error_t *err)
+enum { DURATION_DIGITS_MAX = 15 }; /* exact in a double and in an int64 */
+
+/* Where the number after the one "duration" key of JSON text 'text' is:
+ * [*start, *end), a plain integer, value '*value' > 0.  False when the text
+ * does not look like JSON, has no or several "duration", or another kind of
+ * value follows it. */
+static bool duration_number(const char *text, size_t len, size_t *start, size_t *end,
+                            double *value)
 {
-    size_t len = strlen(text);
-    uint64_t h = text_hash(text, len);
+    static const char key[] = "\"duration\"";
+    const size_t klen = sizeof key - 1;
+    size_t i = strspn(text, " \t\r\n");
+    /* no escapes: a key spelled "dur\u0061tion" would not be seen */
+    if (i >= len || text[i] != '{' || strchr(text, '\\'))
+        return false;
+    const char *k = strstr(text, key);
+    if (!k || strstr(k + klen, key))
+        return false;
+    size_t p = (size_t)(k - text) + klen;
+    p += strspn(text + p, " \t\r\n");
+    if (text[p] != ':')
+        return false;
+    p++;
+    p += strspn(text + p, " \t\r\n");
+    size_t n = strspn(text + p, "0123456789");
+    if (n == 0 || n > DURATION_DIGITS_MAX || !strchr(",} \t\r\n", text[p + n]) ||
+        text[p + n] == '\0')
+        return false;
+    char digits[DURATION_DIGITS_MAX + 1];
+    memcpy(digits, text + p, n);
+    digits[n] = '\0';
+    *value = strtod(digits, NULL);
+    *start = p;
+    *end = p + n;
+    return *value > 0;
+}
+
+/* The entry of key 'key' ('len' bytes, 'templ' kind), or NULL. */
+static struct spec *spec_find(sim_eng_t *a, const char *key, size_t len, uint64_t h,
+                              bool templ)
+{
     for (struct hent *e = htab_chain(&a->specs, h); e; e = e->next) {
         struct spec *x = (struct spec *)e;
-        if (e->hash == h && x->len == len && memcmp(x->text, text, len) == 0)
+        if (e->hash == h && x->templ == templ && x->len == len &&
+            memcmp(x->text, key, len) == 0)
             return x;
     }
+    return NULL;
+}
+
+/* The shared entry of 'text' (parsed on first use), or NULL with 'err' set.
+ * '*dur': the job's duration when the entry is a template. */
+static struct spec *spec_get(sim_eng_t *a, uint64_t jobid, const char *text, double *dur,
+                             eng_error_t *err)
+{
+    size_t len = strlen(text), start = 0, end = 0;
+    uint64_t h = text_hash(text, len);
+    struct spec *x = spec_find(a, text, len, h, false);
+    if (x)
+        return x;
+    /* the key of a template: the text without its duration number */
+    bool templ = duration_number(text, len, &start, &end, dur);
+    char *tkey = NULL;
+    size_t tlen = len - (end - start);
+    uint64_t th = 0;
+    if (templ) {
+        if (!(tkey = malloc(tlen + 1))) {
+            eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
+            return NULL;
+        }
+        memcpy(tkey, text, start);
+        memcpy(tkey + start, text + end, len - end + 1);
+        th = text_hash(tkey, tlen);
+        if ((x = spec_find(a, tkey, tlen, th, true))) {
+            free(tkey);
+            return x;
+        }
+    }
     if (htab_reserve(&a->specs) < 0) {
+        free(tkey);
         eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
         return NULL;
     }
     char source[64];
     snprintf(source, sizeof source, "<job %llu>", (unsigned long long)jobid);
     jobspec_t *js = jobspec_parse(text, len, source, err);
-    if (!js)
+    if (!js) {
+        free(tkey);
         return NULL;
-    struct spec *x = calloc(1, sizeof *x);
+    }
+    /* shared by duration only if the parse read it from that number */
+    if (templ && js->system.duration != *dur) {
+        templ = false;
+        free(tkey);
+        tkey = NULL;
+    }
+    x = calloc(1, sizeof *x);
     struct shape *sh = js->system.constraint ? NULL : shape_get(a, js);
-    if (!x || !(x->text = malloc(len + 1)) || (!sh && !js->system.constraint)) {
+    if (!x || (!templ && !(x->text = malloc(len + 1))) ||
+        (!sh && !js->system.constraint)) {
         if (x)
             free(x->text);
         free(x);
+        free(tkey);
         jobspec_destroy(js);
         eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
         return NULL;
     }
-    memcpy(x->text, text, len + 1);
-    x->len = len;
-    x->h.hash = h;
+    if (templ) {
+        x->text = tkey;
+        x->len = tlen;
+        x->h.hash = th;
+    } else {
+        memcpy(x->text, text, len + 1);
+        x->len = len;
+        x->h.hash = h;
+    }
+    x->templ = templ;
     x->js = js;
     x->shape = sh;
     htab_add(&a->specs, &x->h);
     return x;
 }
 
+/* Parsed jobspecs kept for later jobs when no live job uses them (a log's
+ * jobs come back to the same few texts): ~17 KB each at most. */
+enum { SPEC_IDLE_MAX = 512 };
+
 static void spec_release(sim_eng_t *a, struct spec *x)
 {
     if (--x->refs > 0)
         return;
+    if (a->nidle < SPEC_IDLE_MAX) {
+        x->idle = true;
+        a->nidle++;
+        return;
+    }
     htab_remove(&a->specs, &x->h);
     jobspec_destroy(x->js);
     free(x->text);
@@ -288,22 +396,32 @@ static struct spec *job_spec(sim_eng_t *a, uint64_t jobid, const char *text,
         while (n <= jobid)
             n *= 2;
         struct spec **bj = realloc(a->by_job, n * sizeof *bj);
-        if (!bj) {
+        if (bj)
+            a->by_job = bj;
+        double *bd = bj ? realloc(a->dur_by_job, n * sizeof *bd) : NULL;
+        if (!bd) {
             eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
             return NULL;
         }
         memset(bj + a->njobs, 0, (n - a->njobs) * sizeof *bj);
-        a->by_job = bj;
+        a->dur_by_job = bd;
         a->njobs = n;
     }
     if (!a->by_job[jobid]) {
-        struct spec *x = spec_get(a, jobid, text, err);
+        struct spec *x = spec_get(a, jobid, text, &a->dur_by_job[jobid], err);
         if (!x)
             return NULL;
+        if (x->idle) {
+            x->idle = false;
+            a->nidle--;
+        }
         x->refs++;
         a->by_job[jobid] = x;
     }
-    return a->by_job[jobid];
+    struct spec *x = a->by_job[jobid];
+    if (x->templ)
+        x->js->system.duration = a->dur_by_job[jobid];
+    return x;
 }
 
 static enum eng_match_op engine_op(enum sim_match_op op)

@@ -241,6 +241,86 @@ START_TEST(test_engine_sat_shape)
 }
 END_TEST
 
+/* Texts that differ only in their duration share one parse, yet each job
+ * keeps its own duration: on a graph where every job needs all 4 nodes, job
+ * k is reserved at the end of the jobs before it.  A "duration" outside
+ * attributes.system, or a text with escapes, is never taken for it. */
+START_TEST(test_engine_duration_shared)
+{
+    struct rig r;
+    rig_init(&r, 4);
+    wjob_map_t map = {WJOB_UNIT_NODE, 2};
+    struct sim_match_out out;
+    static const int64_t dur[] = {100, 200, 300, 50, 200};
+    int64_t at = 0;
+    for (uint64_t k = 0; k < 5; k++) {
+        char *t = wjob_jobspec_format(4 * 2, dur[k], &map, NULL);
+        ck_assert_int_eq(
+            sim_eng_ops.match(r.ae, SIM_MATCH_ORELSE_RESERVE, k + 1, t, &out, NULL), 0);
+        ck_assert_int_eq(out.at, at);
+        ck_assert(out.reserved == (k > 0));
+        if (!out.reserved) {
+            free(out.r_lite);
+            free(out.nodelist);
+        }
+        at += dur[k];
+        free(t);
+    }
+    /* the one "duration" is a user attribute: the system's is the graph's
+     * (to the end of time), so after the first nothing can be reserved */
+    static const char *const user[] = {
+        "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 4, "
+        "\"label\": \"task\", \"with\": [{\"type\": \"node\", \"count\": 1, "
+        "\"exclusive\": true}]}], \"tasks\": [{\"command\": [\"app\"], \"slot\": "
+        "\"task\", \"count\": {\"per_slot\": 1}}], \"attributes\": {\"user\": "
+        "{\"duration\": 7}}}",
+        "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 4, "
+        "\"label\": \"task\", \"with\": [{\"type\": \"node\", \"count\": 1, "
+        "\"exclusive\": true}]}], \"tasks\": [{\"command\": [\"app\"], \"slot\": "
+        "\"task\", \"count\": {\"per_slot\": 1}}], \"attributes\": {\"user\": "
+        "{\"duration\": 9}}}"};
+    struct rig u;
+    rig_init(&u, 4);
+    ck_assert_int_eq(sim_eng_ops.match(u.ae, SIM_MATCH_ALLOCATE, 1, user[0], &out, NULL),
+                     0);
+    free(out.r_lite);
+    free(out.nodelist);
+    ck_assert_int_eq(
+        sim_eng_ops.match(u.ae, SIM_MATCH_ORELSE_RESERVE, 2, user[1], &out, NULL),
+        ENG_EBUSY);
+    rig_free(&u);
+    /* escapes: "dur\u0061tion" is the system's duration (20), the plain
+     * "duration" a user attribute: the second job keeps 20, whatever its
+     * user number says */
+    struct rig x;
+    rig_init(&x, 4);
+    static const char *const esc[] = {
+        "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 4, "
+        "\"label\": \"task\", \"with\": [{\"type\": \"node\", \"count\": 1, "
+        "\"exclusive\": true}]}], \"tasks\": [{\"command\": [\"app\"], \"slot\": "
+        "\"task\", \"count\": {\"per_slot\": 1}}], \"attributes\": {\"system\": "
+        "{\"dur\\u0061tion\": 20}, \"user\": {\"duration\": 20}}}",
+        "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 4, "
+        "\"label\": \"task\", \"with\": [{\"type\": \"node\", \"count\": 1, "
+        "\"exclusive\": true}]}], \"tasks\": [{\"command\": [\"app\"], \"slot\": "
+        "\"task\", \"count\": {\"per_slot\": 1}}], \"attributes\": {\"system\": "
+        "{\"dur\\u0061tion\": 20}, \"user\": {\"duration\": 90}}}"};
+    ck_assert_int_eq(sim_eng_ops.match(x.ae, SIM_MATCH_ALLOCATE, 1, esc[0], &out, NULL),
+                     0);
+    free(out.r_lite);
+    free(out.nodelist);
+    ck_assert_int_eq(
+        sim_eng_ops.match(x.ae, SIM_MATCH_ORELSE_RESERVE, 2, esc[1], &out, NULL), 0);
+    ck_assert(out.reserved);
+    ck_assert_int_eq(out.at, 20);
+    ck_assert_int_eq(
+        sim_eng_ops.match(x.ae, SIM_MATCH_ORELSE_RESERVE, 3, esc[0], &out, NULL), 0);
+    ck_assert_int_eq(out.at, 40);
+    rig_free(&x);
+    rig_free(&r);
+}
+END_TEST
+
 /* A jobspec the engine cannot parse rejects that job, not the run. */
 START_TEST(test_engine_bad_jobspec)
 {
@@ -272,6 +352,7 @@ Suite *sim_eng_suite(void)
     tcase_add_test(tc, test_engine_bad_jobspec);
     tcase_add_test(tc, test_engine_sat_cache);
     tcase_add_test(tc, test_engine_sat_shape);
+    tcase_add_test(tc, test_engine_duration_shared);
     suite_add_tcase(s, tc);
     return s;
 }
