@@ -249,6 +249,7 @@ void eng_destroy(eng_t *e)
     free(e->label);
     free(e->oe);
     free(e->noe);
+    free(e->oe_dup);
     free(e->ctypes);
     free(e->ndom);
     free(e->cur_tv);
@@ -316,6 +317,7 @@ int eng__grow(eng_t *e)
         GROW(e->label, e->vcap, nv);
         GROW(e->oe, e->vcap, nv);
         GROW(e->noe, e->vcap, nv);
+        GROW(e->oe_dup, e->vcap, nv);
         GROW(e->ctypes, e->vcap, nv);
         GROW(e->ndom, e->vcap, nv);
         GROW(e->vj.head, e->vcap, nv);
@@ -382,6 +384,31 @@ static void sort_oe(const eng_t *e, rg_eid_t *a, uint32_t n)
     }
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Whether two of the 'n' out-edges 'a' lead to vertices of one uniq id.
+ * 0 no, 1 yes, ENG_ENOMEM. */
+static int oe_has_dup(const eng_t *e, const rg_eid_t *a, uint32_t n)
+{
+    if (n < 2)
+        return 0;
+    int64_t *u = malloc(n * sizeof *u);
+    if (!u)
+        return ENG_ENOMEM;
+    for (uint32_t i = 0; i < n; i++)
+        u[i] = rg_vertex_get(e->g, rg_edge_get(e->g, a[i])->dst)->uniq_id;
+    qsort(u, n, sizeof *u, cmp_i64);
+    int dup = 0;
+    for (uint32_t i = 1; i < n && !dup; i++)
+        dup = u[i] == u[i - 1];
+    free(u);
+    return dup;
+}
+
 static int build_outedges(eng_t *e)
 {
     size_t nv = rg_graph_vid_bound(e->g);
@@ -389,6 +416,7 @@ static int build_outedges(eng_t *e)
         free(e->oe[v]);
         e->oe[v] = NULL;
         e->noe[v] = 0;
+        e->oe_dup[v] = 0;
         e->ctypes[v].n = 0;
         e->ndom[v] = 0;
         if (!rg_vertex_is_live(e->g, v))
@@ -429,6 +457,10 @@ static int build_outedges(eng_t *e)
         sort_oe(e, a, n);
         e->oe[v] = a;
         e->noe[v] = n;
+        int dup = oe_has_dup(e, a, n);
+        if (dup < 0)
+            return dup;
+        e->oe_dup[v] = (uint8_t)dup;
     }
     return 0;
 }

@@ -280,6 +280,9 @@ struct eng {
     struct ctypes *ctypes;
     uint32_t *ndom; /* live out-edges in the dominant subsystem */
     uint32_t *noe;
+    /* by_outedges, per vertex: two of its out-edges lead to vertices of one
+     * uniq id, so two keys of its sorted out-edges may tie */
+    uint8_t *oe_dup;
     /* per edge */
     uint64_t *e_needs, *e_seq, *e_weight;
     uint8_t *e_excl;

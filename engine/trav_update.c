@@ -72,10 +72,14 @@ static int64_t oe_uniq(const eng_t *e, rg_eid_t ed)
  * places are found by binary search; only the entries between them move. */
 void trav__oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt)
 {
+    uint64_t w0 = e->e_weight[ed];
+    /* With distinct keys the edge sits at its key, which stays: nothing
+     * moves (the search below would find it there and stop) */
+    if (w0 == wt && !e->oe_dup[u])
+        return;
     rg_eid_t *a = e->oe[u];
     uint32_t n = e->noe[u], lo = 0, hi = n;
     int64_t uq = oe_uniq(e, ed);
-    uint64_t w0 = e->e_weight[ed];
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
         if (oe_before(e, e->e_weight[a[mid]], oe_uniq(e, a[mid]), w0, uq))
@@ -133,21 +137,38 @@ static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid
 
 /* ---- updating ------------------------------------------------------------------ */
 
+/* Counts passed up to a parent, per prune index: only the entries whose
+ * bit is in 'mask' are set (the others are never read, so a vertex's
+ * aggregate costs no clearing). */
 struct agg {
     int64_t c[ENG_PRUNE_TYPES_MAX];
     uint32_t mask;
 };
 
-static void accum_if(const eng_t *e, rg_sym_t t, int64_t c, struct agg *a)
+/* prune__index(), inline: the pruning types are one or two. */
+static inline int prune_ix(const eng_t *e, rg_sym_t t)
 {
-    int i = prune__index(e, t);
-    if (i < 0)
-        return;
+    for (unsigned i = 0; i < e->prune.ntotal; i++)
+        if (e->prune.total[i] == t)
+            return (int)i;
+    return -1;
+}
+
+/* Add 'c' at prune index 'i' of 'a' (the first addition sets it). */
+static inline void accum_at(struct agg *a, int i, int64_t c)
+{
     if (a->mask & (1u << i))
         a->c[i] += (unsigned)c;
     else
         a->c[i] = (unsigned)c;
     a->mask |= 1u << i;
+}
+
+static inline void accum_if(const eng_t *e, rg_sym_t t, int64_t c, struct agg *a)
+{
+    int i = prune_ix(e, t);
+    if (i >= 0)
+        accum_at(a, i, c);
 }
 
 /* '*rec': the job's record of 'u' when this made one (upd_meta() then
@@ -231,11 +252,12 @@ static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
     r->xspan = span;
     r->flags |= VJ_X;
     if (e->subplan[u] && e->sp_idx[u] && dfu->mask) {
-        size_t len = prune__relevant(e, u, dfu->c);
+        /* prune__relevant() with the types not passed up at 0 */
+        const int32_t *t = e->sp_idx[u];
+        size_t len = (size_t)t[0];
         for (size_t i = 0; i < len; i++) {
-            int k = e->sp_idx[u][i + 1];
-            if (k < 0 || !(dfu->mask & (1u << k)))
-                e->agg_buf[i] = 0;
+            int k = t[i + 1];
+            e->agg_buf[i] = k >= 0 && (dfu->mask & (1u << k)) ? dfu->c[k] : 0;
         }
         int64_t s =
             planner_multi_span_add(e->subplan[u], m->at, m->duration, e->agg_buf, len);
@@ -248,9 +270,10 @@ static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
     }
     const struct rg_vertex *v = V(e, u);
     accum_if(e, v->type, excl ? v->size : v->size - (int64_t)needs, to_parent);
-    for (unsigned k = 0; k < e->prune.ntotal; k++)
-        if (dfu->mask & (1u << k))
-            accum_if(e, e->prune.total[k], dfu->c[k], to_parent);
+    /* the types of e->prune.total are distinct: type k is at index k */
+    for (uint32_t mk = dfu->mask, k = 0; mk; mk >>= 1, k++)
+        if (mk & 1u)
+            accum_at(to_parent, (int)k, dfu->c[k]);
     return 0;
 }
 
@@ -326,9 +349,19 @@ static uint64_t *sort_keys(uint64_t *a, uint64_t *tmp, size_t n)
     return a;
 }
 
-/* The marked edges sorted by source then edge id (a vertex's out-edges are
- * kept in insertion order, which is edge-id order), in the engine's buffer
- * kept from one update to the next. */
+/* A vertex with at most this many out-edges finds its marked ones by
+ * scanning them (a few loads each); one with more, in the sorted list. */
+enum { UPD_SCAN_MAX = 8 };
+
+static bool upd_listed(const eng_t *e, rg_vid_t u)
+{
+    return e->noe[u] > UPD_SCAN_MAX;
+}
+
+/* The marked edges out of vertices that upd_listed(), sorted by source then
+ * edge id (a vertex's out-edges are kept in insertion order, which is
+ * edge-id order), in the engine's buffer kept from one update to the
+ * next. */
 static const uint64_t *sort_marked(eng_t *e, size_t *n)
 {
     if (e->marked_oom)
@@ -344,10 +377,14 @@ static const uint64_t *sort_marked(eng_t *e, size_t *n)
         e->capmkeys = cap;
     }
     uint64_t *k = e->mkeys;
-    for (size_t i = 0; i < e->nmarked; i++)
-        k[i] = (uint64_t)E(e, e->marked[i])->src << 32 | e->marked[i];
-    *n = e->nmarked;
-    return sort_keys(k, k + e->nmarked, e->nmarked);
+    size_t nk = 0;
+    for (size_t i = 0; i < e->nmarked; i++) {
+        rg_vid_t src = E(e, e->marked[i])->src;
+        if (upd_listed(e, src))
+            k[nk++] = (uint64_t)src << 32 | e->marked[i];
+    }
+    *n = nk;
+    return sort_keys(k, k + nk, nk);
 }
 
 static int upd_sched(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool excl,
@@ -397,7 +434,8 @@ static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool exc
                    struct agg *to_parent, bool emit_shadow, bool excl_parent)
 {
     int n_plans = 0;
-    struct agg dfu = {{0}, 0};
+    struct agg dfu;
+    dfu.mask = 0;
     bool mod = emit_shadow || eng__xtype_has(e, V(e, u)->type);
     excl = excl || mod;
     e->trav_level++;
@@ -412,7 +450,7 @@ static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool exc
     e->color[u] = e->color_base + 1;
     /* Without a shadow walk only this sequence's marked edges matter: take
      * them from the sorted list rather than scanning every out-edge */
-    bool listed = !mod && c->keys;
+    bool listed = !mod && c->keys && upd_listed(e, u);
     size_t k = listed ? pairs_lower(c, u) : 0;
     rg_eid_t ed = listed
                       ? (k < c->npairs && key_src(c->keys[k]) == u ? key_eid(c->keys[k])
