@@ -166,14 +166,9 @@ const char *planner_resource_type(const planner_t *p)
     return p ? p->type : NULL;
 }
 
-/* Put back the points examined by the last avail_time query (Fluxion's
- * restore_track_points): they re-enter the min-time tree keyed by their
- * current free count, which matters only for stale keys. */
 static void restore_tracked(planner_t *p)
 {
-    if (p->consumed && planner__ps_has_stale(&p->pts))
-        planner__ps_rekey_consumed(&p->pts, p->cursor, p->req_count);
-    p->consumed = false;
+    planner__restore_tracked(p);
 }
 
 /* Fluxion's avail_at(): examine candidate points (key >= request) in time
@@ -304,40 +299,33 @@ static int spans_reserve(planner_t *p)
     return 0;
 }
 
-int planner__reserve(planner_t *p)
+int planner__reserve_slow(planner_t *p)
 {
     int rc = planner__ps_reserve_inl(&p->pts, 2);
     return rc ? rc : spans_reserve(p);
 }
 
-int64_t planner__span_add_checked(planner_t *p, int64_t start, int64_t duration,
-                                  int64_t request)
+int64_t planner__span_add_try(planner_t *p, int64_t start, int64_t duration,
+                              int64_t request, bool *refused)
 {
-    int64_t last = start + duration; /* <= end: checked by avail_during */
-    restore_tracked(p);
-    planner__memo_clear(p);
-    planner__ps_span_add(&p->pts, start, last, request);
-    p->iter_set = false;
-    struct span *s = &p->spans[p->nspans++];
-    s->id = ++p->span_counter;
-    s->start = start;
-    s->last = last;
-    s->planned = request;
-    return s->id;
+    *refused = false;
+    if (!p || request < 0)
+        return ENG_EINVAL;
+    int32_t hint;
+    int rc = planner__span_check(p, start, duration, request, &hint);
+    if (rc) {
+        *refused = true;
+        return rc;
+    }
+    if ((rc = planner__reserve(p)))
+        return rc;
+    return planner__span_add_hinted(p, start, duration, request, hint);
 }
 
 int64_t planner_span_add(planner_t *p, int64_t start, int64_t duration, int64_t request)
 {
-    if (!p || request < 0)
-        return ENG_EINVAL;
-    int rc = planner__avail_during(p, start, duration, request);
-    if (rc)
-        return rc;
-    if (start < p->base)
-        return ENG_EINVAL;
-    if ((rc = planner__reserve(p)))
-        return rc;
-    return planner__span_add_checked(p, start, duration, request);
+    bool refused;
+    return planner__span_add_try(p, start, duration, request, &refused);
 }
 
 /* Drop trailing tombstones at once (the newest span is the one most often
@@ -369,7 +357,10 @@ int planner_span_remove(planner_t *p, int64_t span_id)
     struct span s = p->spans[i];
     restore_tracked(p);
     planner__memo_clear(p);
-    planner__ps_span_remove(&p->pts, s.start, s.last, s.planned);
+    if (p->pts.big)
+        planner__ps_span_remove(&p->pts, s.start, s.last, s.planned);
+    else
+        planner__flat_span_remove(&p->pts, s.start, s.last, s.planned);
     p->spans[i].id = -s.id;
     p->ndead++;
     p->iter_set = false;

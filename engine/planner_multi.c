@@ -359,6 +359,9 @@ int planner_multi_avail_resources_array_during(const planner_multi_t *mp, int64_
 static ptrdiff_t mspan_find(const planner_multi_t *mp, int64_t id)
 {
     size_t lo = 0, hi = mp->nspans;
+    /* the newest is the one most often asked for, as in planner.c */
+    if (hi && mp->ids[hi - 1] == id && id >= 0)
+        return (ptrdiff_t)(hi - 1);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (id_of(mp->ids[mid]) < id)
@@ -396,23 +399,27 @@ int64_t planner_multi_span_add(planner_multi_t *mp, int64_t start, int64_t durat
         return ENG_EINVAL;
     /* Check and reserve everywhere first, so the adds below cannot fail and
      * a failure leaves no partial multi-span behind. */
+    enum { HINTS = 8 };
+    int32_t hint[HINTS];
     for (size_t i = 0; i < len; i++) {
-        int rc = planner__avail_during(mp->pl[i], start, duration, requests[i]);
-        if (!rc && start < mp->pl[i]->base)
-            rc = ENG_EINVAL;
+        int32_t h;
+        int rc = planner__span_check(mp->pl[i], start, duration, requests[i], &h);
         if (rc) {
             mp->span_counter++; /* Fluxion uses up the id of a failed add */
             return rc;
         }
         if ((rc = planner__reserve(mp->pl[i])))
             return rc;
+        if (i < HINTS)
+            hint[i] = h;
     }
     int rc = mspans_reserve(mp);
     if (rc)
         return rc;
     int64_t *sub = &mp->sub[mp->nspans * len];
     for (size_t i = 0; i < len; i++)
-        sub[i] = planner__span_add_checked(mp->pl[i], start, duration, requests[i]);
+        sub[i] = planner__span_add_hinted(mp->pl[i], start, duration, requests[i],
+                                          i < HINTS ? hint[i] : -1);
     mp->ids[mp->nspans++] = mp->span_counter;
     return mp->span_counter++;
 }
