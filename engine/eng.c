@@ -250,6 +250,7 @@ void eng_destroy(eng_t *e)
     free(e->oe);
     free(e->noe);
     free(e->oe_dup);
+    free(e->rmemo);
     free(e->ctypes);
     free(e->ndom);
     free(e->cur_tv);
@@ -281,6 +282,7 @@ void eng_destroy(eng_t *e)
     free(e->jobs);
     free(e->marked);
     free(e->mkeys);
+    free(e->oe_pend);
     free(e->aux_path);
     eng__flex_free(e);
     free(e->flex_blocks);
@@ -318,6 +320,7 @@ int eng__grow(eng_t *e)
         GROW(e->oe, e->vcap, nv);
         GROW(e->noe, e->vcap, nv);
         GROW(e->oe_dup, e->vcap, nv);
+        GROW(e->rmemo, e->vcap, nv);
         GROW(e->ctypes, e->vcap, nv);
         GROW(e->ndom, e->vcap, nv);
         GROW(e->vj.head, e->vcap, nv);
@@ -395,6 +398,14 @@ static int cmp_i64(const void *a, const void *b)
 static int oe_has_dup(const eng_t *e, const rg_eid_t *a, uint32_t n)
 {
     if (n < 2)
+        return 0;
+    /* sorted as built: usually by uniq id alone, descending (all weights
+     * equal), and then without a tie */
+    bool desc = true;
+    for (uint32_t i = 1; i < n && desc; i++)
+        desc = rg_vertex_get(e->g, rg_edge_get(e->g, a[i])->dst)->uniq_id <
+               rg_vertex_get(e->g, rg_edge_get(e->g, a[i - 1])->dst)->uniq_id;
+    if (desc)
         return 0;
     int64_t *u = malloc(n * sizeof *u);
     if (!u)
@@ -745,15 +756,25 @@ static int vj_index_vertex(struct vjob_tab *t, rg_vid_t v, size_t n)
 
 struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
 {
-    struct vjob *r = eng__vj_get(e, v, jobid);
-    if (r)
-        return r;
     struct vjob_tab *t = &e->vj;
     if (!t->head || (size_t)v >= e->vcap)
         return NULL;
     bool indexed = t->head[v] & VJ_INDEXED;
-    if (indexed && !idx_room(t, 1))
-        return NULL;
+    size_t n = 1; /* the list's length with the new record, up to VJ_LIST_MAX + 1 */
+    if (indexed) {
+        size_t k = idx_find(t, v, jobid);
+        if (t->idx[k])
+            return &t->slot[t->idx[k] - 1];
+        if (!idx_room(t, 1))
+            return NULL;
+    } else {
+        /* eng__vj_get()'s walk, counting the list on the way */
+        for (uint32_t k = t->head[v]; k; k = t->slot[k - 1].next) {
+            if (t->slot[k - 1].jobid == jobid)
+                return &t->slot[k - 1];
+            n += n <= VJ_LIST_MAX;
+        }
+    }
     uint32_t i = t->free_head;
     if (i) {
         t->free_head = t->slot[i - 1].next;
@@ -762,10 +783,10 @@ struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
             size_t cap = t->cap ? 2 * t->cap : 1024;
             if (cap >= VJ_INDEXED)
                 return NULL;
-            struct vjob *n = realloc(t->slot, cap * sizeof *n);
-            if (!n)
+            struct vjob *nw = realloc(t->slot, cap * sizeof *nw);
+            if (!nw)
                 return NULL;
-            t->slot = n;
+            t->slot = nw;
             t->cap = cap;
         }
         i = (uint32_t)++t->used;
@@ -784,16 +805,10 @@ struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
         t->slot[first - 1].prev = i;
     t->head[v] = i | (indexed ? VJ_INDEXED : 0);
     t->live++;
-    if (indexed) {
+    if (indexed)
         idx_add(t, i);
-    } else {
-        size_t n = 0;
-        for (uint32_t k = i; k && n <= VJ_LIST_MAX; k = t->slot[k - 1].next)
-            n++;
-        /* out of memory for the index: the list still works, only slower */
-        if (n > VJ_LIST_MAX)
-            (void)vj_index_vertex(t, v, n);
-    }
+    else if (n > VJ_LIST_MAX) /* out of memory for the index: the list still works */
+        (void)vj_index_vertex(t, v, n);
     return &t->slot[i - 1];
 }
 

@@ -125,6 +125,15 @@ struct lazy_sum {
     size_t rw_off, rw_n; /* in eng_t.lrw */
 };
 
+/* ---- out-edge moves deferred to the end of a vertex's update loop ---------- */
+
+struct oe_move {
+    rg_eid_t ed;
+    uint32_t pos; /* in the sorted out-edges, before the moves */
+    uint64_t wt;  /* the new weight */
+    int64_t uq;   /* the target's uniq id */
+};
+
 /* ---- per-(vertex, job) records ------------------------------------------- */
 
 enum vjob_flag {
@@ -283,6 +292,9 @@ struct eng {
     /* by_outedges, per vertex: two of its out-edges lead to vertices of one
      * uniq id, so two keys of its sorted out-edges may tie */
     uint8_t *oe_dup;
+    /* trav__remove_listed(), per vertex it reached: the job's record there
+     * (its index in e->vj.slot) */
+    uint32_t *rmemo;
     /* per edge */
     uint64_t *e_needs, *e_seq, *e_weight;
     uint8_t *e_excl;
@@ -341,7 +353,9 @@ struct eng {
     const jobspec_resource_t *sub_res;
     rg_eid_t *marked; /* edges marked in this sequence (any order) */
     size_t nmarked, capmarked;
-    bool marked_oom; /* the list is incomplete: scan out-edges instead */
+    bool marked_oom;         /* the list is incomplete: scan out-edges instead */
+    struct oe_move *oe_pend; /* trav_update.c: out-edge moves not done yet */
+    size_t noe_pend, capoe_pend;
     uint64_t *mkeys; /* the update's sorted marked edges, and merge scratch */
     size_t capmkeys;
     rg_vid_t *cur_tv; /* vertices tagged by the update in progress */
