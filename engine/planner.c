@@ -250,26 +250,15 @@ int64_t planner_avail_resources_during(const planner_t *p, int64_t at, int64_t d
 
 int64_t planner_avail_resources_at(const planner_t *p, int64_t at)
 {
-    if (!p)
-        return ENG_EINVAL;
-    if (at > p->end || at < p->base)
-        return ENG_ELIMIT;
-    struct pt_values v;
-    if (!planner__ps_floor(&p->pts, at, &v))
-        return ENG_EINVAL;
-    return v.rem;
+    return planner__avail_resources_at(p, at);
 }
 
-/* Index of live span 'id' in p->spans, or -1. */
-static ptrdiff_t span_find(const planner_t *p, int64_t id)
+/* span_find() past its first guess. */
+static ptrdiff_t span_search(const planner_t *p, int64_t id)
 {
     size_t lo = 0, hi = p->nspans;
     if (id < 1)
         return -1;
-    /* The span asked for is most often the newest (a reservation dropped at
-     * the next pass, a job cancelled on a vertex that saw no later span). */
-    if (hi && p->spans[hi - 1].id == id)
-        return (ptrdiff_t)(hi - 1);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int64_t mid_id = p->spans[mid].id < 0 ? -p->spans[mid].id : p->spans[mid].id;
@@ -281,6 +270,17 @@ static ptrdiff_t span_find(const planner_t *p, int64_t id)
     if (lo < p->nspans && p->spans[lo].id == id)
         return (ptrdiff_t)lo;
     return -1;
+}
+
+/* Index of live span 'id' in p->spans, or -1.  The span asked for is most
+ * often the newest (a reservation dropped at the next pass, a job cancelled
+ * on a vertex that saw no later span): that guess is inline. */
+static inline ptrdiff_t span_find(const planner_t *p, int64_t id)
+{
+    size_t n = p->nspans;
+    if (id >= 1 && n && p->spans[n - 1].id == id)
+        return (ptrdiff_t)(n - 1);
+    return span_search(p, id);
 }
 
 static int spans_reserve(planner_t *p)

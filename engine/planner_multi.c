@@ -295,7 +295,7 @@ int64_t planner_multi_avail_resources_at(const planner_multi_t *mp, int64_t at, 
 {
     if (!mp || i >= mp->len)
         return ENG_EINVAL;
-    return planner_avail_resources_at(mp->pl[i], at);
+    return planner__avail_resources_at(mp->pl[i], at);
 }
 
 int planner_multi_avail_resources_array_at(const planner_multi_t *mp, int64_t at,

@@ -509,6 +509,22 @@ PLANNER_INLINE int64_t planner__avail_resources_during(const planner_t *p, int64
     return planner__min_during_inl(p, at, planner__window_end(at, duration));
 }
 
+/* planner_avail_resources_at() (see planner.h), the small form inline. */
+PLANNER_INLINE int64_t planner__avail_resources_at(const planner_t *p, int64_t at)
+{
+    if (!p)
+        return ENG_EINVAL;
+    if (at > p->end || at < p->base)
+        return ENG_ELIMIT;
+    const struct pt_set *s = &p->pts;
+    if (s->big) {
+        struct pt_values v;
+        return planner__ps_floor(s, at, &v) ? v.rem : ENG_EINVAL;
+    }
+    int32_t i = planner__flat_search(s, at, true) - 1;
+    return i < 0 ? ENG_EINVAL : s->a[i].rem;
+}
+
 /* Put back the points examined by the last avail_time query (Fluxion's
  * restore_track_points): they re-enter the min-time tree keyed by their
  * current free count, which matters only for stale keys.  Moves no point. */

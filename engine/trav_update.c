@@ -199,7 +199,13 @@ static void oe_move_many(eng_t *e, rg_vid_t u, struct oe_move *mv, size_t k)
     for (uint32_t r = minpos; r < n; r++)
         if (a[r] != RG_EID_NONE)
             a[w++] = a[r];
-    qsort(mv, kk, sizeof *mv, cmp_move);
+    /* the edges come in the order of the walk, often already sorted by
+     * their new keys: test that before sorting */
+    size_t run = 1;
+    while (run < kk && cmp_move(&mv[run - 1], &mv[run]) < 0)
+        run++;
+    if (run < kk)
+        qsort(mv, kk, sizeof *mv, cmp_move);
     /* merge from the back: the later of the two heads goes last */
     int64_t i = (int64_t)w - 1, j = (int64_t)kk - 1, d = (int64_t)n - 1;
     while (j >= 0) {
@@ -496,6 +502,24 @@ static const uint64_t *sort_marked(eng_t *e, size_t *n)
             k[nk++] = (uint64_t)src << 32 | e->marked[i];
     }
     *n = nk;
+    /* the walk marks a vertex's edges in the order of its sorted out-edges,
+     * often by uniq id descending: a run that is already monotone needs
+     * no sort (the keys are distinct, so sorted is one order) */
+    size_t up = 1, down = 1;
+    while (up < nk && k[up - 1] < k[up])
+        up++;
+    while (down < nk && k[down - 1] > k[down])
+        down++;
+    if (up >= nk)
+        return k;
+    if (down >= nk) {
+        for (size_t i = 0, j = nk - 1; i < j; i++, j--) {
+            uint64_t t = k[i];
+            k[i] = k[j];
+            k[j] = t;
+        }
+        return k;
+    }
     return sort_keys(k, k + nk, nk);
 }
 
