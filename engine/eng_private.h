@@ -395,6 +395,28 @@ int64_t eng__x_add(eng_t *e, rg_vid_t v, int64_t at, int64_t dur, uint64_t jobid
 void eng__x_remove(eng_t *e, rg_vid_t v, int64_t idx);
 bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur);
 
+/* eng__x_add() when the vertex's set has room, inline (the call cost as
+ * much as the work). */
+static inline int64_t eng__x_add_inl(eng_t *e, rg_vid_t v, int64_t at, int64_t dur,
+                                     uint64_t jobid)
+{
+    struct xset *x = &e->xs[v];
+    if (x->n == x->cap)
+        return eng__x_add(e, v, at, dur, jobid);
+    x->iv[x->n] = (struct xiv){at, at + dur, jobid};
+    return x->n++;
+}
+
+/* eng__x_remove(), inline when 'idx' is the last entry (nothing moves). */
+static inline void eng__x_remove_inl(eng_t *e, rg_vid_t v, int64_t idx)
+{
+    struct xset *x = &e->xs[v];
+    if (idx >= 0 && idx == (int64_t)x->n - 1)
+        x->n--;
+    else
+        eng__x_remove(e, v, idx);
+}
+
 /* vjob table */
 struct vjob *eng__vj_get(const eng_t *e, rg_vid_t v, uint64_t jobid);
 struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid); /* NULL: ENOMEM */

@@ -298,6 +298,16 @@ int64_t planner_multi_avail_resources_at(const planner_multi_t *mp, int64_t at, 
     return planner__avail_resources_at(mp->pl[i], at);
 }
 
+size_t planner_multi__last_at(const planner_multi_t *mp, int64_t at, int64_t *avail,
+                              size_t *nspans)
+{
+    if (!mp || mp->len == 0)
+        return 0;
+    *avail = planner__avail_resources_at(mp->pl[mp->len - 1], at);
+    *nspans = mp->nspans - mp->ndead;
+    return mp->len;
+}
+
 int planner_multi_avail_resources_array_at(const planner_multi_t *mp, int64_t at,
                                            int64_t *counts, size_t len)
 {

@@ -222,6 +222,13 @@ int64_t planner__span_add_try(planner_t *p, int64_t start, int64_t duration,
 /* planner__reserve() when the inline test finds no room. */
 int planner__reserve_slow(planner_t *p);
 
+/* For the out-edge weights, in one call: the number of types of 'mp' (0
+ * for NULL), and when not 0 planner_multi_avail_resources_at() of the
+ * last type at 'at' in '*avail' and planner_multi_span_count() in
+ * '*nspans'. */
+size_t planner_multi__last_at(const planner_multi_t *mp, int64_t at, int64_t *avail,
+                              size_t *nspans);
+
 /* For the traversal's pruning test: planner_multi_avail_during() for the
  * requests counts[ix[i + 1]] (0 where ix[i + 1] < 0), i < ix[0] (a subplan
  * index table, see prune__relevant()), without copying them out first. */

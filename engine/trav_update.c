@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "eng_private.h"
+#include "planner_private.h"
 #include "trav_inline.h"
 
 static void bind(eng_t *e)
@@ -238,14 +239,14 @@ static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid
     planner_multi_t *p = e->subplan[tgt];
     if (!p)
         return 0;
-    size_t len = planner_multi_resources_len(p);
-    if (len == 0)
+    int64_t avail;
+    size_t nspans;
+    if (planner_multi__last_at(p, m->now, &avail, &nspans) == 0)
         return -1;
     /* a live lazy allocation above 'tgt' would have a span there now */
     bool held;
-    int64_t avail = planner_multi_avail_resources_at(p, m->now, len - 1) -
-                    eng__lazy_now(e, tgt, &held);
-    if (avail == 0 && planner_multi_span_count(p) == 0 && !held)
+    avail -= eng__lazy_now(e, tgt, &held);
+    if (avail == 0 && nspans == 0 && !held)
         return 0;
     uint64_t wt = avail < 0 ? 0 : (uint64_t)avail;
     if (!defer || !oe_defer(e, ed, wt))
@@ -362,7 +363,7 @@ static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
         tagged(e, u);
     }
     r->flags |= VJ_TAG;
-    int64_t span = eng__x_add(e, u, m->at, m->duration, m->jobid);
+    int64_t span = eng__x_add_inl(e, u, m->at, m->duration, m->jobid);
     if (span < 0) {
         eng__msg_add(e, "upd_txfilter: planner_add_span returned -1.\n");
         return -1;
@@ -673,7 +674,7 @@ static int cancel_vertex_rec(eng_t *e, rg_vid_t u, uint64_t jobid, struct vjob *
         eng__lazy_release(e, u, jobid);
     drop_tag(e, r);
     if (r->flags & VJ_X) {
-        eng__x_remove(e, u, r->xspan);
+        eng__x_remove_inl(e, u, r->xspan);
         r->flags &= ~(uint32_t)VJ_X;
     }
     if (e->subplan[u] && (r->flags & VJ_AG)) {
