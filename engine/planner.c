@@ -253,8 +253,7 @@ int64_t planner_avail_resources_at(const planner_t *p, int64_t at)
     return planner__avail_resources_at(p, at);
 }
 
-/* span_find() past its first guess. */
-static ptrdiff_t span_search(const planner_t *p, int64_t id)
+ptrdiff_t planner__span_search(const planner_t *p, int64_t id)
 {
     size_t lo = 0, hi = p->nspans;
     if (id < 1)
@@ -272,15 +271,9 @@ static ptrdiff_t span_search(const planner_t *p, int64_t id)
     return -1;
 }
 
-/* Index of live span 'id' in p->spans, or -1.  The span asked for is most
- * often the newest (a reservation dropped at the next pass, a job cancelled
- * on a vertex that saw no later span): that guess is inline. */
 static inline ptrdiff_t span_find(const planner_t *p, int64_t id)
 {
-    size_t n = p->nspans;
-    if (id >= 1 && n && p->spans[n - 1].id == id)
-        return (ptrdiff_t)(n - 1);
-    return span_search(p, id);
+    return planner__span_find(p, id);
 }
 
 static int spans_reserve(planner_t *p)
@@ -328,25 +321,6 @@ int64_t planner_span_add(planner_t *p, int64_t start, int64_t duration, int64_t 
     return planner__span_add_try(p, start, duration, request, &refused);
 }
 
-/* Drop trailing tombstones at once (the newest span is the one most often
- * removed), and all of them once they are half the array: amortised O(1),
- * and the array of a vertex planner stays within its inline room. */
-static void spans_compact(planner_t *p)
-{
-    while (p->nspans && p->spans[p->nspans - 1].id < 0) {
-        p->nspans--;
-        p->ndead--;
-    }
-    if (p->ndead * 2 < p->nspans || !p->ndead)
-        return;
-    size_t k = 0;
-    for (size_t i = 0; i < p->nspans; i++)
-        if (p->spans[i].id > 0)
-            p->spans[k++] = p->spans[i];
-    p->nspans = k;
-    p->ndead = 0;
-}
-
 int planner_span_remove(planner_t *p, int64_t span_id)
 {
     if (!p)
@@ -354,17 +328,7 @@ int planner_span_remove(planner_t *p, int64_t span_id)
     ptrdiff_t i = span_find(p, span_id);
     if (i < 0)
         return ENG_ENOENT;
-    struct span s = p->spans[i];
-    restore_tracked(p);
-    planner__memo_clear(p);
-    if (p->pts.big)
-        planner__ps_span_remove(&p->pts, s.start, s.last, s.planned);
-    else
-        planner__flat_span_remove(&p->pts, s.start, s.last, s.planned);
-    p->spans[i].id = -s.id;
-    p->ndead++;
-    p->iter_set = false;
-    spans_compact(p);
+    planner__span_remove_at(p, (size_t)i);
     return 0;
 }
 

@@ -366,7 +366,7 @@ int planner_multi_avail_resources_array_during(const planner_multi_t *mp, int64_
 }
 
 /* Index of live multi-span 'id', or -1. */
-static ptrdiff_t mspan_find(const planner_multi_t *mp, int64_t id)
+static inline ptrdiff_t mspan_find(const planner_multi_t *mp, int64_t id)
 {
     size_t lo = 0, hi = mp->nspans;
     /* the newest is the one most often asked for, as in planner.c */
@@ -434,7 +434,7 @@ int64_t planner_multi_span_add(planner_multi_t *mp, int64_t start, int64_t durat
     return mp->span_counter++;
 }
 
-static void mspan_erase(planner_multi_t *mp, size_t k)
+static inline void mspan_erase(planner_multi_t *mp, size_t k)
 {
     mp->ids[k] = -mp->ids[k] - 1;
     mp->ndead++;
@@ -465,9 +465,14 @@ int planner_multi_span_remove(planner_multi_t *mp, int64_t span_id)
     ptrdiff_t k = mspan_find(mp, span_id);
     if (k < 0)
         return ENG_ENOENT;
-    for (size_t i = 0; i < mp->len; i++)
-        if (mp->sub[k * mp->len + i] != -1)
-            planner_span_remove(mp->pl[i], mp->sub[k * mp->len + i]);
+    for (size_t i = 0; i < mp->len; i++) {
+        /* planner_span_remove(), inline; a part already gone is skipped */
+        int64_t sid = mp->sub[k * mp->len + i];
+        planner_t *p = mp->pl[i];
+        ptrdiff_t j = sid != -1 && p ? planner__span_find(p, sid) : -1;
+        if (j >= 0)
+            planner__span_remove_at(p, (size_t)j);
+    }
     mspan_erase(mp, (size_t)k);
     return 0;
 }

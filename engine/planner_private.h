@@ -532,6 +532,20 @@ PLANNER_INLINE int64_t planner__avail_resources_at(const planner_t *p, int64_t a
     return i < 0 ? ENG_EINVAL : s->a[i].rem;
 }
 
+/* planner__span_find() past its first guess: a binary search. */
+ptrdiff_t planner__span_search(const planner_t *p, int64_t id);
+
+/* Index of live span 'id' in p->spans, or -1.  The span asked for is most
+ * often the newest (a reservation dropped at the next pass, a job cancelled
+ * on a vertex that saw no later span): that guess is inline. */
+PLANNER_INLINE ptrdiff_t planner__span_find(const planner_t *p, int64_t id)
+{
+    size_t n = p->nspans;
+    if (id >= 1 && n && p->spans[n - 1].id == id)
+        return (ptrdiff_t)(n - 1);
+    return planner__span_search(p, id);
+}
+
 /* Put back the points examined by the last avail_time query (Fluxion's
  * restore_track_points): they re-enter the min-time tree keyed by their
  * current free count, which matters only for stale keys.  Moves no point. */
@@ -609,6 +623,41 @@ PLANNER_INLINE int64_t planner__span_add_hinted(planner_t *p, int64_t start,
     sp->last = last;
     sp->planned = request;
     return sp->id;
+}
+
+/* Drop trailing tombstones at once (the newest span is the one most often
+ * removed), and all of them once they are half the array: amortised O(1),
+ * and the array of a vertex planner stays within its inline room. */
+PLANNER_INLINE void planner__spans_compact(planner_t *p)
+{
+    while (p->nspans && p->spans[p->nspans - 1].id < 0) {
+        p->nspans--;
+        p->ndead--;
+    }
+    if (p->ndead * 2 < p->nspans || !p->ndead)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < p->nspans; i++)
+        if (p->spans[i].id > 0)
+            p->spans[k++] = p->spans[i];
+    p->nspans = k;
+    p->ndead = 0;
+}
+
+/* planner_span_remove() of the live span at index 'i' of p->spans. */
+PLANNER_INLINE void planner__span_remove_at(planner_t *p, size_t i)
+{
+    struct span s = p->spans[i];
+    planner__restore_tracked(p);
+    planner__memo_clear(p);
+    if (p->pts.big)
+        planner__ps_span_remove(&p->pts, s.start, s.last, s.planned);
+    else
+        planner__flat_span_remove(&p->pts, s.start, s.last, s.planned);
+    p->spans[i].id = -s.id;
+    p->ndead++;
+    p->iter_set = false;
+    planner__spans_compact(p);
 }
 
 #endif /* ENG_PLANNER_PRIVATE_H */

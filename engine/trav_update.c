@@ -244,8 +244,9 @@ static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid
     if (planner_multi__last_at(p, m->now, &avail, &nspans) == 0)
         return -1;
     /* a live lazy allocation above 'tgt' would have a span there now */
-    bool held;
-    avail -= eng__lazy_now(e, tgt, &held);
+    bool held = false;
+    if (e->lheld) /* lazy allocations are on */
+        avail -= eng__lazy_now(e, tgt, &held);
     if (avail == 0 && nspans == 0 && !held)
         return 0;
     uint64_t wt = avail < 0 ? 0 : (uint64_t)avail;
