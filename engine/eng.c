@@ -249,6 +249,8 @@ void eng_destroy(eng_t *e)
     free(e->label);
     free(e->oe);
     free(e->noe);
+    free(e->oe_dup);
+    free(e->rmemo);
     free(e->ctypes);
     free(e->ndom);
     free(e->cur_tv);
@@ -280,6 +282,7 @@ void eng_destroy(eng_t *e)
     free(e->jobs);
     free(e->marked);
     free(e->mkeys);
+    free(e->oe_pend);
     free(e->aux_path);
     eng__flex_free(e);
     free(e->flex_blocks);
@@ -316,6 +319,8 @@ int eng__grow(eng_t *e)
         GROW(e->label, e->vcap, nv);
         GROW(e->oe, e->vcap, nv);
         GROW(e->noe, e->vcap, nv);
+        GROW(e->oe_dup, e->vcap, nv);
+        GROW(e->rmemo, e->vcap, nv);
         GROW(e->ctypes, e->vcap, nv);
         GROW(e->ndom, e->vcap, nv);
         GROW(e->vj.head, e->vcap, nv);
@@ -382,6 +387,39 @@ static void sort_oe(const eng_t *e, rg_eid_t *a, uint32_t n)
     }
 }
 
+static int cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* Whether two of the 'n' out-edges 'a' lead to vertices of one uniq id.
+ * 0 no, 1 yes, ENG_ENOMEM. */
+static int oe_has_dup(const eng_t *e, const rg_eid_t *a, uint32_t n)
+{
+    if (n < 2)
+        return 0;
+    /* sorted as built: usually by uniq id alone, descending (all weights
+     * equal), and then without a tie */
+    bool desc = true;
+    for (uint32_t i = 1; i < n && desc; i++)
+        desc = rg_vertex_get(e->g, rg_edge_get(e->g, a[i])->dst)->uniq_id <
+               rg_vertex_get(e->g, rg_edge_get(e->g, a[i - 1])->dst)->uniq_id;
+    if (desc)
+        return 0;
+    int64_t *u = malloc(n * sizeof *u);
+    if (!u)
+        return ENG_ENOMEM;
+    for (uint32_t i = 0; i < n; i++)
+        u[i] = rg_vertex_get(e->g, rg_edge_get(e->g, a[i])->dst)->uniq_id;
+    qsort(u, n, sizeof *u, cmp_i64);
+    int dup = 0;
+    for (uint32_t i = 1; i < n && !dup; i++)
+        dup = u[i] == u[i - 1];
+    free(u);
+    return dup;
+}
+
 static int build_outedges(eng_t *e)
 {
     size_t nv = rg_graph_vid_bound(e->g);
@@ -389,6 +427,7 @@ static int build_outedges(eng_t *e)
         free(e->oe[v]);
         e->oe[v] = NULL;
         e->noe[v] = 0;
+        e->oe_dup[v] = 0;
         e->ctypes[v].n = 0;
         e->ndom[v] = 0;
         if (!rg_vertex_is_live(e->g, v))
@@ -429,6 +468,10 @@ static int build_outedges(eng_t *e)
         sort_oe(e, a, n);
         e->oe[v] = a;
         e->noe[v] = n;
+        int dup = oe_has_dup(e, a, n);
+        if (dup < 0)
+            return dup;
+        e->oe_dup[v] = (uint8_t)dup;
     }
     return 0;
 }
@@ -713,15 +756,25 @@ static int vj_index_vertex(struct vjob_tab *t, rg_vid_t v, size_t n)
 
 struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
 {
-    struct vjob *r = eng__vj_get(e, v, jobid);
-    if (r)
-        return r;
     struct vjob_tab *t = &e->vj;
     if (!t->head || (size_t)v >= e->vcap)
         return NULL;
     bool indexed = t->head[v] & VJ_INDEXED;
-    if (indexed && !idx_room(t, 1))
-        return NULL;
+    size_t n = 1; /* the list's length with the new record, up to VJ_LIST_MAX + 1 */
+    if (indexed) {
+        size_t k = idx_find(t, v, jobid);
+        if (t->idx[k])
+            return &t->slot[t->idx[k] - 1];
+        if (!idx_room(t, 1))
+            return NULL;
+    } else {
+        /* eng__vj_get()'s walk, counting the list on the way */
+        for (uint32_t k = t->head[v]; k; k = t->slot[k - 1].next) {
+            if (t->slot[k - 1].jobid == jobid)
+                return &t->slot[k - 1];
+            n += n <= VJ_LIST_MAX;
+        }
+    }
     uint32_t i = t->free_head;
     if (i) {
         t->free_head = t->slot[i - 1].next;
@@ -730,10 +783,10 @@ struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
             size_t cap = t->cap ? 2 * t->cap : 1024;
             if (cap >= VJ_INDEXED)
                 return NULL;
-            struct vjob *n = realloc(t->slot, cap * sizeof *n);
-            if (!n)
+            struct vjob *nw = realloc(t->slot, cap * sizeof *nw);
+            if (!nw)
                 return NULL;
-            t->slot = n;
+            t->slot = nw;
             t->cap = cap;
         }
         i = (uint32_t)++t->used;
@@ -752,16 +805,10 @@ struct vjob *eng__vj_put(eng_t *e, rg_vid_t v, uint64_t jobid)
         t->slot[first - 1].prev = i;
     t->head[v] = i | (indexed ? VJ_INDEXED : 0);
     t->live++;
-    if (indexed) {
+    if (indexed)
         idx_add(t, i);
-    } else {
-        size_t n = 0;
-        for (uint32_t k = i; k && n <= VJ_LIST_MAX; k = t->slot[k - 1].next)
-            n++;
-        /* out of memory for the index: the list still works, only slower */
-        if (n > VJ_LIST_MAX)
-            (void)vj_index_vertex(t, v, n);
-    }
+    else if (n > VJ_LIST_MAX) /* out of memory for the index: the list still works */
+        (void)vj_index_vertex(t, v, n);
     return &t->slot[i - 1];
 }
 

@@ -130,6 +130,15 @@ struct lazy_sum {
     bool ids_ok;
 };
 
+/* ---- out-edge moves deferred to the end of a vertex's update loop ---------- */
+
+struct oe_move {
+    rg_eid_t ed;
+    uint32_t pos; /* in the sorted out-edges, before the moves */
+    uint64_t wt;  /* the new weight */
+    int64_t uq;   /* the target's uniq id */
+};
+
 /* ---- per-(vertex, job) records ------------------------------------------- */
 
 enum vjob_flag {
@@ -287,6 +296,12 @@ struct eng {
     struct ctypes *ctypes;
     uint32_t *ndom; /* live out-edges in the dominant subsystem */
     uint32_t *noe;
+    /* by_outedges, per vertex: two of its out-edges lead to vertices of one
+     * uniq id, so two keys of its sorted out-edges may tie */
+    uint8_t *oe_dup;
+    /* trav__remove_listed(), per vertex it reached: the job's record there
+     * (its index in e->vj.slot) */
+    uint32_t *rmemo;
     /* per edge */
     uint64_t *e_needs, *e_seq, *e_weight;
     uint8_t *e_excl;
@@ -345,7 +360,9 @@ struct eng {
     const jobspec_resource_t *sub_res;
     rg_eid_t *marked; /* edges marked in this sequence (any order) */
     size_t nmarked, capmarked;
-    bool marked_oom; /* the list is incomplete: scan out-edges instead */
+    bool marked_oom;         /* the list is incomplete: scan out-edges instead */
+    struct oe_move *oe_pend; /* trav_update.c: out-edge moves not done yet */
+    size_t noe_pend, capoe_pend;
     uint64_t *mkeys; /* the update's sorted marked edges, and merge scratch */
     size_t capmkeys;
     rg_vid_t *cur_tv; /* vertices tagged by the update in progress */
@@ -384,6 +401,28 @@ int eng__grow(eng_t *e);
 int64_t eng__x_add(eng_t *e, rg_vid_t v, int64_t at, int64_t dur, uint64_t jobid);
 void eng__x_remove(eng_t *e, rg_vid_t v, int64_t idx);
 bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur);
+
+/* eng__x_add() when the vertex's set has room, inline (the call cost as
+ * much as the work). */
+static inline int64_t eng__x_add_inl(eng_t *e, rg_vid_t v, int64_t at, int64_t dur,
+                                     uint64_t jobid)
+{
+    struct xset *x = &e->xs[v];
+    if (x->n == x->cap)
+        return eng__x_add(e, v, at, dur, jobid);
+    x->iv[x->n] = (struct xiv){at, at + dur, jobid};
+    return x->n++;
+}
+
+/* eng__x_remove(), inline when 'idx' is the last entry (nothing moves). */
+static inline void eng__x_remove_inl(eng_t *e, rg_vid_t v, int64_t idx)
+{
+    struct xset *x = &e->xs[v];
+    if (idx >= 0 && idx == (int64_t)x->n - 1)
+        x->n--;
+    else
+        eng__x_remove(e, v, idx);
+}
 
 /* vjob table */
 struct vjob *eng__vj_get(const eng_t *e, rg_vid_t v, uint64_t jobid);

@@ -166,14 +166,9 @@ const char *planner_resource_type(const planner_t *p)
     return p ? p->type : NULL;
 }
 
-/* Put back the points examined by the last avail_time query (Fluxion's
- * restore_track_points): they re-enter the min-time tree keyed by their
- * current free count, which matters only for stale keys. */
 static void restore_tracked(planner_t *p)
 {
-    if (p->consumed && planner__ps_has_stale(&p->pts))
-        planner__ps_rekey_consumed(&p->pts, p->cursor, p->req_count);
-    p->consumed = false;
+    planner__restore_tracked(p);
 }
 
 /* Fluxion's avail_at(): examine candidate points (key >= request) in time
@@ -255,26 +250,14 @@ int64_t planner_avail_resources_during(const planner_t *p, int64_t at, int64_t d
 
 int64_t planner_avail_resources_at(const planner_t *p, int64_t at)
 {
-    if (!p)
-        return ENG_EINVAL;
-    if (at > p->end || at < p->base)
-        return ENG_ELIMIT;
-    struct pt_values v;
-    if (!planner__ps_floor(&p->pts, at, &v))
-        return ENG_EINVAL;
-    return v.rem;
+    return planner__avail_resources_at(p, at);
 }
 
-/* Index of live span 'id' in p->spans, or -1. */
-static ptrdiff_t span_find(const planner_t *p, int64_t id)
+ptrdiff_t planner__span_search(const planner_t *p, int64_t id)
 {
     size_t lo = 0, hi = p->nspans;
     if (id < 1)
         return -1;
-    /* The span asked for is most often the newest (a reservation dropped at
-     * the next pass, a job cancelled on a vertex that saw no later span). */
-    if (hi && p->spans[hi - 1].id == id)
-        return (ptrdiff_t)(hi - 1);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         int64_t mid_id = p->spans[mid].id < 0 ? -p->spans[mid].id : p->spans[mid].id;
@@ -286,6 +269,11 @@ static ptrdiff_t span_find(const planner_t *p, int64_t id)
     if (lo < p->nspans && p->spans[lo].id == id)
         return (ptrdiff_t)lo;
     return -1;
+}
+
+static inline ptrdiff_t span_find(const planner_t *p, int64_t id)
+{
+    return planner__span_find(p, id);
 }
 
 static int spans_reserve(planner_t *p)
@@ -304,59 +292,33 @@ static int spans_reserve(planner_t *p)
     return 0;
 }
 
-int planner__reserve(planner_t *p)
+int planner__reserve_slow(planner_t *p)
 {
     int rc = planner__ps_reserve_inl(&p->pts, 2);
     return rc ? rc : spans_reserve(p);
 }
 
-int64_t planner__span_add_checked(planner_t *p, int64_t start, int64_t duration,
-                                  int64_t request)
+int64_t planner__span_add_try(planner_t *p, int64_t start, int64_t duration,
+                              int64_t request, bool *refused)
 {
-    int64_t last = start + duration; /* <= end: checked by avail_during */
-    restore_tracked(p);
-    planner__memo_clear(p);
-    planner__ps_span_add(&p->pts, start, last, request);
-    p->iter_set = false;
-    struct span *s = &p->spans[p->nspans++];
-    s->id = ++p->span_counter;
-    s->start = start;
-    s->last = last;
-    s->planned = request;
-    return s->id;
+    *refused = false;
+    if (!p || request < 0)
+        return ENG_EINVAL;
+    int32_t hint;
+    int rc = planner__span_check(p, start, duration, request, &hint);
+    if (rc) {
+        *refused = true;
+        return rc;
+    }
+    if ((rc = planner__reserve(p)))
+        return rc;
+    return planner__span_add_hinted(p, start, duration, request, hint);
 }
 
 int64_t planner_span_add(planner_t *p, int64_t start, int64_t duration, int64_t request)
 {
-    if (!p || request < 0)
-        return ENG_EINVAL;
-    int rc = planner__avail_during(p, start, duration, request);
-    if (rc)
-        return rc;
-    if (start < p->base)
-        return ENG_EINVAL;
-    if ((rc = planner__reserve(p)))
-        return rc;
-    return planner__span_add_checked(p, start, duration, request);
-}
-
-/* Drop trailing tombstones at once (the newest span is the one most often
- * removed), and all of them once they are half the array: amortised O(1),
- * and the array of a vertex planner stays within its inline room. */
-static void spans_compact(planner_t *p)
-{
-    while (p->nspans && p->spans[p->nspans - 1].id < 0) {
-        p->nspans--;
-        p->ndead--;
-    }
-    if (p->ndead * 2 < p->nspans || !p->ndead)
-        return;
-    size_t k = 0;
-    for (size_t i = 0; i < p->nspans; i++)
-        if (p->spans[i].id > 0)
-            p->spans[k++] = p->spans[i];
-    p->nspans = k;
-    p->ndead = 0;
+    bool refused;
+    return planner__span_add_try(p, start, duration, request, &refused);
 }
 
 int planner_span_remove(planner_t *p, int64_t span_id)
@@ -366,14 +328,7 @@ int planner_span_remove(planner_t *p, int64_t span_id)
     ptrdiff_t i = span_find(p, span_id);
     if (i < 0)
         return ENG_ENOENT;
-    struct span s = p->spans[i];
-    restore_tracked(p);
-    planner__memo_clear(p);
-    planner__ps_span_remove(&p->pts, s.start, s.last, s.planned);
-    p->spans[i].id = -s.id;
-    p->ndead++;
-    p->iter_set = false;
-    spans_compact(p);
+    planner__span_remove_at(p, (size_t)i);
     return 0;
 }
 

@@ -295,7 +295,17 @@ int64_t planner_multi_avail_resources_at(const planner_multi_t *mp, int64_t at, 
 {
     if (!mp || i >= mp->len)
         return ENG_EINVAL;
-    return planner_avail_resources_at(mp->pl[i], at);
+    return planner__avail_resources_at(mp->pl[i], at);
+}
+
+size_t planner_multi__last_at(const planner_multi_t *mp, int64_t at, int64_t *avail,
+                              size_t *nspans)
+{
+    if (!mp || mp->len == 0)
+        return 0;
+    *avail = planner__avail_resources_at(mp->pl[mp->len - 1], at);
+    *nspans = mp->nspans - mp->ndead;
+    return mp->len;
 }
 
 int planner_multi_avail_resources_array_at(const planner_multi_t *mp, int64_t at,
@@ -356,9 +366,12 @@ int planner_multi_avail_resources_array_during(const planner_multi_t *mp, int64_
 }
 
 /* Index of live multi-span 'id', or -1. */
-static ptrdiff_t mspan_find(const planner_multi_t *mp, int64_t id)
+static inline ptrdiff_t mspan_find(const planner_multi_t *mp, int64_t id)
 {
     size_t lo = 0, hi = mp->nspans;
+    /* the newest is the one most often asked for, as in planner.c */
+    if (hi && mp->ids[hi - 1] == id && id >= 0)
+        return (ptrdiff_t)(hi - 1);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (id_of(mp->ids[mid]) < id)
@@ -396,28 +409,32 @@ int64_t planner_multi_span_add(planner_multi_t *mp, int64_t start, int64_t durat
         return ENG_EINVAL;
     /* Check and reserve everywhere first, so the adds below cannot fail and
      * a failure leaves no partial multi-span behind. */
+    enum { HINTS = 8 };
+    int32_t hint[HINTS];
     for (size_t i = 0; i < len; i++) {
-        int rc = planner__avail_during(mp->pl[i], start, duration, requests[i]);
-        if (!rc && start < mp->pl[i]->base)
-            rc = ENG_EINVAL;
+        int32_t h;
+        int rc = planner__span_check(mp->pl[i], start, duration, requests[i], &h);
         if (rc) {
             mp->span_counter++; /* Fluxion uses up the id of a failed add */
             return rc;
         }
         if ((rc = planner__reserve(mp->pl[i])))
             return rc;
+        if (i < HINTS)
+            hint[i] = h;
     }
     int rc = mspans_reserve(mp);
     if (rc)
         return rc;
     int64_t *sub = &mp->sub[mp->nspans * len];
     for (size_t i = 0; i < len; i++)
-        sub[i] = planner__span_add_checked(mp->pl[i], start, duration, requests[i]);
+        sub[i] = planner__span_add_hinted(mp->pl[i], start, duration, requests[i],
+                                          i < HINTS ? hint[i] : -1);
     mp->ids[mp->nspans++] = mp->span_counter;
     return mp->span_counter++;
 }
 
-static void mspan_erase(planner_multi_t *mp, size_t k)
+static inline void mspan_erase(planner_multi_t *mp, size_t k)
 {
     mp->ids[k] = -mp->ids[k] - 1;
     mp->ndead++;
@@ -448,9 +465,14 @@ int planner_multi_span_remove(planner_multi_t *mp, int64_t span_id)
     ptrdiff_t k = mspan_find(mp, span_id);
     if (k < 0)
         return ENG_ENOENT;
-    for (size_t i = 0; i < mp->len; i++)
-        if (mp->sub[k * mp->len + i] != -1)
-            planner_span_remove(mp->pl[i], mp->sub[k * mp->len + i]);
+    for (size_t i = 0; i < mp->len; i++) {
+        /* planner_span_remove(), inline; a part already gone is skipped */
+        int64_t sid = mp->sub[k * mp->len + i];
+        planner_t *p = mp->pl[i];
+        ptrdiff_t j = sid != -1 && p ? planner__span_find(p, sid) : -1;
+        if (j >= 0)
+            planner__span_remove_at(p, (size_t)j);
+    }
     mspan_erase(mp, (size_t)k);
     return 0;
 }

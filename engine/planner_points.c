@@ -184,69 +184,6 @@ static void to_small(struct pt_set *s)
     s->big = false;
 }
 
-/* Small form: reference the point at 'at', inserting it (with its
- * predecessor's state and a fresh key) if needed; there is room.  Returns
- * its index. */
-PT_STEP int32_t ref_add(struct pt_set *s, int64_t at)
-{
-    int32_t i = lower(s, at);
-    if (i < s->n && s->a[i].at == at) {
-        s->a[i].ref++;
-        return i;
-    }
-    for (int32_t j = s->n; j > i; j--) /* a few points: no memmove call */
-        s->a[j] = s->a[j - 1];
-    s->a[i] = (struct pt_flat){at, s->a[i - 1].rem, s->a[i - 1].sched, 0, 1, 0};
-    s->n++;
-    return i;
-}
-
-/* Small form: drop a reference to the point at index 'i', removing it when
- * none is left. */
-PT_STEP void ref_drop(struct pt_set *s, int32_t i)
-{
-    if (--s->a[i].ref)
-        return;
-    s->nstale -= s->a[i].off != 0;
-    s->n--;
-    for (; i < s->n; i++)
-        s->a[i] = s->a[i + 1];
-}
-
-/* Small form: plan 'used' units on the points from index 'i' up to 'to'
- * and re-key them.  Returns the index of the first point at or after 'to'
- * (n if none), which saves the callers a search for it. */
-PT_STEP int32_t flat_plan_rekey(struct pt_set *s, int32_t i, int64_t to, int64_t used)
-{
-    for (; i < s->n && s->a[i].at < to; i++) {
-        struct pt_flat *x = &s->a[i];
-        x->rem -= used;
-        x->sched += used;
-        if (x->off) {
-            x->off = 0;
-            s->nstale--;
-        }
-    }
-    return i;
-}
-
-/* Small form: reference the point at 'to' given 'j', the index of the first
- * point at or after it, once the points before it were planned 'used'
- * units: a new point takes its predecessor's state from before that plan,
- * as ref_add() before the plan would have given it. */
-PT_STEP void ref_add_planned(struct pt_set *s, int32_t j, int64_t to, int64_t used)
-{
-    if (j < s->n && s->a[j].at == to) {
-        s->a[j].ref++;
-        return;
-    }
-    for (int32_t k = s->n; k > j; k--) /* a few points: no memmove call */
-        s->a[k] = s->a[k - 1];
-    const struct pt_flat *p = &s->a[j - 1];
-    s->a[j] = (struct pt_flat){to, p->rem + used, p->sched - used, 0, 1, 0};
-    s->n++;
-}
-
 bool planner__ps_has(const struct pt_set *s, int64_t at)
 {
     if (s->big)
@@ -272,11 +209,7 @@ void planner__ps_span_add(struct pt_set *s, int64_t from, int64_t to, int64_t us
             planner__pt_rekey_range(&s->tree, from, to);
         return;
     }
-    /* 'to' lies after 'from' (a span lasts at least 1): inserting it
-     * leaves the index of 'from' as it was */
-    int32_t i = ref_add(s, from);
-    /* the walk that plans [from, to) ends where 'to' goes: one search */
-    ref_add_planned(s, flat_plan_rekey(s, i, to, used), to, used);
+    planner__flat_span_add(s, lower(s, from), from, to, used);
 }
 
 void planner__ps_span_remove(struct pt_set *s, int64_t from, int64_t to, int64_t used)
@@ -290,10 +223,7 @@ void planner__ps_span_remove(struct pt_set *s, int64_t from, int64_t to, int64_t
             to_small(s);
         return;
     }
-    /* as above: dropping 'to' leaves the index of 'from' as it was */
-    int32_t i = lower(s, from);
-    ref_drop(s, flat_plan_rekey(s, i, to, -used)); /* the point at 'to' */
-    ref_drop(s, i);
+    planner__flat_span_remove(s, from, to, used);
 }
 
 void planner__ps_plan(struct pt_set *s, int64_t from, int64_t to, int64_t used)

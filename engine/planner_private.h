@@ -212,15 +212,22 @@ int planner__ps_set_small_max(struct pt_set *s, int32_t small_max);
  * needed.  Returns 0 or ENG_ENOMEM (then 'p' is unchanged). */
 int planner__set_small_max(planner_t *p, int32_t small_max);
 
-/* For planner_multi.c: make room for one more span and two points, so that a
- * following planner_span_add() that passed planner_avail_during() cannot
- * fail. */
-int planner__reserve(planner_t *p);
-/* For planner_multi.c: planner_span_add() without its checks, once
- * planner_avail_during() returned 0 for the same arguments, 'start' is at
- * or after the base time and planner__reserve() succeeded.  Returns the id. */
-int64_t planner__span_add_checked(planner_t *p, int64_t start, int64_t duration,
-                                  int64_t request);
+/* planner_span_add(); '*refused' says whether the failure was one that
+ * Fluxion's multi-planner charges a span id for: no room in the window, or
+ * a window outside the planner (ENG_EBUSY, ENG_ELIMIT, or ENG_EINVAL for
+ * a bad window or a start before the base time). */
+int64_t planner__span_add_try(planner_t *p, int64_t start, int64_t duration,
+                              int64_t request, bool *refused);
+
+/* planner__reserve() when the inline test finds no room. */
+int planner__reserve_slow(planner_t *p);
+
+/* For the out-edge weights, in one call: the number of types of 'mp' (0
+ * for NULL), and when not 0 planner_multi_avail_resources_at() of the
+ * last type at 'at' in '*avail' and planner_multi_span_count() in
+ * '*nspans'. */
+size_t planner_multi__last_at(const planner_multi_t *mp, int64_t at, int64_t *avail,
+                              size_t *nspans);
 
 /* For the traversal's pruning test: planner_multi_avail_during() for the
  * requests counts[ix[i + 1]] (0 where ix[i + 1] < 0), i < ix[0] (a subplan
@@ -307,6 +314,94 @@ PLANNER_INLINE int32_t planner__flat_search(const struct pt_set *s, int64_t at,
         n = before ? n - half - 1 : half;
     }
     return base;
+}
+
+/* ---- the small form's span steps, inline (planner_points.c, planner.c) ---- */
+
+/* Reference the point at 'at' given 'i', the index of the first point at or
+ * after it, inserting it (with its predecessor's state and a fresh key) if
+ * needed; there is room. */
+PLANNER_INLINE void planner__flat_ref_add(struct pt_set *s, int32_t i, int64_t at)
+{
+    if (i < s->n && s->a[i].at == at) {
+        s->a[i].ref++;
+        return;
+    }
+    for (int32_t j = s->n; j > i; j--) /* a few points: no memmove call */
+        s->a[j] = s->a[j - 1];
+    s->a[i] = (struct pt_flat){at, s->a[i - 1].rem, s->a[i - 1].sched, 0, 1, 0};
+    s->n++;
+}
+
+/* Drop a reference to the point at index 'i', removing it when none is
+ * left. */
+PLANNER_INLINE void planner__flat_ref_drop(struct pt_set *s, int32_t i)
+{
+    if (--s->a[i].ref)
+        return;
+    s->nstale -= s->a[i].off != 0;
+    s->n--;
+    for (; i < s->n; i++)
+        s->a[i] = s->a[i + 1];
+}
+
+/* Plan 'used' units on the points from index 'i' up to 'to' and re-key
+ * them.  Returns the index of the first point at or after 'to' (n if
+ * none), which saves the callers a search for it. */
+PLANNER_INLINE int32_t planner__flat_plan_rekey(struct pt_set *s, int32_t i, int64_t to,
+                                                int64_t used)
+{
+    for (; i < s->n && s->a[i].at < to; i++) {
+        struct pt_flat *x = &s->a[i];
+        x->rem -= used;
+        x->sched += used;
+        if (x->off) {
+            x->off = 0;
+            s->nstale--;
+        }
+    }
+    return i;
+}
+
+/* Reference the point at 'to' given 'j', the index of the first point at
+ * or after it, once the points before it were planned 'used' units: a new
+ * point takes its predecessor's state from before that plan, as
+ * planner__flat_ref_add() before the plan would have given it. */
+PLANNER_INLINE void planner__flat_ref_add_planned(struct pt_set *s, int32_t j, int64_t to,
+                                                  int64_t used)
+{
+    if (j < s->n && s->a[j].at == to) {
+        s->a[j].ref++;
+        return;
+    }
+    for (int32_t k = s->n; k > j; k--) /* a few points: no memmove call */
+        s->a[k] = s->a[k - 1];
+    const struct pt_flat *p = &s->a[j - 1];
+    s->a[j] = (struct pt_flat){to, p->rem + used, p->sched - used, 0, 1, 0};
+    s->n++;
+}
+
+/* planner__ps_span_add() in the small form with room for two more points
+ * (no move to the tree), given 'i', the index of the first point at or
+ * after 'from'. */
+PLANNER_INLINE void planner__flat_span_add(struct pt_set *s, int32_t i, int64_t from,
+                                           int64_t to, int64_t used)
+{
+    /* 'to' lies after 'from' (a span lasts at least 1): inserting it
+     * leaves the index of 'from' as it was */
+    planner__flat_ref_add(s, i, from);
+    /* the walk that plans [from, to) ends where 'to' goes: one search */
+    planner__flat_ref_add_planned(s, planner__flat_plan_rekey(s, i, to, used), to, used);
+}
+
+/* planner__ps_span_remove() in the small form. */
+PLANNER_INLINE void planner__flat_span_remove(struct pt_set *s, int64_t from, int64_t to,
+                                              int64_t used)
+{
+    /* dropping 'to' leaves the index of 'from' as it was */
+    int32_t i = planner__flat_search(s, from, false);
+    planner__flat_ref_drop(s, planner__flat_plan_rekey(s, i, to, -used)); /* at 'to' */
+    planner__flat_ref_drop(s, i);
 }
 
 PLANNER_INLINE int32_t planner__ps_count_inl(const struct pt_set *s)
@@ -419,6 +514,150 @@ PLANNER_INLINE int64_t planner__avail_resources_during(const planner_t *p, int64
     if (planner__memo_busy(p, at))
         return 0;
     return planner__min_during_inl(p, at, planner__window_end(at, duration));
+}
+
+/* planner_avail_resources_at() (see planner.h), the small form inline. */
+PLANNER_INLINE int64_t planner__avail_resources_at(const planner_t *p, int64_t at)
+{
+    if (!p)
+        return ENG_EINVAL;
+    if (at > p->end || at < p->base)
+        return ENG_ELIMIT;
+    const struct pt_set *s = &p->pts;
+    if (s->big) {
+        struct pt_values v;
+        return planner__ps_floor(s, at, &v) ? v.rem : ENG_EINVAL;
+    }
+    int32_t i = planner__flat_search(s, at, true) - 1;
+    return i < 0 ? ENG_EINVAL : s->a[i].rem;
+}
+
+/* planner__span_find() past its first guess: a binary search. */
+ptrdiff_t planner__span_search(const planner_t *p, int64_t id);
+
+/* Index of live span 'id' in p->spans, or -1.  The span asked for is most
+ * often the newest (a reservation dropped at the next pass, a job cancelled
+ * on a vertex that saw no later span): that guess is inline. */
+PLANNER_INLINE ptrdiff_t planner__span_find(const planner_t *p, int64_t id)
+{
+    size_t n = p->nspans;
+    if (id >= 1 && n && p->spans[n - 1].id == id)
+        return (ptrdiff_t)(n - 1);
+    return planner__span_search(p, id);
+}
+
+/* Put back the points examined by the last avail_time query (Fluxion's
+ * restore_track_points): they re-enter the min-time tree keyed by their
+ * current free count, which matters only for stale keys.  Moves no point. */
+PLANNER_INLINE void planner__restore_tracked(planner_t *p)
+{
+    if (p->consumed && planner__ps_has_stale(&p->pts))
+        planner__ps_rekey_consumed(&p->pts, p->cursor, p->req_count);
+    p->consumed = false;
+}
+
+/* Make room for one more span and two points, so that a following
+ * planner__span_add_hinted() cannot fail.  0 or ENG_ENOMEM. */
+PLANNER_INLINE int planner__reserve(planner_t *p)
+{
+    const struct pt_set *s = &p->pts;
+    if (!s->big && s->n <= s->cap - 2 && s->n <= s->small_max - 2 &&
+        p->nspans < p->cap_spans)
+        return 0;
+    return planner__reserve_slow(p);
+}
+
+/* planner_span_add()'s checks: planner_avail_during() for the window, then
+ * ENG_EINVAL for a start before the base time.  On success '*hint' is a
+ * hint for planner__span_add_hinted() (the index of the first point at or
+ * after 'start' in the small form, else -1), valid until the points change
+ * (planner__reserve() keeps it). */
+PLANNER_INLINE int planner__span_check(planner_t *p, int64_t start, int64_t duration,
+                                       int64_t request, int32_t *hint)
+{
+    const struct pt_set *s = &p->pts;
+    *hint = -1;
+    if (s->big || s->n < 1 || start < p->base || duration < 1 || request < 0 ||
+        request > p->total || planner__past_end(start, duration, p->end)) {
+        int rc = planner__avail_during(p, start, duration, request);
+        return !rc && start < p->base ? ENG_EINVAL : rc;
+    }
+    /* planner__avail_during() from its point search on, with the search
+     * kept: the point at or before 'start' (the first is at the base) */
+    int32_t i = planner__flat_search(s, start, true) - 1;
+    if (request != 0 && p->nspans != p->ndead) {
+        if (planner__memo_busy(p, start))
+            return ENG_EBUSY;
+        if (s->a[i].rem == 0)
+            planner__memo_set(p, i);
+        int64_t end = planner__window_end(start, duration);
+        for (int32_t j = i; j < s->n && s->a[j].at < end; j++)
+            if (s->a[j].rem < request)
+                return ENG_EBUSY;
+    }
+    *hint = s->a[i].at == start ? i : i + 1;
+    return 0;
+}
+
+/* planner_span_add() without its checks, once planner__span_check()
+ * returned 0 and 'hint' for the same arguments and planner__reserve()
+ * succeeded (so nothing can fail).  Returns the id. */
+PLANNER_INLINE int64_t planner__span_add_hinted(planner_t *p, int64_t start,
+                                                int64_t duration, int64_t request,
+                                                int32_t hint)
+{
+    struct pt_set *s = &p->pts;
+    int64_t last = start + duration; /* <= end: checked */
+    planner__restore_tracked(p);
+    planner__memo_clear(p);
+    /* in the small form with room for both points (no move to the tree)
+     * the first goes at 'hint', where planner__ps_span_add() would search */
+    if (hint >= 0 && !s->big && s->n <= s->small_max - 2)
+        planner__flat_span_add(s, hint, start, last, request);
+    else
+        planner__ps_span_add(s, start, last, request);
+    p->iter_set = false;
+    struct span *sp = &p->spans[p->nspans++];
+    sp->id = ++p->span_counter;
+    sp->start = start;
+    sp->last = last;
+    sp->planned = request;
+    return sp->id;
+}
+
+/* Drop trailing tombstones at once (the newest span is the one most often
+ * removed), and all of them once they are half the array: amortised O(1),
+ * and the array of a vertex planner stays within its inline room. */
+PLANNER_INLINE void planner__spans_compact(planner_t *p)
+{
+    while (p->nspans && p->spans[p->nspans - 1].id < 0) {
+        p->nspans--;
+        p->ndead--;
+    }
+    if (p->ndead * 2 < p->nspans || !p->ndead)
+        return;
+    size_t k = 0;
+    for (size_t i = 0; i < p->nspans; i++)
+        if (p->spans[i].id > 0)
+            p->spans[k++] = p->spans[i];
+    p->nspans = k;
+    p->ndead = 0;
+}
+
+/* planner_span_remove() of the live span at index 'i' of p->spans. */
+PLANNER_INLINE void planner__span_remove_at(planner_t *p, size_t i)
+{
+    struct span s = p->spans[i];
+    planner__restore_tracked(p);
+    planner__memo_clear(p);
+    if (p->pts.big)
+        planner__ps_span_remove(&p->pts, s.start, s.last, s.planned);
+    else
+        planner__flat_span_remove(&p->pts, s.start, s.last, s.planned);
+    p->spans[i].id = -s.id;
+    p->ndead++;
+    p->iter_set = false;
+    planner__spans_compact(p);
 }
 
 #endif /* ENG_PLANNER_PRIVATE_H */

@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "eng_private.h"
+#include "planner_private.h"
 #include "trav_inline.h"
 
 int64_t eng__lazy_now(const eng_t *e, rg_vid_t v, bool *held)
@@ -46,15 +47,15 @@ static void reweigh(eng_t *e, const struct jobmeta *m, rg_vid_t src, rg_eid_t ed
     planner_multi_t *p = e->subplan[tgt];
     if (!p)
         return;
-    size_t len = planner_multi_resources_len(p);
-    if (len == 0) {
+    int64_t avail;
+    size_t nspans;
+    if (planner_multi__last_at(p, m->now, &avail, &nspans) == 0) {
         eng__msg_add(e, "upd_dfv: upd_by_outedges returned -1.\n");
         return;
     }
     bool held;
-    int64_t avail = planner_multi_avail_resources_at(p, m->now, len - 1) -
-                    eng__lazy_now(e, tgt, &held) - (now && ag_added ? e->lamt[tgt] : 0);
-    if (avail == 0 && planner_multi_span_count(p) == 0 && !ag_added && !held)
+    avail -= eng__lazy_now(e, tgt, &held) + (now && ag_added ? e->lamt[tgt] : 0);
+    if (avail == 0 && nspans == 0 && !ag_added && !held)
         return;
     trav__oe_reweight(e, src, ed, avail < 0 ? 0 : (uint64_t)avail);
 }

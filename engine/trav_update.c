@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "eng_private.h"
+#include "planner_private.h"
 #include "trav_inline.h"
 
 static void bind(eng_t *e)
@@ -72,10 +73,14 @@ static int64_t oe_uniq(const eng_t *e, rg_eid_t ed)
  * places are found by binary search; only the entries between them move. */
 void trav__oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt)
 {
+    uint64_t w0 = e->e_weight[ed];
+    /* With distinct keys the edge sits at its key, which stays: nothing
+     * moves (the search below would find it there and stop) */
+    if (w0 == wt && !e->oe_dup[u])
+        return;
     rg_eid_t *a = e->oe[u];
     uint32_t n = e->noe[u], lo = 0, hi = n;
     int64_t uq = oe_uniq(e, ed);
-    uint64_t w0 = e->e_weight[ed];
     while (lo < hi) {
         uint32_t mid = (lo + hi) / 2;
         if (oe_before(e, e->e_weight[a[mid]], oe_uniq(e, a[mid]), w0, uq))
@@ -112,42 +117,178 @@ void trav__oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt)
         e->order_version++; /* see eng_order_version() */
 }
 
-static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid_t ed)
+/* A vertex with more out-edges than this moves the out-edges its update
+ * re-weighs all at once, after its loop (one pass over its sorted
+ * out-edges instead of a memmove each). */
+enum { OE_BATCH_MIN = 64 };
+
+/* Whether the moves of the out-edges of 'u' are deferred to its loop's
+ * end: only where keys cannot tie (the sorted order is then unique, so
+ * moving the edges together leaves it as moving them one by one). */
+static bool oe_batched(const eng_t *e, rg_vid_t u)
+{
+    return !e->oe_dup[u] && e->noe[u] > OE_BATCH_MIN;
+}
+
+/* Queue the move of edge 'ed' (of a vertex that oe_batched()) to weight
+ * 'wt'; false when out of memory (then move it now). */
+static bool oe_defer(eng_t *e, rg_eid_t ed, uint64_t wt)
+{
+    if (e->e_weight[ed] == wt)
+        return true; /* its key stays: nothing moves */
+    if (e->noe_pend == e->capoe_pend) {
+        size_t cap = e->capoe_pend ? 2 * e->capoe_pend : 64;
+        struct oe_move *n = realloc(e->oe_pend, cap * sizeof *n);
+        if (!n)
+            return false;
+        e->oe_pend = n;
+        e->capoe_pend = cap;
+    }
+    e->oe_pend[e->noe_pend++] = (struct oe_move){ed, 0, wt, 0};
+    return true;
+}
+
+/* The order of the new keys (weight, uniq id), descending. */
+static int cmp_move(const void *x, const void *y)
+{
+    const struct oe_move *a = x, *b = y;
+    if (a->wt != b->wt)
+        return a->wt > b->wt ? -1 : 1;
+    return (a->uq < b->uq) - (a->uq > b->uq);
+}
+
+/* Position of edge 'ed' among the sorted out-edges 'a' of 'n', by its
+ * current key; n when it is not there (keys are distinct). */
+static uint32_t oe_find(const eng_t *e, const rg_eid_t *a, uint32_t n, rg_eid_t ed,
+                        int64_t uq)
+{
+    uint64_t w = e->e_weight[ed];
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (oe_before(e, e->e_weight[a[mid]], oe_uniq(e, a[mid]), w, uq))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < n && a[lo] == ed ? lo : n;
+}
+
+/* Do the 'k' distinct moves 'mv' of out-edges of 'u': find them by their
+ * old keys, take them out, and merge them back in by their new keys. */
+static void oe_move_many(eng_t *e, rg_vid_t u, struct oe_move *mv, size_t k)
+{
+    rg_eid_t *a = e->oe[u];
+    uint32_t n = e->noe[u], minpos = n;
+    size_t kk = 0;
+    for (size_t j = 0; j < k; j++) {
+        int64_t uq = oe_uniq(e, mv[j].ed);
+        uint32_t pos = oe_find(e, a, n, mv[j].ed, uq);
+        if (pos == n)
+            continue; /* not among the sorted out-edges: left alone */
+        mv[kk++] = (struct oe_move){mv[j].ed, pos, mv[j].wt, uq};
+        minpos = pos < minpos ? pos : minpos;
+    }
+    if (kk == 0)
+        return;
+    for (size_t j = 0; j < kk; j++) {
+        e->e_weight[mv[j].ed] = mv[j].wt;
+        a[mv[j].pos] = RG_EID_NONE;
+        e->order_version++; /* once per moved edge, as trav__oe_reweight() */
+    }
+    uint32_t w = minpos;
+    for (uint32_t r = minpos; r < n; r++)
+        if (a[r] != RG_EID_NONE)
+            a[w++] = a[r];
+    /* the edges come in the order of the walk, often already sorted by
+     * their new keys: test that before sorting */
+    size_t run = 1;
+    while (run < kk && cmp_move(&mv[run - 1], &mv[run]) < 0)
+        run++;
+    if (run < kk)
+        qsort(mv, kk, sizeof *mv, cmp_move);
+    /* merge from the back: the later of the two heads goes last */
+    int64_t i = (int64_t)w - 1, j = (int64_t)kk - 1, d = (int64_t)n - 1;
+    while (j >= 0) {
+        if (i >= 0 &&
+            oe_before(e, mv[j].wt, mv[j].uq, e->e_weight[a[i]], oe_uniq(e, a[i])))
+            a[d--] = a[i--];
+        else
+            a[d--] = mv[j--].ed;
+    }
+}
+
+/* Do the moves queued for 'u' since 'from' (the queue's length when its
+ * loop started; the loops below it have done theirs). */
+static void oe_flush(eng_t *e, rg_vid_t u, size_t from)
+{
+    size_t k = e->noe_pend - from;
+    struct oe_move *mv = e->oe_pend + from;
+    e->noe_pend = from;
+    if (k == 1)
+        trav__oe_reweight(e, u, mv[0].ed, mv[0].wt);
+    else if (k > 1)
+        oe_move_many(e, u, mv, k);
+}
+
+/* 'defer': the moves of the out-edges of 'u' wait for oe_flush(). */
+static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid_t ed,
+                           bool defer)
 {
     rg_vid_t tgt = E(e, ed)->dst;
     planner_multi_t *p = e->subplan[tgt];
     if (!p)
         return 0;
-    size_t len = planner_multi_resources_len(p);
-    if (len == 0)
+    int64_t avail;
+    size_t nspans;
+    if (planner_multi__last_at(p, m->now, &avail, &nspans) == 0)
         return -1;
     /* a live lazy allocation above 'tgt' would have a span there now */
-    bool held;
-    int64_t avail = planner_multi_avail_resources_at(p, m->now, len - 1) -
-                    eng__lazy_now(e, tgt, &held);
-    if (avail == 0 && planner_multi_span_count(p) == 0 && !held)
+    bool held = false;
+    if (e->lheld) /* lazy allocations are on */
+        avail -= eng__lazy_now(e, tgt, &held);
+    if (avail == 0 && nspans == 0 && !held)
         return 0;
-    trav__oe_reweight(e, u, ed, avail < 0 ? 0 : (uint64_t)avail);
+    uint64_t wt = avail < 0 ? 0 : (uint64_t)avail;
+    if (!defer || !oe_defer(e, ed, wt))
+        trav__oe_reweight(e, u, ed, wt);
     return 0;
 }
 
 /* ---- updating ------------------------------------------------------------------ */
 
+/* Counts passed up to a parent, per prune index: only the entries whose
+ * bit is in 'mask' are set (the others are never read, so a vertex's
+ * aggregate costs no clearing). */
 struct agg {
     int64_t c[ENG_PRUNE_TYPES_MAX];
     uint32_t mask;
 };
 
-static void accum_if(const eng_t *e, rg_sym_t t, int64_t c, struct agg *a)
+/* prune__index(), inline: the pruning types are one or two. */
+static inline int prune_ix(const eng_t *e, rg_sym_t t)
 {
-    int i = prune__index(e, t);
-    if (i < 0)
-        return;
+    for (unsigned i = 0; i < e->prune.ntotal; i++)
+        if (e->prune.total[i] == t)
+            return (int)i;
+    return -1;
+}
+
+/* Add 'c' at prune index 'i' of 'a' (the first addition sets it). */
+static inline void accum_at(struct agg *a, int i, int64_t c)
+{
     if (a->mask & (1u << i))
         a->c[i] += (unsigned)c;
     else
         a->c[i] = (unsigned)c;
     a->mask |= 1u << i;
+}
+
+static inline void accum_if(const eng_t *e, rg_sym_t t, int64_t c, struct agg *a)
+{
+    int i = prune_ix(e, t);
+    if (i >= 0)
+        accum_at(a, i, c);
 }
 
 /* '*rec': the job's record of 'u' when this made one (upd_meta() then
@@ -223,7 +364,7 @@ static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
         tagged(e, u);
     }
     r->flags |= VJ_TAG;
-    int64_t span = eng__x_add(e, u, m->at, m->duration, m->jobid);
+    int64_t span = eng__x_add_inl(e, u, m->at, m->duration, m->jobid);
     if (span < 0) {
         eng__msg_add(e, "upd_txfilter: planner_add_span returned -1.\n");
         return -1;
@@ -231,11 +372,12 @@ static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
     r->xspan = span;
     r->flags |= VJ_X;
     if (e->subplan[u] && e->sp_idx[u] && dfu->mask) {
-        size_t len = prune__relevant(e, u, dfu->c);
+        /* prune__relevant() with the types not passed up at 0 */
+        const int32_t *t = e->sp_idx[u];
+        size_t len = (size_t)t[0];
         for (size_t i = 0; i < len; i++) {
-            int k = e->sp_idx[u][i + 1];
-            if (k < 0 || !(dfu->mask & (1u << k)))
-                e->agg_buf[i] = 0;
+            int k = t[i + 1];
+            e->agg_buf[i] = k >= 0 && (dfu->mask & (1u << k)) ? dfu->c[k] : 0;
         }
         int64_t s =
             planner_multi_span_add(e->subplan[u], m->at, m->duration, e->agg_buf, len);
@@ -248,9 +390,10 @@ static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
     }
     const struct rg_vertex *v = V(e, u);
     accum_if(e, v->type, excl ? v->size : v->size - (int64_t)needs, to_parent);
-    for (unsigned k = 0; k < e->prune.ntotal; k++)
-        if (dfu->mask & (1u << k))
-            accum_if(e, e->prune.total[k], dfu->c[k], to_parent);
+    /* the types of e->prune.total are distinct: type k is at index k */
+    for (uint32_t mk = dfu->mask, k = 0; mk; mk >>= 1, k++)
+        if (mk & 1u)
+            accum_at(to_parent, (int)k, dfu->c[k]);
     return 0;
 }
 
@@ -326,9 +469,19 @@ static uint64_t *sort_keys(uint64_t *a, uint64_t *tmp, size_t n)
     return a;
 }
 
-/* The marked edges sorted by source then edge id (a vertex's out-edges are
- * kept in insertion order, which is edge-id order), in the engine's buffer
- * kept from one update to the next. */
+/* A vertex with at most this many out-edges finds its marked ones by
+ * scanning them (a few loads each); one with more, in the sorted list. */
+enum { UPD_SCAN_MAX = 8 };
+
+static bool upd_listed(const eng_t *e, rg_vid_t u)
+{
+    return e->noe[u] > UPD_SCAN_MAX;
+}
+
+/* The marked edges out of vertices that upd_listed(), sorted by source then
+ * edge id (a vertex's out-edges are kept in insertion order, which is
+ * edge-id order), in the engine's buffer kept from one update to the
+ * next. */
 static const uint64_t *sort_marked(eng_t *e, size_t *n)
 {
     if (e->marked_oom)
@@ -344,10 +497,32 @@ static const uint64_t *sort_marked(eng_t *e, size_t *n)
         e->capmkeys = cap;
     }
     uint64_t *k = e->mkeys;
-    for (size_t i = 0; i < e->nmarked; i++)
-        k[i] = (uint64_t)E(e, e->marked[i])->src << 32 | e->marked[i];
-    *n = e->nmarked;
-    return sort_keys(k, k + e->nmarked, e->nmarked);
+    size_t nk = 0;
+    for (size_t i = 0; i < e->nmarked; i++) {
+        rg_vid_t src = E(e, e->marked[i])->src;
+        if (upd_listed(e, src))
+            k[nk++] = (uint64_t)src << 32 | e->marked[i];
+    }
+    *n = nk;
+    /* the walk marks a vertex's edges in the order of its sorted out-edges,
+     * often by uniq id descending: a run that is already monotone needs
+     * no sort (the keys are distinct, so sorted is one order) */
+    size_t up = 1, down = 1;
+    while (up < nk && k[up - 1] < k[up])
+        up++;
+    while (down < nk && k[down - 1] > k[down])
+        down++;
+    if (up >= nk)
+        return k;
+    if (down >= nk) {
+        for (size_t i = 0, j = nk - 1; i < j; i++, j--) {
+            uint64_t t = k[i];
+            k[i] = k[j];
+            k[j] = t;
+        }
+        return k;
+    }
+    return sort_keys(k, k + nk, nk);
 }
 
 static int upd_sched(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool excl,
@@ -397,7 +572,8 @@ static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool exc
                    struct agg *to_parent, bool emit_shadow, bool excl_parent)
 {
     int n_plans = 0;
-    struct agg dfu = {{0}, 0};
+    struct agg dfu;
+    dfu.mask = 0;
     bool mod = emit_shadow || eng__xtype_has(e, V(e, u)->type);
     excl = excl || mod;
     e->trav_level++;
@@ -412,7 +588,9 @@ static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool exc
     e->color[u] = e->color_base + 1;
     /* Without a shadow walk only this sequence's marked edges matter: take
      * them from the sorted list rather than scanning every out-edge */
-    bool listed = !mod && c->keys;
+    bool listed = !mod && c->keys && upd_listed(e, u);
+    bool defer = e->pol.stop_on_k > 0 && oe_batched(e, u);
+    size_t pend0 = e->noe_pend;
     size_t k = listed ? pairs_lower(c, u) : 0;
     rg_eid_t ed = listed
                       ? (k < c->npairs && key_src(c->keys[k]) == u ? key_eid(c->keys[k])
@@ -434,13 +612,15 @@ static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool exc
         unsigned cn = mod ? (unsigned)V(e, tgt)->size : (unsigned)e->e_needs[ed];
         int sub = upd_dfv(e, c, tgt, cn, x, &dfu, mod, excl);
         if (sub > 0) {
-            if (e->pol.stop_on_k > 0 && upd_by_outedges(e, c->m, u, ed) < 0)
+            if (e->pol.stop_on_k > 0 && upd_by_outedges(e, c->m, u, ed, defer) < 0)
                 eng__msg_add(e, "upd_dfv: upd_by_outedges returned -1.\n");
             if (trav__emit_edge(e, c->w, ed, excl, c->err) < 0)
                 eng__msg_add(e, "upd_dfv: emit_edg returned -1.\n");
             n_plans += sub;
         }
     }
+    if (defer)
+        oe_flush(e, u, pend0);
     e->color[u] = e->color_base + 2;
     return upd_sched(e, c, u, needs, excl, n_plans, &dfu, to_parent, excl_parent);
 }
@@ -485,16 +665,17 @@ static void drop_tag(eng_t *e, struct vjob *r)
     }
 }
 
-/* mod_idata + mod_plan for a full cancel.  Returns 1 to stop descending. */
-static int cancel_vertex_full(eng_t *e, rg_vid_t u, uint64_t jobid, int *rc)
+/* cancel_vertex_full() given the job's record 'r' of 'u'. */
+static int cancel_vertex_rec(eng_t *e, rg_vid_t u, uint64_t jobid, struct vjob *r,
+                             int *rc)
 {
-    struct vjob *r = eng__vj_get(e, u, jobid);
-    if (!r || !(r->flags & VJ_TAG))
+    if (!(r->flags & VJ_TAG))
         return 1;
-    eng__lazy_release(e, u, jobid);
+    if (e->lhold_job) /* lazy allocations are on */
+        eng__lazy_release(e, u, jobid);
     drop_tag(e, r);
     if (r->flags & VJ_X) {
-        eng__x_remove(e, u, r->xspan);
+        eng__x_remove_inl(e, u, r->xspan);
         r->flags &= ~(uint32_t)VJ_X;
     }
     if (e->subplan[u] && (r->flags & VJ_AG)) {
@@ -514,6 +695,13 @@ static int cancel_vertex_full(eng_t *e, rg_vid_t u, uint64_t jobid, int *rc)
     }
     eng__vj_drop_if_empty(e, r);
     return 0;
+}
+
+/* mod_idata + mod_plan for a full cancel.  Returns 1 to stop descending. */
+static int cancel_vertex_full(eng_t *e, rg_vid_t u, uint64_t jobid, int *rc)
+{
+    struct vjob *r = eng__vj_get(e, u, jobid);
+    return r ? cancel_vertex_rec(e, u, jobid, r, rc) : 1;
 }
 
 static int mod_dfv(eng_t *e, rg_vid_t u, uint64_t jobid)
@@ -589,15 +777,18 @@ static bool has_tag(const eng_t *e, rg_vid_t v, uint64_t jobid)
 /* Whether Fluxion's walk from the root reaches 'v': 'v' and all its
  * ancestors carry the job's tag.  Memoised in the colors (base + 1 reached,
  * base + 2 not), so a job's vertices cost one tag lookup each rather than
- * one per ancestor. */
+ * one per ancestor; a reached vertex's record is kept in e->rmemo. */
 static bool reached(eng_t *e, rg_vid_t v, uint64_t jobid)
 {
     if (e->color[v] > e->color_base)
         return e->color[v] == e->color_base + 1;
     rg_vid_t p = dom_parent(e, v);
-    bool r = has_tag(e, v, jobid) && (p == RG_VID_NONE || reached(e, p, jobid));
-    e->color[v] = e->color_base + (r ? 1 : 2);
-    return r;
+    const struct vjob *r = e->ntag[v] ? eng__vj_get(e, v, jobid) : NULL;
+    bool ok = r && (r->flags & VJ_TAG) && (p == RG_VID_NONE || reached(e, p, jobid));
+    if (ok)
+        e->rmemo[v] = (uint32_t)(r - e->vj.slot);
+    e->color[v] = e->color_base + (ok ? 1 : 2);
+    return ok;
 }
 
 /* trav__remove for a job whose tagged vertices are known: Fluxion's walk
@@ -615,7 +806,9 @@ int trav__remove_listed(eng_t *e, rg_vid_t root, uint64_t jobid, const rg_vid_t 
     e->postorder = 0;
     e->color_base += 3;
     /* every answer is decided before the first release drops a tag; the
-     * releases below touch no color, so the memo still holds it */
+     * releases below touch no color, so the memo still holds it, and they
+     * neither move records nor make new ones, so the records found stay
+     * where they are (one dropped is marked free: no tag) */
     for (uint32_t i = 0; i < ntv; i++)
         reached(e, tv[i], jobid);
     int rc = 0;
@@ -623,7 +816,7 @@ int trav__remove_listed(eng_t *e, rg_vid_t root, uint64_t jobid, const rg_vid_t 
         if (e->color[tv[i]] != e->color_base + 1)
             continue;
         int vrc = 0;
-        cancel_vertex_full(e, tv[i], jobid, &vrc);
+        cancel_vertex_rec(e, tv[i], jobid, &e->vj.slot[e->rmemo[tv[i]]], &vrc);
         rc += vrc;
         e->preorder += e->ndom[tv[i]];
         e->postorder++;
