@@ -36,7 +36,11 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 sanitized=0
-if ldd "$lib" | grep -q libasan; then
+# (not 'ldd | grep -q': grep -q stops reading at the first match, ldd may
+# then die of SIGPIPE, and pipefail turns the match into a miss -- which,
+# now and then, ran the sanitized library without its runtime preloaded)
+deps=$(ldd "$lib")
+if [[ $deps == *libasan* ]]; then
   sanitized=1
   export LD_PRELOAD=$(gcc -print-file-name=libasan.so)
   export ASAN_OPTIONS=detect_leaks=0:abort_on_error=1:log_path=$tmp/asan SCHEDSIM_MEM_CYCLES=2000
@@ -44,33 +48,14 @@ fi
 
 cd "$SRCDIR/python"
 echo "== pytest ($py, $lib)"
-# Under ASan, loading the library into Python (dlopen) has aborted about once
-# in 16 runs while other sanitized tests ran alongside (never alone, in 300+
-# runs; cause unknown): such an abort is reported with the sanitizer's logs
-# and the suite is run once more.  Any other failure, or a second abort,
-# fails the test.
-# Sanitized runs also go without address-space randomisation where the
-# system allows it (setarch -R): a random layout can collide with the
-# sanitizer's shadow memory, a known cause of such rare aborts.
-norand=()
-if ((sanitized)) && setarch "$(uname -m)" -R true 2>/dev/null; then
-  norand=(setarch "$(uname -m)" -R)
-fi
 rc=0
-"${norand[@]}" "$py" -m pytest -q -rsx -p no:cacheprovider tests || rc=$?
-if ((rc != 0)) && ((sanitized)) && compgen -G "$tmp/asan*" >/dev/null; then
-  echo "python.sh: the sanitizer reported (pytest exit $rc); its logs:" >&2
-  cat "$tmp"/asan* >&2
-fi
+"$py" -m pytest -q -rsx -p no:cacheprovider tests || rc=$?
 if ((rc != 0)); then
-  if ((sanitized && rc >= 128)); then
-    echo "python.sh: pytest died of signal $((rc - 128)) under the sanitizer;" \
-      "running the suite again" >&2
-    rm -f "$tmp"/asan*
-    "${norand[@]}" "$py" -m pytest -q -rsx -p no:cacheprovider tests
-  else
-    exit "$rc"
+  if ((sanitized)) && compgen -G "$tmp/asan*" >/dev/null; then
+    echo "python.sh: the sanitizer reported (pytest exit $rc); its logs:" >&2
+    cat "$tmp"/asan* >&2
   fi
+  exit "$rc"
 fi
 
 if ((sanitized)); then
