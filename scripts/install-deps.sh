@@ -7,7 +7,7 @@ pkgs=(build-essential cmake pkg-config libjansson-dev libyaml-dev libgsl-dev che
       python3-pytest python3-venv gnuplot-nox)
 missing=()
 for p in "${pkgs[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep "install ok installed" >/dev/null ||
     missing+=("$p")
 done
 ((${#missing[@]} == 0)) && exit 0

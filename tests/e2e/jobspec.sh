@@ -58,7 +58,7 @@ for args in "" "frob" "check" "show" "show a b" "check --bogus x"; do
     rc=$?
     [ $rc -eq 2 ] || fail "'jobspec $args': exit $rc, expected 2"
 done
-"$SCHEDSIM" jobspec --help | grep -q 'Usage: schedsim jobspec' || fail "--help"
+"$SCHEDSIM" jobspec --help | grep 'Usage: schedsim jobspec' >/dev/null || fail "--help"
 "$SCHEDSIM" help jobspec >/dev/null || fail "help jobspec"
 "$SCHEDSIM" jobspec check /nonexistent.yaml 2>"$tmp/err"
 [ $? -eq 1 ] || fail "missing file: expected exit 1"

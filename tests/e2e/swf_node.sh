@@ -30,7 +30,7 @@ for shape in "1 4" "2 2" "4 1"; do
     [[ $(summary "$TMP/run$1" jobs_completed) == 1000 ]] ||
         fail "$1 sockets: $(summary "$TMP/run$1" jobs_rejected) jobs rejected"
     grep -q "cores_per_node=4" "$TMP/run$1/summary.csv" || fail "$1 sockets: cores per node"
-    if grep -v '"core":"0-3"}' "$TMP/run$1/allocations.jsonl" | grep -q .; then
+    if grep -qv '"core":"0-3"}' "$TMP/run$1/allocations.jsonl"; then
         fail "$1 sockets: an allocation without every core of its nodes"
     fi
 done
