@@ -487,10 +487,39 @@ VISIT_STEP bool sub_reject(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool o
     return false;
 }
 
+/* A child visited with an empty request list, outside the pristine top of
+ * the walk, fails in test() (nothing to match: SPEC_NONE), after only its
+ * visit count, whether or not anything of it is free (quick_reject() fails
+ * it the same way), and the walk records EBUSY.  A vertex that a request
+ * resource without children matched (a whole node, say) has its children
+ * explored with such a list: count them without the planner queries and the
+ * calls.  (The subplan test's memo, e->sub_res, is left as it is: it is
+ * read only by the visit its own test preceded.)  The flexible traverser
+ * has its own test. */
+static bool bare(const eng_t *e, struct req r, bool pristine)
+{
+    return r.n == 0 && !pristine && !e->flexible;
+}
+
+static void count_bare(eng_t *e, uint32_t n)
+{
+    e->preorder += n;
+    if (n)
+        e->stale = ENG_EBUSY;
+}
+
 static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
                               bool pristine, bool *excl, struct scoring *dfu)
 {
     int rc2 = ENG_EBUSY;
+    if (bare(e, r, pristine)) {
+        uint32_t n = 0;
+        for (rg_eid_t ed = dom_from(e, V(e, u)->out_head); ed != RG_EID_NONE;
+             ed = dom_from(e, E(e, ed)->next_out))
+            n += !stop_explore(e, ed);
+        count_bare(e, n);
+        return rc2;
+    }
     bool ok = quick_ok(e, r);
     rg_eid_t far = V(e, u)->out_head, near = far;
     for (int i = 0; i < PF_AHEAD && far != RG_EID_NONE; i++) {
@@ -523,6 +552,16 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
 {
     if (e->noe[u] == 0)
         return ENG_EBUSY;
+    if (bare(e, r, pristine)) {
+        uint32_t n = 0;
+        for (uint32_t k = 0; k < e->noe[u]; k++) {
+            const struct rg_edge *ep = E(e, e->oe[u][k]);
+            n += !(V(e, ep->dst)->flags & RG_VF_REMOVED) &&
+                 e->color[ep->dst] <= e->color_base && ep->subsystem == e->dom;
+        }
+        count_bare(e, n);
+        return ENG_EBUSY;
+    }
     struct tally tl[32];
     size_t nt = 0;
     for (size_t i = 0; i < r.n && nt < 32; i++) {
