@@ -669,6 +669,61 @@ static unsigned cnt_slot(eng_t *e, struct req shape, struct scoring *ds)
     return qual;
 }
 
+/* One slot's share of shape type 'ev' (whose count is 'count'): whole
+ * egroups from its iterator until the count is covered, their first edges
+ * appended to 'edges' ('*ned' of 1024 used) and their scores to '*score'. */
+static inline int slot_take(eng_t *e, struct evals *ev, unsigned count,
+                            struct eval_edge *edges, uint32_t *ned, int64_t *score)
+{
+    for (unsigned j = 0; j < count;) {
+        struct egroup *g = ev ? trav__iter_next(ev) : NULL;
+        if (!g || *ned >= 1024) {
+            eng__msg_add(e, "dom_slot: not enough slots.\n");
+            return ENG_EBUSY;
+        }
+        struct eval_edge ee = ev->ed[g->ed_off];
+        edges[(*ned)++] = (struct eval_edge){ee.count, ee.count, 1, ee.edge};
+        *score += g->score;
+        j += ee.count;
+    }
+    return 0;
+}
+
+static int slot_add(eng_t *e, struct scoring *out, int64_t score,
+                    const struct eval_edge *edges, uint32_t ned)
+{
+    struct egroup grp = {.score = score, .count = 1, .exclusive = 1};
+    return score__add(e, out, e->sym_slot, &grp, edges, ned) < 0 ? ENG_ENOMEM : 0;
+}
+
+/* slot_groups() for several slots of a shape of at most SLOT_SHAPE_MAX
+ * types: each type's evals and count stay the same while the slots are
+ * built (cnt_slot() created every evals of the shape in 'ds', so none is
+ * created or moved here; only their iterators move), so they are looked
+ * up once, not once per slot. */
+enum { SLOT_SHAPE_MAX = 8 };
+static int slot_groups_many(eng_t *e, struct req shape, struct scoring *ds, unsigned qual,
+                            struct scoring *out, struct eval_edge *edges)
+{
+    struct evals *sev[SLOT_SHAPE_MAX];
+    unsigned scount[SLOT_SHAPE_MAX];
+    for (size_t s = 0; s < shape.n; s++) {
+        sev[s] = score__evals(e, ds, rtype(e, &shape.rs[s]));
+        scount[s] =
+            match__calc_count(&shape.rs[s].count, sev[s] ? sev[s]->qual_count : 0);
+    }
+    for (unsigned i = 0; i < qual; i++) {
+        uint32_t ned = 0;
+        int64_t score = ENG_MATCH_MET;
+        int rc = 0;
+        for (size_t s = 0; s < shape.n && rc == 0; s++)
+            rc = slot_take(e, sev[s], scount[s], edges, &ned, &score);
+        if (rc < 0 || (rc = slot_add(e, out, score, edges, ned)) < 0)
+            return rc;
+    }
+    return 0;
+}
+
 /* Build the 'qual' slot groups from the sorted candidates in 'ds' into 'out'
  * (a scratch scoring): each slot takes whole egroups of every shape type
  * until its count is covered, and scores their sum. */
@@ -676,28 +731,20 @@ static int slot_groups(eng_t *e, struct req shape, struct scoring *ds, unsigned 
                        struct scoring *out)
 {
     struct eval_edge edges[1024];
+    if (qual > 1 && shape.n <= SLOT_SHAPE_MAX)
+        return slot_groups_many(e, shape, ds, qual, out, edges);
     for (unsigned i = 0; i < qual; i++) {
         uint32_t ned = 0;
         int64_t score = ENG_MATCH_MET;
-        for (size_t s = 0; s < shape.n; s++) {
+        int rc = 0;
+        for (size_t s = 0; s < shape.n && rc == 0; s++) {
             struct evals *ev = score__evals(e, ds, rtype(e, &shape.rs[s]));
             unsigned count =
                 match__calc_count(&shape.rs[s].count, ev ? ev->qual_count : 0);
-            for (unsigned j = 0; j < count;) {
-                struct egroup *g = ev ? trav__iter_next(ev) : NULL;
-                if (!g || ned >= 1024) {
-                    eng__msg_add(e, "dom_slot: not enough slots.\n");
-                    return ENG_EBUSY;
-                }
-                struct eval_edge ee = ev->ed[g->ed_off];
-                edges[ned++] = (struct eval_edge){ee.count, ee.count, 1, ee.edge};
-                score += g->score;
-                j += ee.count;
-            }
+            rc = slot_take(e, ev, count, edges, &ned, &score);
         }
-        struct egroup grp = {.score = score, .count = 1, .exclusive = 1};
-        if (score__add(e, out, e->sym_slot, &grp, edges, ned) < 0)
-            return ENG_ENOMEM;
+        if (rc < 0 || (rc = slot_add(e, out, score, edges, ned)) < 0)
+            return rc;
     }
     return 0;
 }
