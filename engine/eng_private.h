@@ -479,6 +479,10 @@ void score__choose_accum_best_k(struct scoring *s, struct evals *ev, uint32_t k,
                                 enum score_cmp cmp);
 void score__choose_accum_all(struct scoring *s, struct evals *ev, enum score_cmp cmp);
 void score__sort(struct egroup *a, size_t n, enum score_cmp cmp);
+/* score__sort() without its shortcuts: libstdc++'s std::sort emulated step
+ * for step whatever the keys (the reference the shortcuts are tested
+ * against). */
+void score__sort_std(struct egroup *a, size_t n, enum score_cmp cmp);
 
 /* match_policy.c: hooks */
 unsigned match__calc_count(const struct jobspec_count *c, unsigned qc);

@@ -472,7 +472,95 @@ static void interval_keys(int64_t *k, size_t n)
     free(s);
 }
 
-void score__sort(struct egroup *a, size_t n, enum score_cmp cmp)
+/* ---- distinct keys: any sort will do --------------------------------------- */
+
+/* When no two keys compare equal, the sorted sequence is unique: std::sort
+ * leaves the groups exactly as any other correct sort does, and its
+ * tie-breaks never come into play.  A natural merge sort of (key, index)
+ * pairs finds that order in O(n log r) for keys that arrive as r sorted runs
+ * (the candidates of a large reservation come in a few runs of out-edge
+ * order), against the emulation's O(n log n) moves of whole groups.  It
+ * checks for equal neighbours at the end; if it finds any, nothing has been
+ * moved and the caller runs the emulation. */
+struct kix {
+    int64_t k;
+    size_t i;
+};
+
+static bool kix_lt(const struct kix *x, const struct kix *y, bool greater)
+{
+    return greater ? x->k > y->k : x->k < y->k;
+}
+
+/* Merge the sorted runs src[lo, mid) and src[mid, hi) into dst[lo, hi). */
+static void kix_merge(const struct kix *src, struct kix *dst, size_t lo, size_t mid,
+                      size_t hi, bool greater)
+{
+    size_t i = lo, j = mid, o = lo;
+    while (i < mid && j < hi)
+        dst[o++] = kix_lt(&src[j], &src[i], greater) ? src[j++] : src[i++];
+    while (i < mid)
+        dst[o++] = src[i++];
+    while (j < hi)
+        dst[o++] = src[j++];
+}
+
+/* Sort 'p' (n pairs; 'q' and 'run', n + 1 entries, are scratch); returns
+ * the sorted array, which is 'p' or 'q'. */
+static struct kix *kix_sort(struct kix *p, struct kix *q, size_t *run, size_t n,
+                            bool greater)
+{
+    size_t nrun = 0;
+    run[nrun++] = 0;
+    for (size_t i = 1; i < n; i++)
+        if (kix_lt(&p[i], &p[i - 1], greater))
+            run[nrun++] = i;
+    run[nrun] = n;
+    while (nrun > 1) {
+        size_t w = 0;
+        for (size_t r = 0; r < nrun; r += 2) {
+            if (r + 1 < nrun)
+                kix_merge(p, q, run[r], run[r + 1], run[r + 2], greater);
+            else
+                memcpy(&q[run[r]], &p[run[r]], (run[r + 1] - run[r]) * sizeof *p);
+            run[w++] = run[r];
+        }
+        run[w] = n;
+        nrun = w;
+        struct kix *t = p;
+        p = q;
+        q = t;
+    }
+    return p;
+}
+
+/* Sort 'a' by keys 'k' if no two keys are equal; false (nothing moved) if
+ * some are, or when out of memory. */
+static bool sort_distinct(struct egroup *a, const int64_t *k, size_t n, bool greater)
+{
+    struct kix *p = malloc(2 * n * sizeof *p);
+    size_t *run = malloc((n + 1) * sizeof *run);
+    struct egroup *tmp = malloc(n * sizeof *tmp);
+    bool ok = p && run && tmp;
+    if (ok) {
+        for (size_t i = 0; i < n; i++)
+            p[i] = (struct kix){k[i], i};
+        struct kix *s = kix_sort(p, p + n, run, n, greater);
+        for (size_t i = 1; i < n && ok; i++)
+            ok = kix_lt(&s[i - 1], &s[i], greater);
+        if (ok) {
+            memcpy(tmp, a, n * sizeof *a);
+            for (size_t i = 0; i < n; i++)
+                a[i] = tmp[s[i].i];
+        }
+    }
+    free(p);
+    free(run);
+    free(tmp);
+    return ok;
+}
+
+static void sort_groups(struct egroup *a, size_t n, enum score_cmp cmp, bool fast)
 {
     if (n < 2) /* already in order: a slot's or a leaf's single group */
         return;
@@ -498,11 +586,23 @@ void score__sort(struct egroup *a, size_t n, enum score_cmp cmp)
             j++;
         if (j == n)
             reverse(&c, n);
-        else
+        else if (!fast || n <= SORT_THRESHOLD || !sort_distinct(a, k, n, c.greater))
             std_sort(&c, n);
     }
     if (k != stack_keys)
         free(k);
+}
+
+/* std::sort of 'a' (n groups) by 'cmp', step for step (score__sort() without
+ * its shortcuts: the reference the tests compare it with). */
+void score__sort_std(struct egroup *a, size_t n, enum score_cmp cmp)
+{
+    sort_groups(a, n, cmp, false);
+}
+
+void score__sort(struct egroup *a, size_t n, enum score_cmp cmp)
+{
+    sort_groups(a, n, cmp, true);
 }
 
 /* evals_t::choose_best_k: sort, then give the first groups their needs until
