@@ -61,11 +61,25 @@ static bool oe_before(const eng_t *e, uint64_t w1, int64_t u1, uint64_t w2, int6
     return w1 > w2 || (w1 == w2 && u1 > u2);
 }
 
-/* Move edge 'ed' of 'u' to its place for weight 'wt' (Fluxion re-inserts the
- * edge into a std::map ordered by (weight, uniq id), descending). */
+/* The second part of an out-edge's key: its target's uniq id. */
 static int64_t oe_uniq(const eng_t *e, rg_eid_t ed)
 {
     return V(e, E(e, ed)->dst)->uniq_id;
+}
+
+/* The first of the 'n' sorted out-edges 'a' not before the key (w, uq). */
+static uint32_t oe_lower(const eng_t *e, const rg_eid_t *a, uint32_t n, uint64_t w,
+                         int64_t uq)
+{
+    uint32_t lo = 0, hi = n;
+    while (lo < hi) {
+        uint32_t mid = (lo + hi) / 2;
+        if (oe_before(e, e->e_weight[a[mid]], oe_uniq(e, a[mid]), w, uq))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 /* Move edge 'ed' of 'u' to its place for weight 'wt' (Fluxion re-inserts the
@@ -79,16 +93,9 @@ void trav__oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt)
     if (w0 == wt && !e->oe_dup[u])
         return;
     rg_eid_t *a = e->oe[u];
-    uint32_t n = e->noe[u], lo = 0, hi = n;
+    uint32_t n = e->noe[u], lo, hi;
     int64_t uq = oe_uniq(e, ed);
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (oe_before(e, e->e_weight[a[mid]], oe_uniq(e, a[mid]), w0, uq))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    uint32_t pos = lo;
+    uint32_t pos = oe_lower(e, a, n, w0, uq);
     if (pos < n && a[pos] == ed && w0 == wt)
         return;                     /* found at its key, which stays: nothing moves */
     if (pos >= n || a[pos] != ed) { /* duplicate keys: fall back to a scan */
@@ -162,15 +169,7 @@ static int cmp_move(const void *x, const void *y)
 static uint32_t oe_find(const eng_t *e, const rg_eid_t *a, uint32_t n, rg_eid_t ed,
                         int64_t uq)
 {
-    uint64_t w = e->e_weight[ed];
-    uint32_t lo = 0, hi = n;
-    while (lo < hi) {
-        uint32_t mid = (lo + hi) / 2;
-        if (oe_before(e, e->e_weight[a[mid]], oe_uniq(e, a[mid]), w, uq))
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    uint32_t lo = oe_lower(e, a, n, e->e_weight[ed], uq);
     return lo < n && a[lo] == ed ? lo : n;
 }
 
