@@ -13,6 +13,15 @@
 #include "sim_eng.h"
 #include "wjob.h"
 
+/* A JSON jobspec asking for all 4 nodes, exclusively, with the attributes
+ * object 'attrs' (a string literal). */
+#define ALL_NODES(attrs)                                                                 \
+    "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 4, \"label\": "    \
+    "\"task\", \"with\": [{\"type\": \"node\", \"count\": 1, \"exclusive\": true}]}], "  \
+    "\"tasks\": [{\"command\": [\"app\"], \"slot\": \"task\", \"count\": "               \
+    "{\"per_slot\": "                                                                    \
+    "1}}], \"attributes\": " attrs "}"
+
 struct rig {
     eng_t *e;
     sim_eng_t *ae;
@@ -218,12 +227,7 @@ START_TEST(test_engine_sat_shape)
         free(t);
     }
     /* job 50 holds every node to the end of time */
-    const char *forever =
-        "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 4, "
-        "\"label\": \"task\", \"with\": [{\"type\": \"node\", \"count\": 1, "
-        "\"exclusive\": true}]}], \"tasks\": [{\"command\": [\"app\"], \"slot\": "
-        "\"task\", \"count\": {\"per_slot\": 1}}], \"attributes\": {\"system\": "
-        "{\"duration\": 0}}}";
+    const char *forever = ALL_NODES("{\"system\": {\"duration\": 0}}");
     ck_assert_int_eq(sim_eng_ops.match(r.ae, SIM_MATCH_ALLOCATE, 50, forever, &out, NULL),
                      0);
     free(out.r_lite);
@@ -268,17 +272,8 @@ START_TEST(test_engine_duration_shared)
     }
     /* the one "duration" is a user attribute: the system's is the graph's
      * (to the end of time), so after the first nothing can be reserved */
-    static const char *const user[] = {
-        "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 4, "
-        "\"label\": \"task\", \"with\": [{\"type\": \"node\", \"count\": 1, "
-        "\"exclusive\": true}]}], \"tasks\": [{\"command\": [\"app\"], \"slot\": "
-        "\"task\", \"count\": {\"per_slot\": 1}}], \"attributes\": {\"user\": "
-        "{\"duration\": 7}}}",
-        "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 4, "
-        "\"label\": \"task\", \"with\": [{\"type\": \"node\", \"count\": 1, "
-        "\"exclusive\": true}]}], \"tasks\": [{\"command\": [\"app\"], \"slot\": "
-        "\"task\", \"count\": {\"per_slot\": 1}}], \"attributes\": {\"user\": "
-        "{\"duration\": 9}}}"};
+    static const char *const user[] = {ALL_NODES("{\"user\": {\"duration\": 7}}"),
+                                       ALL_NODES("{\"user\": {\"duration\": 9}}")};
     struct rig u;
     rig_init(&u, 4);
     ck_assert_int_eq(sim_eng_ops.match(u.ae, SIM_MATCH_ALLOCATE, 1, user[0], &out, NULL),
@@ -295,16 +290,9 @@ START_TEST(test_engine_duration_shared)
     struct rig x;
     rig_init(&x, 4);
     static const char *const esc[] = {
-        "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 4, "
-        "\"label\": \"task\", \"with\": [{\"type\": \"node\", \"count\": 1, "
-        "\"exclusive\": true}]}], \"tasks\": [{\"command\": [\"app\"], \"slot\": "
-        "\"task\", \"count\": {\"per_slot\": 1}}], \"attributes\": {\"system\": "
-        "{\"dur\\u0061tion\": 20}, \"user\": {\"duration\": 20}}}",
-        "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": 4, "
-        "\"label\": \"task\", \"with\": [{\"type\": \"node\", \"count\": 1, "
-        "\"exclusive\": true}]}], \"tasks\": [{\"command\": [\"app\"], \"slot\": "
-        "\"task\", \"count\": {\"per_slot\": 1}}], \"attributes\": {\"system\": "
-        "{\"dur\\u0061tion\": 20}, \"user\": {\"duration\": 90}}}"};
+        ALL_NODES("{\"system\": {\"dur\\u0061tion\": 20}, \"user\": {\"duration\": 20}}"),
+        ALL_NODES(
+            "{\"system\": {\"dur\\u0061tion\": 20}, \"user\": {\"duration\": 90}}")};
     ck_assert_int_eq(sim_eng_ops.match(x.ae, SIM_MATCH_ALLOCATE, 1, esc[0], &out, NULL),
                      0);
     free(out.r_lite);
