@@ -58,9 +58,8 @@ struct spec {
     size_t len;
     char *text; /* with 'templ', without its duration number */
     bool templ; /* shared by texts that differ in their duration */
-    bool idle;  /* kept with no live job (counted in sim_eng.nidle) */
     jobspec_t *js;
-    size_t refs;         /* live jobs using it */
+    size_t refs;         /* live jobs using it; 0: kept idle (spec_release()) */
     struct shape *shape; /* its resource tree; NULL: it has constraints */
 };
 
@@ -76,7 +75,7 @@ struct sim_eng {
     struct htab specs, shapes;
     uint64_t status_epoch; /* bumped by every status change */
     bool unshared;         /* a span may reach the end of time: share nothing */
-    size_t nidle;          /* entries kept with no live job (spec_release()) */
+    size_t nidle;          /* entries with no live job, kept (spec_release()) */
 };
 
 sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err)
@@ -103,17 +102,21 @@ sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err)
     return a;
 }
 
+static void spec_free(struct spec *x)
+{
+    jobspec_destroy(x->js);
+    free(x->text);
+    free(x);
+}
+
 void sim_eng_destroy(sim_eng_t *a)
 {
     if (!a)
         return;
     for (size_t b = 0; b < a->specs.nbucket; b++) {
         for (struct hent *h = a->specs.bucket[b], *n; h; h = n) {
-            struct spec *x = (struct spec *)h;
             n = h->next;
-            jobspec_destroy(x->js);
-            free(x->text);
-            free(x);
+            spec_free((struct spec *)h);
         }
     }
     for (size_t b = 0; b < a->shapes.nbucket; b++) {
@@ -281,6 +284,14 @@ static bool duration_number(const char *text, size_t len, size_t *start, size_t 
     return *value > 0;
 }
 
+/* A reference to 'x' for a job (an idle entry is idle no more). */
+static struct spec *spec_ref(sim_eng_t *a, struct spec *x)
+{
+    if (x->refs++ == 0)
+        a->nidle--;
+    return x;
+}
+
 /* The entry of key 'key' ('len' bytes, 'templ' kind), or NULL. */
 static struct spec *spec_find(sim_eng_t *a, const char *key, size_t len, uint64_t h,
                               bool templ)
@@ -294,16 +305,16 @@ static struct spec *spec_find(sim_eng_t *a, const char *key, size_t len, uint64_
     return NULL;
 }
 
-/* The shared entry of 'text' (parsed on first use), or NULL with 'err' set.
- * '*dur': the job's duration when the entry is a template. */
-static struct spec *spec_get(sim_eng_t *a, uint64_t jobid, const char *text, double *dur,
-                             eng_error_t *err)
+/* A reference to the shared entry of 'text' (parsed on first use), or NULL
+ * with 'err' set.  '*dur': the job's duration when the entry is a template. */
+static struct spec *spec_take(sim_eng_t *a, uint64_t jobid, const char *text, double *dur,
+                              eng_error_t *err)
 {
     size_t len = strlen(text), start = 0, end = 0;
     uint64_t h = text_hash(text, len);
     struct spec *x = spec_find(a, text, len, h, false);
     if (x)
-        return x;
+        return spec_ref(a, x);
     /* the key of a template: the text without its duration number */
     bool templ = duration_number(text, len, &start, &end, dur);
     char *tkey = NULL;
@@ -319,7 +330,7 @@ static struct spec *spec_get(sim_eng_t *a, uint64_t jobid, const char *text, dou
         th = text_hash(tkey, tlen);
         if ((x = spec_find(a, tkey, tlen, th, true))) {
             free(tkey);
-            return x;
+            return spec_ref(a, x);
         }
     }
     if (htab_reserve(&a->specs) < 0) {
@@ -364,6 +375,7 @@ static struct spec *spec_get(sim_eng_t *a, uint64_t jobid, const char *text, dou
     x->templ = templ;
     x->js = js;
     x->shape = sh;
+    x->refs = 1;
     htab_add(&a->specs, &x->h);
     return x;
 }
@@ -377,14 +389,11 @@ static void spec_release(sim_eng_t *a, struct spec *x)
     if (--x->refs > 0)
         return;
     if (a->nidle < SPEC_IDLE_MAX) {
-        x->idle = true;
         a->nidle++;
         return;
     }
     htab_remove(&a->specs, &x->h);
-    jobspec_destroy(x->js);
-    free(x->text);
-    free(x);
+    spec_free(x);
 }
 
 /* Job 'jobid''s shared jobspec entry, looked up on its first match. */
@@ -408,14 +417,9 @@ static struct spec *job_spec(sim_eng_t *a, uint64_t jobid, const char *text,
         a->njobs = n;
     }
     if (!a->by_job[jobid]) {
-        struct spec *x = spec_get(a, jobid, text, &a->dur_by_job[jobid], err);
+        struct spec *x = spec_take(a, jobid, text, &a->dur_by_job[jobid], err);
         if (!x)
             return NULL;
-        if (x->idle) {
-            x->idle = false;
-            a->nidle--;
-        }
-        x->refs++;
         a->by_job[jobid] = x;
     }
     struct spec *x = a->by_job[jobid];
