@@ -130,6 +130,14 @@ int rwrite_emit_rg_vertex(rwrite_t *w, const rg_graph_t *g, rg_vid_t v, unsigned
                           const struct rwrite_kv *agfilter, size_t nagfilter,
                           eng_error_t *err);
 
+/* The vertex types of 'g' that a writer keeping R_lite alone records
+ * (RG_SYM_NONE where 'g' has no such type): cores and gpus by their ids,
+ * nodes and storage nodes whole (rwrite_emit_rg_vertex()). */
+struct rwrite_rlite_types {
+    rg_sym_t core, gpu, node, storage_node;
+};
+struct rwrite_rlite_types rwrite_rlite_types(const rg_graph_t *g);
+
 /* Whether 'w' keeps R_lite alone (rlite, rv1_nosched): an emit of a vertex
  * other than a core, gpu, node or storage_node records nothing, nor does an
  * edge's, and a core's or gpu's emit records just its id (so a caller may

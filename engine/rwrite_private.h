@@ -69,7 +69,7 @@ char *rwrite__scratch(rwrite_t *w, size_t size);
 struct rwrite_rgsyms {
     const rg_graph_t *g;
     size_t nsyms;
-    rg_sym_t core, gpu, node, storage_node;
+    struct rwrite_rlite_types t;
 };
 struct rwrite_rgsyms *rwrite__rgsyms(rwrite_t *w);
 

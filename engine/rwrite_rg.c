@@ -101,20 +101,21 @@ static size_t read_paths(const rg_graph_t *g, rg_vid_t v, struct path_scratch *p
     return k;
 }
 
-/* The symbols of the types R_lite records in 'g' (rwrite__rgsyms()),
+struct rwrite_rlite_types rwrite_rlite_types(const rg_graph_t *g)
+{
+    return (struct rwrite_rlite_types){rg_sym_find(g, "core"), rg_sym_find(g, "gpu"),
+                                       rg_sym_find(g, "node"),
+                                       rg_sym_find(g, "storage_node")};
+}
+
+/* rwrite_rlite_types() of 'g', kept in the writer (rwrite__rgsyms()) and
  * looked up again when the graph or its symbols change. */
-static const struct rwrite_rgsyms *rlite_syms(rwrite_t *w, const rg_graph_t *g)
+static const struct rwrite_rlite_types *rlite_syms(rwrite_t *w, const rg_graph_t *g)
 {
     struct rwrite_rgsyms *s = rwrite__rgsyms(w);
-    if (s->g != g || s->nsyms != rg_sym_count(g)) {
-        *s = (struct rwrite_rgsyms){g,
-                                    rg_sym_count(g),
-                                    rg_sym_find(g, "core"),
-                                    rg_sym_find(g, "gpu"),
-                                    rg_sym_find(g, "node"),
-                                    rg_sym_find(g, "storage_node")};
-    }
-    return s;
+    if (s->g != g || s->nsyms != rg_sym_count(g))
+        *s = (struct rwrite_rgsyms){g, rg_sym_count(g), rwrite_rlite_types(g)};
+    return &s->t;
 }
 
 int rwrite_emit_rg_vertex(rwrite_t *w, const rg_graph_t *g, rg_vid_t v, unsigned level,
@@ -128,7 +129,7 @@ int rwrite_emit_rg_vertex(rwrite_t *w, const rg_graph_t *g, rg_vid_t v, unsigned
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no vertex %u in the graph", v);
     enum rwrite_format f = rwrite_get_format(w);
     if (rlite_only(f)) { /* most vertices of a big match record nothing */
-        const struct rwrite_rgsyms *s = rlite_syms(w, g);
+        const struct rwrite_rlite_types *s = rlite_syms(w, g);
         if (rv->type == s->core || rv->type == s->gpu)
             return rwrite__rlite_id(rwrite__rlite(w), rv->type == s->gpu, rv->id, err);
         if (rv->type != s->node && rv->type != s->storage_node)

@@ -167,17 +167,18 @@ static bool push_id(eng_t *e, int64_t id)
 
 /* Append to e->lids the ids of the vertices of type 'want' below 'u' (a
  * tree, as build() found), in the walk's post-order; count them in '*n'.
- * False when a vertex of type 'stop' or 'stop2' is there, or out of memory. */
-static bool collect_ids(eng_t *e, rg_vid_t u, rg_sym_t want, rg_sym_t stop,
-                        rg_sym_t stop2, size_t *n)
+ * False when a node or storage node (which R_lite records whole) is
+ * there, or out of memory. */
+static bool collect_ids(eng_t *e, rg_vid_t u, rg_sym_t want,
+                        const struct rwrite_rlite_types *rt, size_t *n)
 {
     for (rg_eid_t ed = dom_from(e, V(e, u)->out_head); ed != RG_EID_NONE;
          ed = dom_from(e, E(e, ed)->next_out)) {
         rg_vid_t tgt = E(e, ed)->dst;
-        if (!collect_ids(e, tgt, want, stop, stop2, n))
+        if (!collect_ids(e, tgt, want, rt, n))
             return false;
         rg_sym_t t = V(e, tgt)->type;
-        if (t != RG_SYM_NONE && (t == stop || t == stop2))
+        if (t != RG_SYM_NONE && (t == rt->node || t == rt->storage_node))
             return false;
         if (t != RG_SYM_NONE && t == want) {
             if (!push_id(e, V(e, tgt)->id))
@@ -191,13 +192,12 @@ static bool collect_ids(eng_t *e, rg_vid_t u, rg_sym_t want, rg_sym_t stop,
 /* The ids part of summary 's' of 'u' (see struct lazy_sum). */
 static void summary_ids(eng_t *e, rg_vid_t u, struct lazy_sum *s)
 {
-    rg_sym_t core = rg_sym_find(e->g, "core"), gpu = rg_sym_find(e->g, "gpu");
-    rg_sym_t node = rg_sym_find(e->g, "node"), snode = rg_sym_find(e->g, "storage_node");
+    struct rwrite_rlite_types rt = rwrite_rlite_types(e->g);
     size_t n0 = e->nlids;
     s->id_off = n0;
     s->ncore = s->ngpu = 0;
-    s->ids_ok = collect_ids(e, u, core, node, snode, &s->ncore) &&
-                collect_ids(e, u, gpu, node, snode, &s->ngpu);
+    s->ids_ok = collect_ids(e, u, rt.core, &rt, &s->ncore) &&
+                collect_ids(e, u, rt.gpu, &rt, &s->ngpu);
     if (!s->ids_ok) {
         e->nlids = n0;
         s->ncore = s->ngpu = 0;
@@ -332,11 +332,11 @@ int trav__lazy_hold_alloc(eng_t *e, const struct jobmeta *m, rg_vid_t u, rwrite_
 {
     const struct lazy_sum *s = summary(e, u); /* trav__lazy_alloc_ok() */
     e->color[u] = e->color_base + 2;
-    for (size_t i = 0; i < s->rw_n; i++) {
-        const struct lazy_rw *r = &e->lrw[s->rw_off + i];
-        if (e->pol.stop_on_k > 0)
+    if (e->pol.stop_on_k > 0)
+        for (size_t i = 0; i < s->rw_n; i++) {
+            const struct lazy_rw *r = &e->lrw[s->rw_off + i];
             reweigh(e, m, r->src, r->ed, r->ag, true);
-    }
+        }
     for (size_t i = 0; i < s->rw_n; i++)
         e->lheld[E(e, e->lrw[s->rw_off + i].ed)->dst]++;
     e->lhold_job[u] = m->jobid + 1;
