@@ -318,19 +318,30 @@ PLANNER_INLINE int32_t planner__flat_search(const struct pt_set *s, int64_t at,
 
 /* ---- the small form's span steps, inline (planner_points.c, planner.c) ---- */
 
+/* Reference the point at 'to' given 'j', the index of the first point at
+ * or after it, once the points before it were planned 'used' units: a new
+ * point takes its predecessor's state from before that plan, as
+ * planner__flat_ref_add() before the plan would have given it. */
+PLANNER_INLINE void planner__flat_ref_add_planned(struct pt_set *s, int32_t j, int64_t to,
+                                                  int64_t used)
+{
+    if (j < s->n && s->a[j].at == to) {
+        s->a[j].ref++;
+        return;
+    }
+    for (int32_t k = s->n; k > j; k--) /* a few points: no memmove call */
+        s->a[k] = s->a[k - 1];
+    const struct pt_flat *p = &s->a[j - 1];
+    s->a[j] = (struct pt_flat){to, p->rem + used, p->sched - used, 0, 1, 0};
+    s->n++;
+}
+
 /* Reference the point at 'at' given 'i', the index of the first point at or
  * after it, inserting it (with its predecessor's state and a fresh key) if
  * needed; there is room. */
 PLANNER_INLINE void planner__flat_ref_add(struct pt_set *s, int32_t i, int64_t at)
 {
-    if (i < s->n && s->a[i].at == at) {
-        s->a[i].ref++;
-        return;
-    }
-    for (int32_t j = s->n; j > i; j--) /* a few points: no memmove call */
-        s->a[j] = s->a[j - 1];
-    s->a[i] = (struct pt_flat){at, s->a[i - 1].rem, s->a[i - 1].sched, 0, 1, 0};
-    s->n++;
+    planner__flat_ref_add_planned(s, i, at, 0);
 }
 
 /* Drop a reference to the point at index 'i', removing it when none is
@@ -361,24 +372,6 @@ PLANNER_INLINE int32_t planner__flat_plan_rekey(struct pt_set *s, int32_t i, int
         }
     }
     return i;
-}
-
-/* Reference the point at 'to' given 'j', the index of the first point at
- * or after it, once the points before it were planned 'used' units: a new
- * point takes its predecessor's state from before that plan, as
- * planner__flat_ref_add() before the plan would have given it. */
-PLANNER_INLINE void planner__flat_ref_add_planned(struct pt_set *s, int32_t j, int64_t to,
-                                                  int64_t used)
-{
-    if (j < s->n && s->a[j].at == to) {
-        s->a[j].ref++;
-        return;
-    }
-    for (int32_t k = s->n; k > j; k--) /* a few points: no memmove call */
-        s->a[k] = s->a[k - 1];
-    const struct pt_flat *p = &s->a[j - 1];
-    s->a[j] = (struct pt_flat){to, p->rem + used, p->sched - used, 0, 1, 0};
-    s->n++;
 }
 
 /* planner__ps_span_add() in the small form with room for two more points
@@ -438,23 +431,30 @@ PLANNER_INLINE void planner__memo_set(const planner_t *p, int32_t i)
     w->zhi = i + 1 < s->n ? s->a[i + 1].at : INT64_MAX;
 }
 
-/* planner__ps_busy() on the points of 'p', the small form inline.  No point
- * holds less than 0 free: one that holds 0 is busy for every request. */
-PLANNER_INLINE bool planner__busy_inl(const planner_t *p, int64_t at, int64_t end,
-                                      int64_t req)
+/* Whether fewer than 'req' units are free somewhere from the small form's
+ * point 'i' (the state at the window's start) until 'end'.  No point holds
+ * less than 0 free: one that holds 0 is busy for every request. */
+PLANNER_INLINE bool planner__flat_busy_from(const planner_t *p, int32_t i, int64_t end,
+                                            int64_t req)
 {
     const struct pt_set *s = &p->pts;
-    if (s->big)
-        return planner__ps_busy(s, at, end, req);
-    /* the state at 'at' (the last point at or before it) and every point
-     * after it that starts before 'end' */
-    int32_t i = planner__flat_search(s, at, true) - 1;
     if (s->a[i].rem == 0)
         planner__memo_set(p, i);
     for (; i < s->n && s->a[i].at < end; i++)
         if (s->a[i].rem < req)
             return true;
     return false;
+}
+
+/* planner__ps_busy() on the points of 'p', the small form inline. */
+PLANNER_INLINE bool planner__busy_inl(const planner_t *p, int64_t at, int64_t end,
+                                      int64_t req)
+{
+    const struct pt_set *s = &p->pts;
+    if (s->big)
+        return planner__ps_busy(s, at, end, req);
+    /* the state at 'at' is the last point at or before it */
+    return planner__flat_busy_from(p, planner__flat_search(s, at, true) - 1, end, req);
 }
 
 /* planner__ps_min_during() on the points of 'p', the small form inline. */
@@ -585,16 +585,10 @@ PLANNER_INLINE int planner__span_check(planner_t *p, int64_t start, int64_t dura
     /* planner__avail_during() from its point search on, with the search
      * kept: the point at or before 'start' (the first is at the base) */
     int32_t i = planner__flat_search(s, start, true) - 1;
-    if (request != 0 && p->nspans != p->ndead) {
-        if (planner__memo_busy(p, start))
-            return ENG_EBUSY;
-        if (s->a[i].rem == 0)
-            planner__memo_set(p, i);
-        int64_t end = planner__window_end(start, duration);
-        for (int32_t j = i; j < s->n && s->a[j].at < end; j++)
-            if (s->a[j].rem < request)
-                return ENG_EBUSY;
-    }
+    if (request != 0 && p->nspans != p->ndead &&
+        (planner__memo_busy(p, start) ||
+         planner__flat_busy_from(p, i, planner__window_end(start, duration), request)))
+        return ENG_EBUSY;
     *hint = s->a[i].at == start ? i : i + 1;
     return 0;
 }
