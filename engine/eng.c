@@ -255,8 +255,12 @@ void eng_destroy(eng_t *e)
     free(e->ctypes);
     free(e->ndom);
     free(e->cur_tv);
-    for (size_t i = 0; i < e->njobs; i++)
+    free(e->cur_tvr);
+    for (size_t i = 0; i < e->njobs; i++) {
         free(e->jobs[i].tv);
+        free(e->jobs[i].trec);
+        eng__fp_release(e, e->jobs[i].fp);
+    }
     free(e->e_needs);
     free(e->e_seq);
     free(e->e_weight);
@@ -280,6 +284,7 @@ void eng_destroy(eng_t *e)
     free(e->sstack);
     free(e->jr);
     free(e->agg_buf);
+    eng__replan_free(e);
     free(e->jobs);
     free(e->marked);
     free(e->mkeys);
@@ -506,6 +511,7 @@ double eng__clock(void)
 static int rebuild(eng_t *e, bool outedges, bool count_nodes, eng_error_t *err)
 {
     eng__lazy_reset(e); /* the subtrees may have changed */
+    e->gen++;           /* and so may what an update plants */
     if (eng__grow(e) < 0)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     if (outedges && build_outedges(e) < 0)
@@ -528,6 +534,11 @@ int eng_graph_take(eng_t *e, rg_graph_t *g, eng_error_t *err)
     if (!e || !g) {
         rg_graph_destroy(g);
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no engine or graph");
+        if (e->pend.on) {
+            int src = eng__settle_err(e, err);
+            if (src < 0)
+                return src;
+        }
     }
     if (e->g) {
         rg_graph_destroy(g);
@@ -575,6 +586,11 @@ int eng_graph_load(eng_t *e, const char *text, size_t len, const char *format,
     eng_error_clear(err);
     if (!e || !text)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no engine or text");
+    if (e->pend.on) {
+        int src = eng__settle_err(e, err);
+        if (src < 0)
+            return src;
+    }
     double t0 = now_s();
     rg_graph_t *g = graph_load_parse(text, len, format, source, NULL, err);
     if (!g)
@@ -619,6 +635,10 @@ int eng__job_put(eng_t *e, const struct eng_job_info *info)
         free(j->tv);
         j->tv = NULL;
         j->ntv = 0;
+        eng__fp_release(e, j->fp);
+        j->fp = NULL;
+        free(j->trec);
+        j->trec = NULL;
         return 0;
     }
     if (e->njobs == e->capjobs) {
@@ -640,6 +660,8 @@ void eng__job_drop(eng_t *e, struct eng_job *j)
 {
     size_t i = (size_t)(j - e->jobs);
     free(j->tv);
+    free(j->trec);
+    eng__fp_release(e, j->fp);
     /* O(live jobs) move; cancels mostly hit old (low) ids, so a hash table
      * would not pay for itself in the simulator's FIFO-like pattern */
     memmove(&e->jobs[i], &e->jobs[i + 1], (e->njobs - i - 1) * sizeof *e->jobs);
@@ -659,10 +681,16 @@ void eng__job_take_tagged(eng_t *e, uint64_t jobid)
     free(j->tv);
     j->tv = tv;
     j->ntv = (uint32_t)e->ncur_tv;
+    free(j->trec);
+    j->trec = NULL;
+    if (e->replan && (j->trec = malloc((e->ncur_tv + 1) * sizeof *j->trec)))
+        memcpy(j->trec, e->cur_tvr, e->ncur_tv * sizeof *j->trec);
 }
 
 void eng__job_merge_tagged(eng_t *e, struct eng_job *j)
 {
+    free(j->trec); /* a reused id is never re-planned in place */
+    j->trec = NULL;
     if (!j->tv)
         return; /* unknown already: cancel walks the tree */
     rg_vid_t *tv =
@@ -717,26 +745,38 @@ int eng_time_set(eng_t *e, int64_t t)
 {
     if (!e || t < e->now || t >= e->graph_end)
         return ENG_EINVAL;
+    int rc = eng__settle(e);
+    if (rc < 0)
+        return rc;
     e->now = t;
     return 0;
 }
 
 void eng_set_write_reservations(eng_t *e, bool on)
 {
-    if (e)
-        e->unwritten_resv = !on;
+    if (!e)
+        return;
+    eng__settle(e); /* a setting the update reads: no reservation is kept across */
+    e->gen++;
+    e->unwritten_resv = !on;
 }
 
 void eng_set_lazy_reservations(eng_t *e, bool on)
 {
-    if (e)
-        e->lazy_resv = on;
+    if (!e)
+        return;
+    eng__settle(e); /* a setting the update reads: no reservation is kept across */
+    e->gen++;
+    e->lazy_resv = on;
 }
 
 void eng_set_lazy_allocations(eng_t *e, bool on)
 {
-    if (e)
-        e->lazy_alloc = on;
+    if (!e)
+        return;
+    eng__settle(e); /* a setting the update reads: no reservation is kept across */
+    e->gen++;
+    e->lazy_alloc = on;
 }
 
 uint64_t eng_order_version(const eng_t *e)
@@ -794,6 +834,11 @@ int eng_status_set(eng_t *e, const char *path, bool up, eng_error_t *err)
     eng_error_clear(err);
     if (!e)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
+    if (e->pend.on) {
+        int src = eng__settle_err(e, err);
+        if (src < 0)
+            return src;
+    }
     eng__msg_clear(e);
     rg_vid_t v = find_path(e, path);
     if (v == RG_VID_NONE) {
@@ -850,6 +895,11 @@ int eng_status_set_ranks(eng_t *e, const char *ranks, bool up, eng_error_t *err)
     eng_error_clear(err);
     if (!e || !e->g || !ranks)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
+    if (e->pend.on) {
+        int src = eng__settle_err(e, err);
+        if (src < 0)
+            return src;
+    }
     idset_t *ids = idset_decode(ranks, -1, NULL, err);
     if (!ids)
         return err ? err->code : ENG_EPARSE;
@@ -874,6 +924,11 @@ int eng_property_set(eng_t *e, const char *path, const char *key, const char *va
     eng_error_clear(err);
     if (!e || !key || !value)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
+    if (e->pend.on) {
+        int src = eng__settle_err(e, err);
+        if (src < 0)
+            return src;
+    }
     rg_vid_t v = find_path(e, path);
     if (v == RG_VID_NONE)
         return eng_errorf(err, ENG_ENOENT, NULL, 0, 0, "could not find path %s",

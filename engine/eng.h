@@ -230,6 +230,24 @@ ENG_API int eng_update(eng_t *e, uint64_t jobid, const char *r, size_t len, int6
  * 0, or ENG_ENOENT when no such live job exists (0 instead if 'noent_ok'). */
 ENG_API int eng_cancel(eng_t *e, uint64_t jobid, bool noent_ok, eng_error_t *err);
 
+/* Re-planning reservations in place (off after eng_create).  A queue manager
+ * that drops its reservations at every scheduling pass and matches the same
+ * jobs again (Fluxion's qmanager does) mostly gets each job the reservation it
+ * just had.  With this on, eng_unreserve() of a reservation acts as
+ * eng_cancel() for every call that follows, except that the reservation's
+ * spans stay planned until one of them could see them: the job's next
+ * eng_match() (allocate-or-else-reserve, or reserve-later) selects as if they
+ * were gone, and when it selects exactly what the reservation held, they
+ * stay as the new reservation instead of being removed and planted again;
+ * any other call removes them first.  Every answer, R, out-edge order and
+ * visit count is what eng_cancel() then eng_match() give.  Returns 0, or an
+ * error of the delayed removal. */
+ENG_API int eng_set_replan_in_place(eng_t *e, bool on);
+
+/* eng_cancel(e, jobid, true, err) for a job that is about to be matched
+ * again: a reservation may be kept for that match (eng_set_replan_in_place). */
+ENG_API int eng_unreserve(eng_t *e, uint64_t jobid, eng_error_t *err);
+
 /* Release the subset of job 'jobid' named by 'len' bytes of R text 'r'
  * (rv1 execution R_lite ranks, or JGF).  '*full_removal' tells whether
  * nothing of the job is left (it is then forgotten, as after eng_cancel).  Returns 0,

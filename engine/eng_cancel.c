@@ -324,6 +324,11 @@ int eng_partial_cancel(eng_t *e, uint64_t jobid, const char *r, size_t len,
         *full_removal = false;
     if (!e || !r || !e->g)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
+    if (e->pend.on) {
+        int src = eng__settle_err(e, err);
+        if (src < 0)
+            return src;
+    }
     eng__msg_clear(e);
     struct eng_job *j = eng__job_find(e, jobid);
     if (!j || j->info.state != ENG_JOB_ALLOCATED)

@@ -21,6 +21,11 @@ int eng_attach(eng_t *e, const char *text, size_t len, eng_error_t *err)
     eng_error_clear(err);
     if (!e || !e->g || !text)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
+    if (e->pend.on) {
+        int src = eng__settle_err(e, err);
+        if (src < 0)
+            return src;
+    }
     eng__msg_clear(e);
     int rc = jgf_attach(e->g, text, len, NULL, NULL, err);
     if (rc < 0) {
@@ -36,6 +41,11 @@ int eng_remove_path(eng_t *e, const char *path, eng_error_t *err)
     eng_error_clear(err);
     if (!e || !e->g || !path)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
+    if (e->pend.on) {
+        int src = eng__settle_err(e, err);
+        if (src < 0)
+            return src;
+    }
     eng__msg_clear(e);
     rg_vid_t v = rg_vertex_find_path(e->g, e->dom, path);
     if (v == RG_VID_NONE) {
@@ -103,6 +113,11 @@ int eng_remove_ranks(eng_t *e, const char *ranks, eng_error_t *err)
     eng_error_clear(err);
     if (!e || !e->g || !ranks)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
+    if (e->pend.on) {
+        int src = eng__settle_err(e, err);
+        if (src < 0)
+            return src;
+    }
     eng__msg_clear(e);
     idset_t *ids = idset_decode(ranks, -1, NULL, err);
     if (!ids)
@@ -459,6 +474,11 @@ int eng_update(eng_t *e, uint64_t jobid, const char *r, size_t len, int64_t at,
     if (!e || !e->g || !r || at < 0 || duration == 0 || duration > (uint64_t)INT64_MAX)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid time (%lld, %llu)",
                           (long long)at, (unsigned long long)duration);
+    if (e->pend.on) {
+        int src = eng__settle_err(e, err);
+        if (src < 0)
+            return src;
+    }
     eng__msg_clear(e);
     struct eng_job *j = eng__job_find(e, jobid);
     if (j && (j->info.state == ENG_JOB_ALLOCATED || j->info.state == ENG_JOB_RESERVED))

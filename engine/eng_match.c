@@ -73,6 +73,8 @@ static int request_feasible(eng_t *e, const struct jobmeta *m, enum eng_match_op
         int64_t avail =
             e->plans[v] ? planner_avail_resources_during(e->plans[v], when, m->duration)
                         : rg_vertex_get(e->g, v)->size;
+        if (e->plans[v] && e->gh_rec)
+            avail = eng__ghost_plan_avail(e, v, when, m->duration, avail);
         if (avail == 1 && ++feasible >= target)
             break;
     }
@@ -283,6 +285,11 @@ static int run(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t job
         m->duration = e->graph_end - m->at;
     if (e->unwritten_resv && m->at != e->now)
         w = NULL;
+    if ((rc = eng__replan_decide(e, m, w)) < 0) {
+        rc = eng_errorf(err, rc, NULL, 0, 0, "error encountered while removing job %llu",
+                        (unsigned long long)jobid);
+        goto out;
+    }
     rc = trav__update(e, root, w, m, true, err);
     /* Nothing emitted: Fluxion fails with whatever errno is left over, the
      * reserve loop's last planner error or else a stale one (ENOTTY from
@@ -315,10 +322,24 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
     if ((rc = prepare(e, js)) < 0)
         return eng_errorf(err, rc, NULL, 0, 0, "out of memory");
     double t0 = eng__clock();
+    if ((rc = eng__replan_arm(e, op, jobid)) < 0)
+        return eng_errorf(err, rc, NULL, 0, 0,
+                          "error encountered while removing job %llu",
+                          (unsigned long long)jobid);
+    eng__fp_release(e, e->fp_new);
+    e->fp_new = NULL;
     struct jobmeta m;
+    m.keep = false;
     rc = run(e, op, js, jobid, w, &m, err);
     e->js = NULL;
     eng__flex_free(e);
+    if (e->pend.on && !m.keep) { /* the match failed with the reservation kept */
+        int src = eng__replan_disarm(e);
+        if (src < 0 && rc == 0)
+            rc = eng_errorf(err, src, NULL, 0, 0,
+                            "error encountered while removing job %llu",
+                            (unsigned long long)jobid);
+    }
     res->overhead_s = eng__clock() - t0;
     res->preorder = e->tot_pre;
     res->postorder = e->tot_post;
@@ -356,11 +377,14 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
     if (j) { /* a reused id: its older spans stay, cancel removes both */
         j->info = info;
         eng__job_merge_tagged(e, j);
+        eng__fp_release(e, j->fp); /* never re-planned in place */
+        j->fp = NULL;
         return 0;
     }
     if (eng__job_put(e, &info) < 0)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     eng__job_take_tagged(e, jobid);
+    eng__replan_done(e, eng__job_find(e, jobid), &m);
     return 0;
 }
 
@@ -369,6 +393,11 @@ int eng_cancel(eng_t *e, uint64_t jobid, bool noent_ok, eng_error_t *err)
     eng_error_clear(err);
     if (!e)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
+    if (e->pend.on) {
+        int src = eng__settle_err(e, err);
+        if (src < 0)
+            return src;
+    }
     eng__msg_clear(e);
     struct eng_job *j = eng__job_find(e, jobid);
     if (!j || (j->info.state != ENG_JOB_ALLOCATED && j->info.state != ENG_JOB_RESERVED)) {

@@ -213,10 +213,37 @@ struct ctypes {
 
 /* ---- jobs ------------------------------------------------------------------ */
 
+/* What a reservation's update was a function of (eng_replan.c): the
+ * select's marked edges as (edge id << 32 | needs << 1 | exclusive), in
+ * marking order, and the rest of the update's inputs. */
+struct replan_fp {
+    uint64_t *keys;
+    size_t n, cap;
+    int64_t at, duration;
+    uint64_t rt_needs;
+    int rt_excl;
+    uint64_t gen;
+    rg_sym_t xtypes[ENG_PRUNE_TYPES_MAX];
+    unsigned nxtypes;
+};
+
 struct eng_job {
     struct eng_job_info info;
     rg_vid_t *tv; /* the vertices the job tagged (NULL: unknown, walk the tree) */
     uint32_t ntv;
+    struct replan_fp *fp; /* a reservation that may be re-planned in place */
+    uint32_t *trec;       /* with 'fp': the job's record index of each tv[i] */
+};
+
+/* A reservation cancelled by eng_unreserve() whose spans are still planned
+ * (eng_replan.c): 'rec[i]' is the index of the job's record of tv[i]. */
+struct replan_pend {
+    bool on;
+    uint64_t jobid;
+    rg_vid_t *tv;
+    uint32_t ntv;
+    uint32_t *rec;
+    struct replan_fp *fp;
 };
 
 /* ---- the engine ---------------------------------------------------------- */
@@ -230,6 +257,7 @@ struct jobmeta {
     enum alloc_type alloc_type;
     const jobspec_constraint_t *constraint;
     const char *queue; /* NULL when unset */
+    bool keep;         /* the update re-plans a kept reservation (eng_replan.c) */
 };
 
 /* Side table of a request tree: per resource index. */
@@ -255,6 +283,23 @@ struct eng {
     uint64_t order_version; /* eng_order_version(): out-edge weight changes */
     bool lazy_resv;         /* eng_set_lazy_reservations() */
     bool lazy_alloc;        /* eng_set_lazy_allocations() */
+    /* eng_replan.c: eng_set_replan_in_place(); 'gen' changes whenever the
+     * graph or a setting the update reads does; 'pend' the kept reservation;
+     * during its job's next match, 'gh_rec' (else NULL) gives, per vertex,
+     * the index + 1 of the record the select must not see (0 none) */
+    bool replan;
+    uint64_t gen;
+    struct replan_pend pend;
+    uint32_t *gh_rec, *gh_buf;
+    size_t gh_cap;
+    int64_t gh_at, gh_end;                /* the kept reservation's window */
+    int64_t gh_root[ENG_PRUNE_TYPES_MAX]; /* the root's aggregate span, taken out */
+    size_t gh_root_len;
+    bool gh_root_out;
+    struct replan_fp *fp_new; /* the last select's, for a reservation */
+    uint64_t nkept;           /* reservations kept by a re-plan */
+    struct replan_fp **fp_pool;
+    size_t nfp_pool, capfp_pool;
     /* trav_lazy.c, per vertex, allocated on the first lazy allocation:
      * lhold_job: jobid + 1 of the live allocation holding it lazily (0 none);
      * lheld: live lazy allocations holding a vertex above it;
@@ -365,7 +410,8 @@ struct eng {
     size_t noe_pend, capoe_pend;
     uint64_t *mkeys; /* the update's sorted marked edges, and merge scratch */
     size_t capmkeys;
-    rg_vid_t *cur_tv; /* vertices tagged by the update in progress */
+    rg_vid_t *cur_tv;  /* vertices tagged by the update in progress */
+    uint32_t *cur_tvr; /* and the index of the job's record of each */
     size_t ncur_tv, capcur_tv;
     bool cur_tv_oom;
     int after_next; /* planner error of the reserve loop's extra step */
@@ -386,6 +432,51 @@ struct eng {
 
 /* Release the request copies of the flexible traverser. */
 void eng__flex_free(eng_t *e);
+
+/* ---- re-planning a reservation in place (eng_replan.c) ------------------- */
+
+/* Cancel the kept reservation for real, if there is one: every public
+ * call but its job's own match does this first.  0 or an error. */
+int eng__settle(eng_t *e);
+/* eng__settle() for a public call, its error reported through 'err'. */
+int eng__settle_err(eng_t *e, eng_error_t *err);
+/* eng_match() of job 'jobid' with 'op': when the kept reservation is this
+ * job's and the op may reserve, hide it from the select; else settle. */
+int eng__replan_arm(eng_t *e, enum eng_match_op op, uint64_t jobid);
+/* After the select, before the update of 'm': note the selection for a
+ * reservation, and decide whether the kept reservation is exactly what the
+ * update would plant (then m->keep) or must be cancelled first. */
+int eng__replan_decide(eng_t *e, struct jobmeta *m, const rwrite_t *w);
+/* After the match: undo what eng__replan_arm() left (a failed match). */
+int eng__replan_disarm(eng_t *e);
+/* After a successful match that made job 'j' ('m'): give it its
+ * fingerprint (and, kept, the vertices it tagged before). */
+void eng__replan_done(eng_t *e, struct eng_job *j, const struct jobmeta *m);
+void eng__replan_free(eng_t *e);
+void eng__fp_release(eng_t *e, struct replan_fp *fp);
+
+/* The select's view of a kept reservation's vertex: its record, or NULL. */
+static inline const struct vjob *eng__ghost(const eng_t *e, rg_vid_t v)
+{
+    return e->gh_rec && e->gh_rec[v] ? &e->vj.slot[e->gh_rec[v] - 1] : NULL;
+}
+/* eng__ghost() where the window [at, at + d) meets the kept reservation's. */
+static inline const struct vjob *eng__ghost_during(const eng_t *e, rg_vid_t v, int64_t at,
+                                                   int64_t d)
+{
+    int64_t end = at > 0 && d > INT64_MAX - at ? INT64_MAX : at + d;
+    return at < e->gh_end && e->gh_at < end ? eng__ghost(e, v) : NULL;
+}
+/* planner_avail_resources_during() of the planner of 'v' ('avail') as the
+ * select sees it. */
+int64_t eng__ghost_plan_avail(const eng_t *e, rg_vid_t v, int64_t at, int64_t d,
+                              int64_t avail);
+/* planner_multi__avail_during_ix() of the aggregate of 'v' ('rc') as the
+ * select sees it. */
+int eng__ghost_sub_avail(const eng_t *e, rg_vid_t v, int64_t at, int64_t d,
+                         const int32_t *ix, const int64_t *counts, int rc);
+/* eng__x_busy() as the select sees it. */
+bool eng__ghost_x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur);
 
 /* Messages (Fluxion's m_err_msg).  The buffer grows as needed; if it cannot,
  * the text that fits in the current buffer is kept. */
@@ -577,6 +668,11 @@ void trav__oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt);
 int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *meta,
                  bool full, eng_error_t *err);
 int trav__remove(eng_t *e, rg_vid_t root, uint64_t jobid);
+/* Release job 'jobid' on tv[i] through its record rec[i] (UINT32_MAX: none),
+ * i < ntv: trav__remove_listed() for a job whose every tagged vertex the
+ * walk reaches, with its records known. */
+int trav__remove_recs(eng_t *e, uint64_t jobid, const rg_vid_t *tv, const uint32_t *rec,
+                      uint32_t ntv);
 int trav__remove_listed(eng_t *e, rg_vid_t root, uint64_t jobid, const rg_vid_t *tv,
                         uint32_t ntv);
 int trav__emit_vertex(eng_t *e, rwrite_t *w, rg_vid_t u, unsigned needs, bool excl,

@@ -351,6 +351,11 @@ int eng_find(eng_t *e, const char *criteria, rwrite_t *w, eng_error_t *err)
     eng_error_clear(err);
     if (!e || !criteria || !e->g)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
+    if (e->pend.on) {
+        int src = eng__settle_err(e, err);
+        if (src < 0)
+            return src;
+    }
     eng__msg_clear(e);
     rg_vid_t root = rg_graph_root(e->g, e->dom);
     if (root == RG_VID_NONE)

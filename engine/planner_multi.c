@@ -384,6 +384,23 @@ static inline ptrdiff_t mspan_find(const planner_multi_t *mp, int64_t id)
     return -1;
 }
 
+int planner_multi__avail_during_ix_without(const planner_multi_t *mp, int64_t at,
+                                           int64_t duration, const int32_t *ix,
+                                           const int64_t *counts, int64_t span_id)
+{
+    if (!mp || (size_t)ix[0] != mp->len)
+        return ENG_EINVAL;
+    int rc;
+    ptrdiff_t k = mspan_find(mp, span_id);
+    for (int32_t i = 0; i < ix[0]; i++) {
+        int64_t req = ix[i + 1] >= 0 ? counts[ix[i + 1]] : 0;
+        int64_t sub = k >= 0 ? mp->sub[(size_t)k * mp->len + (size_t)i] : -1;
+        if ((rc = planner__avail_during_without(mp->pl[i], at, duration, req, sub)))
+            return rc;
+    }
+    return 0;
+}
+
 static int mspans_reserve(planner_multi_t *mp)
 {
     if (mp->nspans < mp->cap_spans)

@@ -236,6 +236,23 @@ int planner_multi__avail_during_ix(const planner_multi_t *mp, int64_t at,
                                    int64_t duration, const int32_t *ix,
                                    const int64_t *counts);
 
+/* A reservation kept for its job's next match is invisible to that match's
+ * select (eng_replan.c): the queries below answer as if the live span
+ * 'span_id' were not planned (an id not live: as the plain query).
+ * planner__avail_without() takes 'avail', planner_avail_resources_during()
+ * for the same window, and returns the count without the span: the least of
+ * what is free outside the span's part of the window and what is free
+ * inside it plus what the span holds (removing a span adds its count back
+ * over its interval, nothing else). */
+int64_t planner__avail_without(const planner_t *p, int64_t at, int64_t duration,
+                               int64_t span_id, int64_t avail);
+int planner__avail_during_without(const planner_t *p, int64_t at, int64_t duration,
+                                  int64_t request, int64_t span_id);
+/* planner_multi__avail_during_ix() without the multi-span 'span_id'. */
+int planner_multi__avail_during_ix_without(const planner_multi_t *mp, int64_t at,
+                                           int64_t duration, const int32_t *ix,
+                                           const int64_t *counts, int64_t span_id);
+
 /* ---- the planner itself (planner.c), and its hottest queries inline ------- */
 
 /* The queries below are meant to be inlined into their callers' loops. */

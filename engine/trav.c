@@ -121,7 +121,8 @@ VISIT_STEP int64_t plan_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
 {
     if (!e->plans[u])
         return V(e, u)->size;
-    return planner__avail_resources_during(e->plans[u], at, d);
+    int64_t avail = planner__avail_resources_during(e->plans[u], at, d);
+    return e->gh_rec ? eng__ghost_plan_avail(e, u, at, d, avail) : avail;
 }
 
 /* ---- pruning ------------------------------------------------------------------ */
@@ -137,7 +138,11 @@ static bool plans_past(eng_t *e, rg_vid_t u, int64_t now)
     planner_t *p = e->plans[u];
     if (!p)
         return true;
+    const struct vjob *g = eng__ghost(e, u);
+    int64_t hidden = g && (g->flags & VJ_RESV) ? g->rspan : 0;
     for (int64_t id = planner_span_first(p); id > 0; id = planner_span_next(p)) {
+        if (id == hidden)
+            continue;
         int64_t start = planner_span_start(p, id), d = planner_span_duration(p, id);
         if (start < 0 || d < 0 || start > now - d)
             return true;
@@ -159,7 +164,9 @@ VISIT_STEP int by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
     if (m->at == m->now && (m->alloc_type == AT_ALLOC || m->alloc_type == AT_NO_ALLOC) &&
         e->nalloc[u] > 0 && plans_past(e, u, m->now))
         return ENG_EBUSY;
-    return eng__x_busy(e, u, m->at, m->duration) ? ENG_EBUSY : 0;
+    bool busy = e->gh_rec ? eng__ghost_x_busy(e, u, m->at, m->duration)
+                          : eng__x_busy(e, u, m->at, m->duration);
+    return busy ? ENG_EBUSY : 0;
 }
 
 VISIT_STEP int by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
@@ -172,6 +179,8 @@ VISIT_STEP int by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
         return 0;
     int rc = planner_multi__avail_during_ix(e->subplan[u], m->at, m->duration,
                                             e->sp_idx[u], j->ud);
+    if (rc == ENG_EBUSY && e->gh_rec)
+        rc = eng__ghost_sub_avail(e, u, m->at, m->duration, e->sp_idx[u], j->ud, rc);
     if (rc < 0 && rc != ENG_ELIMIT && rc != ENG_EBUSY)
         eng__msg_add(e, "by_subplan: planner_multi_avail_during returned -1.\n%s.\n",
                      errtext(rc));
@@ -474,6 +483,8 @@ VISIT_STEP bool sub_reject(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool o
             return false;
         int rc = planner_multi__avail_during_ix(e->subplan[u], m->at, m->duration,
                                                 e->sp_idx[u], j->ud);
+        if (rc == ENG_EBUSY && e->gh_rec)
+            rc = eng__ghost_sub_avail(e, u, m->at, m->duration, e->sp_idx[u], j->ud, rc);
         if (rc == 0) {
             e->sub_u = u;
             e->sub_res = res;

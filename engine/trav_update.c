@@ -330,18 +330,22 @@ static int upd_plan(eng_t *e, rg_vid_t u, unsigned needs, bool excl,
 
 /* Remember the vertices this update tags: their job's cancel visits just
  * those (and counts the children Fluxion's walk would have looked at). */
-static void tagged(eng_t *e, rg_vid_t u)
+static void tagged(eng_t *e, rg_vid_t u, const struct vjob *r)
 {
     if (e->ncur_tv == e->capcur_tv) {
         size_t cap = e->capcur_tv ? 2 * e->capcur_tv : 256;
         rg_vid_t *n = realloc(e->cur_tv, cap * sizeof *n);
-        if (!n) {
+        if (n)
+            e->cur_tv = n;
+        uint32_t *nr = n ? realloc(e->cur_tvr, cap * sizeof *nr) : NULL;
+        if (!nr) {
             e->cur_tv_oom = true;
             return;
         }
-        e->cur_tv = n;
+        e->cur_tvr = nr;
         e->capcur_tv = cap;
     }
+    e->cur_tvr[e->ncur_tv] = (uint32_t)(r - e->vj.slot);
     e->cur_tv[e->ncur_tv++] = u;
 }
 
@@ -360,7 +364,7 @@ static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
     }
     if (!(r->flags & VJ_TAG)) {
         e->ntag[u]++;
-        tagged(e, u);
+        tagged(e, u, r);
     }
     r->flags |= VJ_TAG;
     int64_t span = eng__x_add_inl(e, u, m->at, m->duration, m->jobid);
@@ -528,7 +532,8 @@ static int upd_sched(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool e
                      int n, const struct agg *dfu, struct agg *to_parent,
                      bool excl_parent)
 {
-    if (c->m->alloc_type == AT_NO_ALLOC) {
+    /* a kept reservation (m->keep) holds what this would plant already */
+    if (c->m->alloc_type == AT_NO_ALLOC || c->m->keep) {
         if (excl)
             n++;
     } else {
@@ -788,6 +793,21 @@ static bool reached(eng_t *e, rg_vid_t v, uint64_t jobid)
         e->rmemo[v] = (uint32_t)(r - e->vj.slot);
     e->color[v] = e->color_base + (ok ? 1 : 2);
     return ok;
+}
+
+int trav__remove_recs(eng_t *e, uint64_t jobid, const rg_vid_t *tv, const uint32_t *rec,
+                      uint32_t ntv)
+{
+    bind(e);
+    int rc = 0;
+    for (uint32_t i = 0; i < ntv; i++) {
+        if (rec[i] == UINT32_MAX)
+            continue;
+        int vrc = 0;
+        cancel_vertex_rec(e, tv[i], jobid, &e->vj.slot[rec[i]], &vrc);
+        rc += vrc;
+    }
+    return rc == 0 ? 0 : ENG_EINVAL;
 }
 
 /* trav__remove for a job whose tagged vertices are known: Fluxion's walk

@@ -95,6 +95,8 @@ sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err)
     eng_set_write_reservations(e, false);
     eng_set_lazy_reservations(e, true);
     eng_set_lazy_allocations(e, true); /* every job ends by its span's end */
+    /* a pass drops its reservations and matches their jobs again */
+    eng_set_replan_in_place(e, getenv("SCHEDSIM_NO_REPLAN_IN_PLACE") == NULL);
     if (!(a->w = rwrite_create(RWRITE_RV1_NOSCHED, err))) {
         free(a);
         return NULL;
@@ -492,7 +494,7 @@ static int ae_cancel(void *ctx, uint64_t jobid, bool final, eng_error_t *err)
         spec_release(a, a->by_job[jobid]);
         a->by_job[jobid] = NULL;
     }
-    return eng_cancel(a->e, jobid, true, err);
+    return final ? eng_cancel(a->e, jobid, true, err) : eng_unreserve(a->e, jobid, err);
 }
 
 /* The containment path of the node named 'name', into 'buf'. */

@@ -1,0 +1,394 @@
+/* eng_replan.c: re-planning a reservation in place.
+ *
+ * A queue manager in Fluxion's manner drops every reservation at each
+ * scheduling pass and plans it again; most of the time the job gets exactly
+ * the reservation it had.  eng_unreserve() cancels a reservation as
+ * eng_cancel() does, except that the spans, exclusivity entries and records
+ * it planned stay where they are for a while ("kept"):
+ *
+ * - any public call other than the job's own next match first cancels the
+ *   kept reservation for real (eng__settle()), so everything else sees the
+ *   engine exactly as after eng_cancel();
+ * - the job's next match runs its select with the kept reservation hidden:
+ *   every planner, aggregate and exclusivity query of the select answers as
+ *   if its span were not planned (the eng__ghost_*() helpers, called where
+ *   the select reads them), and the root's aggregate span, which the
+ *   reserve loop's time search reads, is taken out for the match;
+ * - if the selection is the one the reservation was made from (same marked
+ *   edges with the same needs and exclusivity, same start, duration, root
+ *   needs and exclusive types, the graph unchanged: its "fingerprint"), the
+ *   update would plant exactly the kept spans: they stay, and the update
+ *   walk runs without planting (jobmeta.keep) for its out-edge re-weighs,
+ *   which depend on the current time and must happen as they would;
+ * - otherwise the kept reservation is cancelled for real between the select
+ *   and the update, which the select does not depend on.
+ * The visit counts a cancel reports are computed when it is asked for. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "eng_private.h"
+#include "planner_private.h"
+
+static rg_vid_t dom_root(const eng_t *e)
+{
+    return rg_graph_root(e->g, e->dom);
+}
+
+/* ---- fingerprints --------------------------------------------------------- */
+
+static struct replan_fp *fp_get(eng_t *e)
+{
+    if (e->nfp_pool)
+        return e->fp_pool[--e->nfp_pool];
+    return calloc(1, sizeof(struct replan_fp));
+}
+
+void eng__fp_release(eng_t *e, struct replan_fp *fp)
+{
+    if (!fp)
+        return;
+    if (e->nfp_pool == e->capfp_pool) {
+        size_t cap = e->capfp_pool ? 2 * e->capfp_pool : 16;
+        struct replan_fp **n = realloc(e->fp_pool, cap * sizeof *n);
+        if (!n) {
+            free(fp->keys);
+            free(fp);
+            return;
+        }
+        e->fp_pool = n;
+        e->capfp_pool = cap;
+    }
+    e->fp_pool[e->nfp_pool++] = fp;
+}
+
+static void fp_free(struct replan_fp *fp)
+{
+    if (fp)
+        free(fp->keys);
+    free(fp);
+}
+
+/* The fingerprint of the selection the update of 'm' is about to plant,
+ * into a pooled record; NULL when it cannot be had (out of memory, an
+ * incomplete list of marked edges, a count too large for a key). */
+static struct replan_fp *fp_build(eng_t *e, const struct jobmeta *m)
+{
+    if (e->marked_oom)
+        return NULL;
+    struct replan_fp *fp = fp_get(e);
+    if (!fp)
+        return NULL;
+    if (fp->cap < e->nmarked) {
+        uint64_t *k = realloc(fp->keys, e->nmarked * sizeof *k);
+        if (!k) {
+            eng__fp_release(e, fp);
+            return NULL;
+        }
+        fp->keys = k;
+        fp->cap = e->nmarked;
+    }
+    for (size_t i = 0; i < e->nmarked; i++) {
+        rg_eid_t ed = e->marked[i];
+        uint64_t needs = e->e_needs[ed];
+        if (needs >= (1u << 31)) {
+            eng__fp_release(e, fp);
+            return NULL;
+        }
+        fp->keys[i] = (uint64_t)ed << 32 | needs << 1 | e->e_excl[ed];
+    }
+    fp->n = e->nmarked;
+    fp->at = m->at;
+    fp->duration = m->duration;
+    fp->rt_needs = e->rt_needs;
+    fp->rt_excl = e->rt_excl;
+    fp->gen = e->gen;
+    memcpy(fp->xtypes, e->xtypes, sizeof fp->xtypes);
+    fp->nxtypes = e->nxtypes;
+    return fp;
+}
+
+static int key_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+static bool same_types(const struct replan_fp *a, const struct replan_fp *b)
+{
+    if (a->nxtypes != b->nxtypes)
+        return false;
+    for (unsigned i = 0; i < a->nxtypes; i++) {
+        unsigned j = 0;
+        while (j < b->nxtypes && b->xtypes[j] != a->xtypes[i])
+            j++;
+        if (j == b->nxtypes)
+            return false;
+    }
+    return true;
+}
+
+/* Whether 'a' and 'b' are the fingerprints of one selection.  The marked
+ * edges are compared in order first (a repeated select marks them in the
+ * same order), then as sets.  May sort the keys of both. */
+static bool fp_equal(struct replan_fp *a, struct replan_fp *b)
+{
+    if (a->n != b->n || a->at != b->at || a->duration != b->duration ||
+        a->rt_needs != b->rt_needs || a->rt_excl != b->rt_excl || a->gen != b->gen ||
+        !same_types(a, b))
+        return false;
+    if (memcmp(a->keys, b->keys, a->n * sizeof *a->keys) == 0)
+        return true;
+    qsort(a->keys, a->n, sizeof *a->keys, key_cmp);
+    qsort(b->keys, b->n, sizeof *b->keys, key_cmp);
+    return memcmp(a->keys, b->keys, a->n * sizeof *a->keys) == 0;
+}
+
+/* ---- keeping and settling ------------------------------------------------- */
+
+int eng_set_replan_in_place(eng_t *e, bool on)
+{
+    if (!e)
+        return ENG_EINVAL;
+    int rc = eng__settle(e);
+    e->replan = on;
+    return rc;
+}
+
+int eng_unreserve(eng_t *e, uint64_t jobid, eng_error_t *err)
+{
+    eng_error_clear(err);
+    if (!e)
+        return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "invalid argument");
+    int rc = eng__settle_err(e, err);
+    if (rc < 0)
+        return rc;
+    struct eng_job *j = eng__job_find(e, jobid);
+    if (!e->replan || !j || j->info.state != ENG_JOB_RESERVED || !j->fp || !j->tv ||
+        !j->trec || j->fp->gen != e->gen || e->naux > 0 || !j->ntv ||
+        j->tv[j->ntv - 1] != dom_root(e))
+        return eng_cancel(e, jobid, true, err);
+    /* The update tagged the root last, and each vertex once, below a tagged
+     * parent: the cancel's walk from the root reaches every one of them and
+     * counts the root, then each vertex and its children */
+    eng__msg_clear(e);
+    uint32_t pre = 1;
+    for (uint32_t i = 0; i < j->ntv; i++)
+        pre += e->ndom[j->tv[i]];
+    e->preorder = e->tot_pre = pre;
+    e->postorder = e->tot_post = j->ntv;
+    struct replan_pend *p = &e->pend;
+    p->on = true;
+    p->jobid = jobid;
+    p->tv = j->tv;
+    p->rec = j->trec;
+    p->ntv = j->ntv;
+    p->fp = j->fp;
+    j->tv = NULL;
+    j->trec = NULL;
+    j->fp = NULL;
+    eng__job_drop(e, j);
+    return 0;
+}
+
+/* Forget the kept reservation (its spans are gone or are the job's again). */
+static void pend_clear(eng_t *e)
+{
+    struct replan_pend *p = &e->pend;
+    free(p->tv);
+    free(p->rec);
+    eng__fp_release(e, p->fp);
+    p->tv = NULL;
+    p->rec = NULL;
+    p->fp = NULL;
+    p->ntv = 0;
+    p->on = false;
+}
+
+int eng__settle(eng_t *e)
+{
+    struct replan_pend *p = &e->pend;
+    if (!p->on)
+        return 0;
+    /* the cancel's counts were reported when it was asked for */
+    uint32_t pre = e->preorder, post = e->postorder;
+    uint32_t tpre = e->tot_pre, tpost = e->tot_post;
+    int rc = trav__remove_recs(e, p->jobid, p->tv, p->rec, p->ntv);
+    e->preorder = pre;
+    e->postorder = post;
+    e->tot_pre = tpre;
+    e->tot_post = tpost;
+    pend_clear(e);
+    return rc;
+}
+
+int eng__settle_err(eng_t *e, eng_error_t *err)
+{
+    int rc = eng__settle(e);
+    if (rc < 0)
+        return eng_errorf(err, rc, NULL, 0, 0,
+                          "error encountered while removing job %llu",
+                          (unsigned long long)e->pend.jobid);
+    return 0;
+}
+
+/* ---- the job's next match --------------------------------------------------- */
+
+static bool op_may_reserve(enum eng_match_op op)
+{
+    return op == ENG_MATCH_ALLOCATE_ORELSE_RESERVE || op == ENG_MATCH_RESERVE_LATER;
+}
+
+int eng__replan_arm(eng_t *e, enum eng_match_op op, uint64_t jobid)
+{
+    struct replan_pend *p = &e->pend;
+    if (!p->on)
+        return 0;
+    if (p->jobid != jobid || !op_may_reserve(op))
+        return eng__settle(e);
+    size_t nv = rg_graph_vid_bound(e->g);
+    if (e->gh_cap < nv) {
+        uint32_t *n = calloc(nv, sizeof *n);
+        if (!n)
+            return eng__settle(e);
+        free(e->gh_buf);
+        e->gh_buf = n;
+        e->gh_cap = nv;
+    }
+    for (uint32_t i = 0; i < p->ntv; i++)
+        e->gh_buf[p->tv[i]] = p->rec[i] + 1;
+    e->gh_at = p->fp->at;
+    e->gh_end = p->fp->at + p->fp->duration;
+    e->gh_rec = e->gh_buf;
+    /* the reserve loop searches the root's aggregate for times: take the
+     * reservation's span out of it for this match */
+    rg_vid_t root = dom_root(e);
+    e->gh_root_out = false;
+    struct vjob *r = e->gh_buf[root] ? &e->vj.slot[e->gh_buf[root] - 1] : NULL;
+    planner_multi_t *sp = e->subplan[root];
+    if (r && sp && (r->flags & VJ_AG)) {
+        size_t len = planner_multi_resources_len(sp);
+        if (len > ENG_PRUNE_TYPES_MAX)
+            return eng__replan_disarm(e);
+        for (size_t i = 0; i < len; i++)
+            e->gh_root[i] = planner_multi_span_planned_at(sp, r->agspan, i);
+        if (planner_multi_span_remove(sp, r->agspan) < 0)
+            return eng__replan_disarm(e);
+        r->flags &= ~(uint32_t)VJ_AG;
+        e->gh_root_len = len;
+        e->gh_root_out = true;
+    }
+    return 0;
+}
+
+/* Stop hiding the kept reservation from the select. */
+static void unhide(eng_t *e)
+{
+    if (!e->gh_rec)
+        return;
+    for (uint32_t i = 0; i < e->pend.ntv; i++)
+        e->gh_buf[e->pend.tv[i]] = 0;
+    e->gh_rec = NULL;
+}
+
+int eng__replan_disarm(eng_t *e)
+{
+    unhide(e);
+    e->gh_root_out = false; /* the root's span is gone; the cancel skips it */
+    return eng__settle(e);
+}
+
+/* Put the root's aggregate span back: the update would plant it anew. */
+static int root_back(eng_t *e, const struct jobmeta *m)
+{
+    if (!e->gh_root_out)
+        return 0;
+    e->gh_root_out = false;
+    rg_vid_t root = dom_root(e);
+    struct vjob *r = eng__vj_get(e, root, m->jobid);
+    int64_t s = planner_multi_span_add(e->subplan[root], m->at, m->duration, e->gh_root,
+                                       e->gh_root_len);
+    if (s < 0 || !r)
+        return s < 0 ? (int)s : ENG_EINVAL;
+    r->agspan = s;
+    r->flags |= VJ_AG;
+    return 0;
+}
+
+int eng__replan_decide(eng_t *e, struct jobmeta *m, const rwrite_t *w)
+{
+    eng__fp_release(e, e->fp_new);
+    e->fp_new = NULL;
+    bool resv = m->alloc_type == AT_ALLOC_ORELSE_RESERVE && m->at > e->now;
+    if (e->replan && resv)
+        e->fp_new = fp_build(e, m);
+    if (!e->pend.on)
+        return 0;
+    unhide(e);
+    if (!w && e->fp_new && fp_equal(e->pend.fp, e->fp_new)) {
+        m->keep = true;
+        return root_back(e, m);
+    }
+    e->gh_root_out = false;
+    return eng__settle(e);
+}
+
+void eng__replan_done(eng_t *e, struct eng_job *j, const struct jobmeta *m)
+{
+    if (m->keep) {
+        e->nkept++;
+        free(j->tv);
+        free(j->trec);
+        j->tv = e->pend.tv;
+        j->trec = e->pend.rec;
+        j->ntv = e->pend.ntv;
+        e->pend.tv = NULL;
+        e->pend.rec = NULL;
+        pend_clear(e);
+    }
+    eng__fp_release(e, j->fp);
+    j->fp = e->fp_new;
+    e->fp_new = NULL;
+}
+
+void eng__replan_free(eng_t *e)
+{
+    pend_clear(e);
+    fp_free(e->fp_new);
+    for (size_t i = 0; i < e->nfp_pool; i++)
+        fp_free(e->fp_pool[i]);
+    free(e->fp_pool);
+    free(e->gh_buf);
+}
+
+/* ---- the select's view ------------------------------------------------------ */
+
+int64_t eng__ghost_plan_avail(const eng_t *e, rg_vid_t v, int64_t at, int64_t d,
+                              int64_t avail)
+{
+    const struct vjob *r = eng__ghost_during(e, v, at, d);
+    if (!r || !(r->flags & VJ_RESV))
+        return avail;
+    return planner__avail_without(e->plans[v], at, d, r->rspan, avail);
+}
+
+int eng__ghost_sub_avail(const eng_t *e, rg_vid_t v, int64_t at, int64_t d,
+                         const int32_t *ix, const int64_t *counts, int rc)
+{
+    const struct vjob *r = rc == ENG_EBUSY ? eng__ghost_during(e, v, at, d) : NULL;
+    if (!r || !(r->flags & VJ_AG))
+        return rc;
+    return planner_multi__avail_during_ix_without(e->subplan[v], at, d, ix, counts,
+                                                  r->agspan);
+}
+
+bool eng__ghost_x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur)
+{
+    const struct vjob *r = eng__ghost_during(e, v, at, dur);
+    int64_t skip = r && (r->flags & VJ_X) ? r->xspan : -1;
+    const struct xset *x = &e->xs[v];
+    int64_t end = at > INT64_MAX - dur ? INT64_MAX : at + dur;
+    for (uint32_t i = 0; i < x->n; i++)
+        if (i != skip && x->iv[i].start < end && at < x->iv[i].end)
+            return true;
+    return false;
+}
