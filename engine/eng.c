@@ -683,7 +683,8 @@ void eng__job_take_tagged(eng_t *e, uint64_t jobid)
     j->ntv = (uint32_t)e->ncur_tv;
     free(j->trec);
     j->trec = NULL;
-    if (e->replan && (j->trec = malloc((e->ncur_tv + 1) * sizeof *j->trec)))
+    /* a reservation that may be re-planned in place: its records too */
+    if (e->fp_new && (j->trec = malloc((e->ncur_tv + 1) * sizeof *j->trec)))
         memcpy(j->trec, e->cur_tvr, e->ncur_tv * sizeof *j->trec);
 }
 

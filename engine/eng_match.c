@@ -333,6 +333,10 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
     rc = run(e, op, js, jobid, w, &m, err);
     e->js = NULL;
     eng__flex_free(e);
+    if (rc < 0) { /* no job gets the selection's fingerprint */
+        eng__fp_release(e, e->fp_new);
+        e->fp_new = NULL;
+    }
     if (e->pend.on && !m.keep) { /* the match failed with the reservation kept */
         int src = eng__replan_disarm(e);
         if (src < 0 && rc == 0)

@@ -106,9 +106,12 @@ static int remember_reserved(struct bf *b, size_t idx, eng_error_t *err)
     return 0;
 }
 
+/* Last to first: the backend may keep the last reservation dropped until
+ * its job's next match (eng_unreserve()), and the pass visits the earliest
+ * reserved job first. */
 static int drop_reservations(struct bf *b, sim_t *sim, eng_error_t *err)
 {
-    for (size_t i = 0; i < b->nreserved; i++) {
+    for (size_t i = b->nreserved; i-- > 0;) {
         const sim_job_t *job = sim_job(sim, b->reserved[i]);
         if (job->state != SIM_JOB_QUEUED)
             continue;
