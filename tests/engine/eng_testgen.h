@@ -1,7 +1,8 @@
 /* eng_testgen.h: helpers shared by the engine's property tests (test_eng.c,
- * test_eng_lazy.c): a seeded xorshift generator, generated graphs
- * (cluster -> rack -> node -> socket -> core, gpu, memory), random
- * jobspecs of four shapes, and the over-allocation check. */
+ * test_eng_lazy.c, test_eng_replan.c): a seeded xorshift generator, generated
+ * graphs (cluster -> rack -> node -> socket -> core, gpu, memory), random
+ * jobspecs of four shapes, the over-allocation check and the twin engines'
+ * out-edge comparison. */
 #ifndef SCHEDSIM_TESTS_ENG_TESTGEN_H
 #define SCHEDSIM_TESTS_ENG_TESTGEN_H
 
@@ -194,6 +195,22 @@ static inline void check_no_overallocation(const eng_t *e)
             ck_assert_int_ge(planner_avail_resources_at(p, t), 0);
         }
     }
+}
+
+/* Twin engines order every vertex's out-edges alike, with the same weights,
+ * and have changed their order as often. */
+static inline void check_same_edge_order(eng_t *const e[2])
+{
+    size_t nv = rg_graph_vid_bound(e[0]->g);
+    for (rg_vid_t v = 0; v < nv; v++) {
+        ck_assert_uint_eq(e[0]->noe[v], e[1]->noe[v]);
+        for (uint32_t i = 0; i < e[0]->noe[v]; i++) {
+            rg_eid_t ed = e[0]->oe[v][i];
+            ck_assert_uint_eq(ed, e[1]->oe[v][i]);
+            ck_assert_uint_eq(e[0]->e_weight[ed], e[1]->e_weight[ed]);
+        }
+    }
+    ck_assert_uint_eq(eng_order_version(e[0]), eng_order_version(e[1]));
 }
 
 #endif /* SCHEDSIM_TESTS_ENG_TESTGEN_H */

@@ -28,20 +28,6 @@ static void twin_cancel(eng_t *e[2], struct twin_job *live, size_t *nlive, size_
     live[k] = live[--*nlive];
 }
 
-/* The twins order every vertex's out-edges alike, with the same weights. */
-static void same_edge_order(eng_t *e[2])
-{
-    size_t nv = rg_graph_vid_bound(e[0]->g);
-    for (rg_vid_t v = 0; v < nv; v++) {
-        ck_assert_uint_eq(e[0]->noe[v], e[1]->noe[v]);
-        for (uint32_t i = 0; i < e[0]->noe[v]; i++) {
-            rg_eid_t ed = e[0]->oe[v][i];
-            ck_assert_uint_eq(ed, e[1]->oe[v][i]);
-            ck_assert_uint_eq(e[0]->e_weight[ed], e[1]->e_weight[ed]);
-        }
-    }
-}
-
 /* Two engines with 'policy' on the same random graph, and a writer each. */
 static void twins_create(struct rng *r, const char *policy, enum rwrite_format fmt,
                          eng_t *e[2], rwrite_t *w[2])
@@ -104,7 +90,7 @@ START_TEST(test_lazy_twin)
                 jobid, res[0].at, res[0].at + res[0].duration, res[0].reserved};
         }
         ck_assert_uint_eq(eng_order_version(e[0]), eng_order_version(e[1]));
-        same_edge_order(e);
+        check_same_edge_order(e);
         free(out[0]);
         free(out[1]);
         jobspec_destroy(js);

@@ -16,21 +16,7 @@
 static const char *const policies[] = {"first",  "low",      "high",      "lonodex",
                                        "hinode", "locality", "variation", "firstnodex"};
 
-static void same_edges(eng_t *e[2])
-{
-    size_t nv = rg_graph_vid_bound(e[0]->g);
-    for (rg_vid_t v = 0; v < nv; v++) {
-        ck_assert_uint_eq(e[0]->noe[v], e[1]->noe[v]);
-        for (uint32_t i = 0; i < e[0]->noe[v]; i++) {
-            rg_eid_t ed = e[0]->oe[v][i];
-            ck_assert_uint_eq(ed, e[1]->oe[v][i]);
-            ck_assert_uint_eq(e[0]->e_weight[ed], e[1]->e_weight[ed]);
-        }
-    }
-    ck_assert_uint_eq(eng_order_version(e[0]), eng_order_version(e[1]));
-}
-
-/* Whether exclusivity entry 'x' of 'a' is in 'b' as often as in 'a'. */
+/* How often exclusivity entry 'x' is in the set 's'. */
 static size_t xcount(const struct xset *s, const struct xiv *x)
 {
     size_t n = 0;
@@ -235,7 +221,7 @@ static int run_stream(uint64_t seed, const char *policy, bool write_resv)
             ck_assert_str_eq(out[0] ? out[0] : "", out[1] ? out[1] : "");
             free(out[0]);
             free(out[1]);
-            same_edges(e);
+            check_same_edge_order(e);
             if (rc[0] == 0) {
                 ck_assert_int_eq(res[0].at, res[1].at);
                 ck_assert_int_eq(res[0].reserved, res[1].reserved);
