@@ -12,6 +12,7 @@
 #include "graph_load.h"
 #include "idset.h"
 #include "jgf.h"
+#include "planner_private.h"
 
 enum { SSTACK_CAP = 3 * (RG_DEPTH_MAX + 8) };
 
@@ -252,6 +253,7 @@ void eng_destroy(eng_t *e)
     free(e->noe);
     free(e->oe_dup);
     free(e->rmemo);
+    free(e->subnow);
     free(e->ctypes);
     free(e->ndom);
     free(e->cur_tv);
@@ -327,6 +329,7 @@ int eng__grow(eng_t *e)
         GROW(e->noe, e->vcap, nv);
         GROW(e->oe_dup, e->vcap, nv);
         GROW(e->rmemo, e->vcap, nv);
+        GROW(e->subnow, e->vcap, nv);
         GROW(e->ctypes, e->vcap, nv);
         GROW(e->ndom, e->vcap, nv);
         GROW(e->vj.head, e->vcap, nv);
@@ -514,6 +517,7 @@ static int rebuild(eng_t *e, bool outedges, bool count_nodes, eng_error_t *err)
     e->gen++;           /* and so may what an update plants */
     if (eng__grow(e) < 0)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    memset(e->subnow, 0, e->vcap * sizeof *e->subnow); /* the aggregates may change */
     if (outedges && build_outedges(e) < 0)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     int rc = prune__spec_parse(e, e->prune_spec, err);
@@ -604,6 +608,30 @@ int eng_graph_load(eng_t *e, const char *text, size_t len, const char *format,
 const rg_graph_t *eng_graph(const eng_t *e)
 {
     return e ? e->g : NULL;
+}
+
+/* ---- the aggregates' free counts now ---------------------------------------------- */
+
+size_t eng__sub_last_at_fill(eng_t *e, rg_vid_t v, int64_t at, int64_t *avail,
+                             size_t *nspans)
+{
+    planner_multi_t *mp = e->subplan[v];
+    size_t len = planner_multi__last_at(mp, at, avail, nspans);
+    if (len == 0 || *avail < 0)
+        return len;
+    /* the answer is the free count of the last planner's point at or
+     * before 'at', which holds up to its next point (or the planner's end) */
+    const planner_t *p = planner_multi_planner_at(mp, len - 1);
+    struct pt_values pv;
+    if (!planner__ps_floor(&p->pts, at, &pv))
+        return len;
+    int64_t next = planner__ps_next(&p->pts, pv.at);
+    int64_t hi = p->end < INT64_MAX ? p->end + 1 : INT64_MAX;
+    if (next >= 0 && next < hi)
+        hi = next;
+    e->subnow[v] =
+        (struct sub_now){pv.at > p->base ? pv.at : p->base, hi, *avail, *nspans};
+    return len;
 }
 
 /* ---- jobs -------------------------------------------------------------------------- */

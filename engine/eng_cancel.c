@@ -55,6 +55,7 @@ static int vtx_cancel(eng_t *e, rg_vid_t u, uint64_t jobid, struct tcount *tc,
         r->flags &= ~(uint32_t)VJ_X;
         if (e->subplan[u] && (r->flags & VJ_AG)) {
             planner_multi_span_remove(e->subplan[u], r->agspan);
+            eng__sub_changed(e, u);
             r->flags &= ~(uint32_t)VJ_AG;
         }
     }
@@ -83,6 +84,7 @@ static int partial_vertex(eng_t *e, rg_vid_t u, uint64_t jobid, const struct tco
     for (unsigned i = 0; i < tc->n; i++)
         names[i] = rg_sym_str(e->g, tc->type[i]);
     bool removed = false;
+    eng__sub_changed(e, u);
     int rc = planner_multi_span_reduce(e->subplan[u], r->agspan, tc->count, names, tc->n,
                                        &removed);
     if (rc < 0) {
@@ -236,6 +238,8 @@ static int jgf_cancel_vtx(eng_t *e, rg_vid_t v, uint64_t jobid, struct rdata *d)
     struct vjob *r = eng__vj_get(e, v, jobid);
     eng__lazy_release(e, v, jobid);
     if (r && (r->flags & VJ_AG)) {
+        if (e->subplan[v])
+            eng__sub_changed(e, v);
         if (!e->subplan[v] || planner_multi_span_remove(e->subplan[v], r->agspan) < 0)
             return ENG_EINVAL;
         r->flags &= ~(uint32_t)VJ_AG;

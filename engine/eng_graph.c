@@ -96,6 +96,7 @@ static int clear_vertex(eng_t *e, rg_vid_t v, struct jobset *jobs, int64_t *tota
         planner_reset(e->plans[v], 0, ENG_PLAN_DURATION);
     if (e->subplan[v])
         planner_multi_reset(e->subplan[v], 0, ENG_PLAN_DURATION);
+    e->subnow[v].hi = INT64_MIN;
     while (e->vj.head && (e->vj.head[v] & ~VJ_INDEXED)) {
         struct vjob *r = &e->vj.slot[(e->vj.head[v] & ~VJ_INDEXED) - 1];
         r->flags = VJ_DEAD;

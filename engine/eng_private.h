@@ -246,6 +246,17 @@ struct replan_pend {
     struct replan_fp *fp;
 };
 
+/* What planner_multi__last_at() answered for a vertex's aggregate, and the
+ * times for which it holds: from the point at or before the time asked up
+ * to the next point (the out-edge re-weighs read it at the current time, and
+ * on a large system the planners they read are scattered in memory: a flat
+ * array costs one cache miss where the planner costs four).  All zero, or
+ * hi <= lo: nothing known. */
+struct sub_now {
+    int64_t lo, hi, avail;
+    uint64_t nspans;
+};
+
 /* ---- the engine ---------------------------------------------------------- */
 
 enum alloc_type { AT_ALLOC, AT_ALLOC_ORELSE_RESERVE, AT_SATISFIABILITY, AT_NO_ALLOC };
@@ -347,6 +358,9 @@ struct eng {
     /* trav__remove_listed(), per vertex it reached: the job's record there
      * (its index in e->vj.slot) */
     uint32_t *rmemo;
+    /* per vertex: planner_multi__last_at() of its aggregate (see sub_now),
+     * forgotten whenever the aggregate changes (eng__sub_changed()) */
+    struct sub_now *subnow;
     /* per edge */
     uint64_t *e_needs, *e_seq, *e_weight;
     uint8_t *e_excl;
@@ -429,6 +443,28 @@ struct eng {
     double load_s, mmin, mmax, macc;
     uint64_t nmatch;
 };
+
+/* planner_multi__last_at() of the aggregate of 'v' (e->subplan[v], not
+ * NULL) at time 'at', through e->subnow. */
+size_t eng__sub_last_at_fill(eng_t *e, rg_vid_t v, int64_t at, int64_t *avail,
+                             size_t *nspans);
+static inline size_t eng__sub_last_at(eng_t *e, rg_vid_t v, int64_t at, int64_t *avail,
+                                      size_t *nspans)
+{
+    const struct sub_now *c = &e->subnow[v];
+    if (at >= c->lo && at < c->hi) {
+        *avail = c->avail;
+        *nspans = c->nspans;
+        return 1;
+    }
+    return eng__sub_last_at_fill(e, v, at, avail, nspans);
+}
+
+/* The aggregate of 'v' changed (a span added or removed, totals updated). */
+static inline void eng__sub_changed(eng_t *e, rg_vid_t v)
+{
+    e->subnow[v].hi = INT64_MIN;
+}
 
 /* Release the request copies of the flexible traverser. */
 void eng__flex_free(eng_t *e);

@@ -271,6 +271,7 @@ int eng__replan_arm(eng_t *e, enum eng_match_op op, uint64_t jobid)
             return eng__replan_disarm(e);
         for (size_t i = 0; i < len; i++)
             e->gh_root[i] = planner_multi_span_planned_at(sp, r->agspan, i);
+        eng__sub_changed(e, root);
         if (planner_multi_span_remove(sp, r->agspan) < 0)
             return eng__replan_disarm(e);
         r->flags &= ~(uint32_t)VJ_AG;
@@ -305,6 +306,7 @@ static int root_back(eng_t *e, const struct jobmeta *m)
     e->gh_root_out = false;
     rg_vid_t root = dom_root(e);
     struct vjob *r = eng__vj_get(e, root, m->jobid);
+    eng__sub_changed(e, root);
     int64_t s = planner_multi_span_add(e->subplan[root], m->at, m->duration, e->gh_root,
                                        e->gh_root_len);
     if (s < 0 || !r)

@@ -217,6 +217,7 @@ static int install_subplan(eng_t *e, rg_vid_t u, const int64_t *dfv, eng_error_t
         avail[i] = k >= 0 ? dfv[k] : 0;
     }
     if (e->subplan[u]) {
+        eng__sub_changed(e, u);
         int rc = planner_multi_update(e->subplan[u], avail, names, n);
         if (rc < 0)
             return eng_errorf(err, rc, NULL, 0, 0,
@@ -229,6 +230,7 @@ static int install_subplan(eng_t *e, rg_vid_t u, const int64_t *dfv, eng_error_t
             return err ? err->code : ENG_ENOMEM;
         }
         e->subplan[u] = p;
+        eng__sub_changed(e, u);
     }
     e->sp_idx[u] = NULL; /* resolved after priming: tables may still grow */
     return 0;

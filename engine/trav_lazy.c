@@ -49,7 +49,7 @@ static void reweigh(eng_t *e, const struct jobmeta *m, rg_vid_t src, rg_eid_t ed
         return;
     int64_t avail;
     size_t nspans;
-    if (planner_multi__last_at(p, m->now, &avail, &nspans) == 0) {
+    if (eng__sub_last_at(e, tgt, m->now, &avail, &nspans) == 0) {
         eng__msg_add(e, "upd_dfv: upd_by_outedges returned -1.\n");
         return;
     }

@@ -240,7 +240,7 @@ static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid
         return 0;
     int64_t avail;
     size_t nspans;
-    if (planner_multi__last_at(p, m->now, &avail, &nspans) == 0)
+    if (eng__sub_last_at(e, tgt, m->now, &avail, &nspans) == 0)
         return -1;
     /* a live lazy allocation above 'tgt' would have a span there now */
     bool held = false;
@@ -384,6 +384,7 @@ static int upd_meta(eng_t *e, rg_vid_t u, unsigned needs, bool excl, int n,
         }
         int64_t s =
             planner_multi_span_add(e->subplan[u], m->at, m->duration, e->agg_buf, len);
+        eng__sub_changed(e, u);
         if (s < 0) {
             eng__msg_add(e, "upd_agfilter: planner_multi_add_span returned -1.\n");
             return -1;
@@ -683,6 +684,7 @@ static int cancel_vertex_rec(eng_t *e, rg_vid_t u, uint64_t jobid, struct vjob *
         r->flags &= ~(uint32_t)VJ_X;
     }
     if (e->subplan[u] && (r->flags & VJ_AG)) {
+        eng__sub_changed(e, u);
         if (planner_multi_span_remove(e->subplan[u], r->agspan) < 0) {
             eng__msg_add(e, "mod_agfilter: planner_multi_rem_span returned -1.\n");
             *rc = -1;

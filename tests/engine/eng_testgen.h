@@ -15,6 +15,7 @@
 #include "eng.h"
 #include "eng_private.h"
 #include "jobspec.h"
+#include "planner_private.h"
 #include "rg.h"
 
 struct rng {
@@ -193,6 +194,29 @@ static inline void check_no_overallocation(const eng_t *e)
             ck_assert_msg(used <= size, "vertex %u over-allocated at %lld: %lld > %lld",
                           v, (long long)t, (long long)used, (long long)size);
             ck_assert_int_ge(planner_avail_resources_at(p, t), 0);
+        }
+    }
+}
+
+/* Every aggregate free count the engine remembers (e->subnow) is the
+ * planner's answer at both ends of the time range it is kept for. */
+static inline void check_subnow(eng_t *e)
+{
+    size_t nv = rg_graph_vid_bound(e->g);
+    for (rg_vid_t v = 0; v < nv; v++) {
+        const struct sub_now *c = &e->subnow[v];
+        if (!e->subplan[v] || c->hi <= c->lo)
+            continue;
+        int64_t ends[2] = {c->lo, c->hi - 1};
+        for (int k = 0; k < 2; k++) {
+            int64_t avail;
+            size_t nspans;
+            ck_assert_uint_gt(
+                planner_multi__last_at(e->subplan[v], ends[k], &avail, &nspans), 0);
+            ck_assert_msg(avail == c->avail && nspans == c->nspans,
+                          "vertex %u at %lld: remembered %lld/%llu, planner %lld/%zu", v,
+                          (long long)ends[k], (long long)c->avail,
+                          (unsigned long long)c->nspans, (long long)avail, nspans);
         }
     }
 }

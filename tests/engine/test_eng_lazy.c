@@ -91,6 +91,8 @@ START_TEST(test_lazy_twin)
         }
         ck_assert_uint_eq(eng_order_version(e[0]), eng_order_version(e[1]));
         check_same_edge_order(e);
+        for (int t_ = 0; t_ < 2; t_++)
+            check_subnow(e[t_]);
         free(out[0]);
         free(out[1]);
         jobspec_destroy(js);

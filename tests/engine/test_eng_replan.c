@@ -222,6 +222,8 @@ static int run_stream(uint64_t seed, const char *policy, bool write_resv)
             free(out[0]);
             free(out[1]);
             check_same_edge_order(e);
+            for (int t_ = 0; t_ < 2; t_++)
+                check_subnow(e[t_]);
             if (rc[0] == 0) {
                 ck_assert_int_eq(res[0].at, res[1].at);
                 ck_assert_int_eq(res[0].reserved, res[1].reserved);
