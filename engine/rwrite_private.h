@@ -12,8 +12,9 @@
  * ids reduced since the last node. */
 struct rl_host {
     int64_t rank;
-    char *host;
+    size_t host; /* offset of the name in the writer's 'names', or RL_NO_HOST */
 };
+#define RL_NO_HOST SIZE_MAX
 
 struct rl_group {
     char *key; /* children JSON text, or "prop" / "prop=value" */
@@ -37,6 +38,8 @@ struct rlite {
     struct rl_map props;     /* m_gl_prop_gatherer */
     char *sig;               /* the last node's signature, kept for the next */
     size_t sigcap;
+    char *names; /* the gathered hosts' names, each with its NUL, one after another */
+    size_t nameslen, namescap;
 };
 
 void rwrite__rlite_init(struct rlite *r);

@@ -25,8 +25,6 @@ void rwrite__rlite_init(struct rlite *r)
 static void map_clear(struct rl_map *m)
 {
     for (size_t i = 0; i < m->n; i++) {
-        for (size_t j = 0; j < m->g[i].n; j++)
-            free(m->g[i].h[j].host);
         free(m->g[i].h);
         free(m->g[i].key);
     }
@@ -39,6 +37,7 @@ void rwrite__rlite_clear(struct rlite *r)
     free(r->core.id);
     free(r->gpu.id);
     free(r->sig);
+    free(r->names);
     map_clear(&r->gather);
     map_clear(&r->props);
     rwrite__rlite_init(r);
@@ -94,7 +93,8 @@ static struct rl_group *map_group(struct rl_map *m, const char *key)
     return &m->g[lo];
 }
 
-static int group_push(struct rl_group *g, int64_t rank, const char *host)
+/* Add (rank, host) to 'g'; the name, if any, is copied into r->names. */
+static int group_push(struct rlite *r, struct rl_group *g, int64_t rank, const char *host)
 {
     if (g->n == g->cap) {
         size_t cap = g->cap ? g->cap * 2 : 8;
@@ -104,10 +104,24 @@ static int group_push(struct rl_group *g, int64_t rank, const char *host)
         g->h = h;
         g->cap = cap;
     }
-    char *copy = NULL;
-    if (host && !(copy = strdup(host)))
-        return ENG_ENOMEM;
-    g->h[g->n++] = (struct rl_host){rank, copy};
+    size_t at = RL_NO_HOST;
+    if (host) {
+        size_t len = strlen(host) + 1;
+        if (r->namescap - r->nameslen < len) {
+            size_t cap = r->namescap ? r->namescap : 256;
+            while (cap - r->nameslen < len)
+                cap *= 2;
+            char *n = realloc(r->names, cap);
+            if (!n)
+                return ENG_ENOMEM;
+            r->names = n;
+            r->namescap = cap;
+        }
+        at = r->nameslen;
+        memcpy(r->names + at, host, len);
+        r->nameslen += len;
+    }
+    g->h[g->n++] = (struct rl_host){rank, at};
     return 0;
 }
 
@@ -191,7 +205,7 @@ static int gather_props(struct rlite *r, const struct rwrite_vertex *v, eng_erro
         }
         struct rl_group *g = map_group(&r->props, prop);
         free(prop);
-        if (!g || group_push(g, v->rank, NULL) < 0)
+        if (!g || group_push(r, g, v->rank, NULL) < 0)
             return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     }
     return 0;
@@ -237,7 +251,7 @@ static int gather_node(struct rlite *r, const struct rwrite_vertex *v, eng_error
     if (rc < 0)
         return rc;
     struct rl_group *g = map_group(&r->gather, r->sig);
-    if (!g || group_push(g, v->rank, v->name ? v->name : "") < 0)
+    if (!g || group_push(r, g, v->rank, v->name ? v->name : "") < 0)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     return gather_props(r, v, err);
 }
@@ -327,8 +341,8 @@ static int nodelist_text(struct rlite *r, char **out, eng_error_t *err)
     int rc = rp && hl ? 0 : ENG_ENOMEM;
     for (size_t i = 0; rc == 0 && i < r->gather.n; i++)
         for (size_t j = 0; j < r->gather.g[i].n; j++, k++)
-            rp[k] =
-                (struct rank_pos){r->gather.g[i].h[j].rank, k, r->gather.g[i].h[j].host};
+            rp[k] = (struct rank_pos){r->gather.g[i].h[j].rank, k,
+                                      r->names + r->gather.g[i].h[j].host};
     if (rc == 0)
         qsort(rp, n, sizeof *rp, cmp_rank_pos);
     for (size_t i = 0; rc == 0 && i < n; i++)
@@ -404,6 +418,7 @@ int rwrite__rlite_json(struct rlite *r, json_t **o, json_t **aux, eng_error_t *e
     }
     map_clear(&r->gather);
     map_clear(&r->props);
+    r->nameslen = 0;
     *o = arr;
     return 0;
 }
