@@ -295,9 +295,6 @@ hostlist_t *hostlist_decode(const char *str, const char *source, eng_error_t *er
 
 int hostlist_append(hostlist_t *hl, const char *str, eng_error_t *err)
 {
-    /* a local error: 'err' may hold an earlier error, which eng_errorf()
-     * keeps, so its code would not be this failure's */
-    eng_error_t local = {0};
     size_t len = str ? strlen(str) : 0;
     if (len > 0 && strcspn(str, "[]\t, ") == len) {
         /* one plain host name (the common case: R's nodes one by one) is
@@ -308,6 +305,10 @@ int hostlist_append(hostlist_t *hl, const char *str, eng_error_t *err)
             return eng_errorf(err, rc, NULL, 0, 0, "out of memory");
         return (int)(hl->nhosts - before);
     }
+    /* a local error: 'err' may hold an earlier error, which eng_errorf()
+     * keeps, so its code would not be this failure's (cleared here, not on
+     * the path above: it is hundreds of bytes) */
+    eng_error_t local = {0};
     hostlist_t *add = hostlist_decode(str, NULL, &local);
     if (!add)
         return eng_errorf(err, local.code, NULL, local.line, local.column, "%s",
