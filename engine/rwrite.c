@@ -530,11 +530,17 @@ int rwrite_emit(rwrite_t *w, char **out, eng_error_t *err)
 
 int rwrite_take_rlite(rwrite_t *w, char **r_lite, char **nodelist, eng_error_t *err)
 {
+    return rwrite_take_rlite_units(w, r_lite, nodelist, NULL, err);
+}
+
+int rwrite_take_rlite_units(rwrite_t *w, char **r_lite, char **nodelist, int64_t units[3],
+                            eng_error_t *err)
+{
     *r_lite = *nodelist = NULL;
     if (w->fmt != RWRITE_RLITE && w->fmt != RWRITE_RV1 && w->fmt != RWRITE_RV1_NOSCHED)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "%s writer has no R_lite",
                           rwrite_format_name(w->fmt));
-    int rc = rwrite__rlite_compact(&w->rl, r_lite, nodelist, err);
+    int rc = rwrite__rlite_compact(&w->rl, r_lite, nodelist, units, err);
     if (rc == 0)
         rwrite_reset(w);
     return rc;

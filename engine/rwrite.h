@@ -194,6 +194,11 @@ int rwrite_emit(rwrite_t *w, char **out, eng_error_t *err);
  * rwrite_reset().  0, ENG_EINVAL (another format, or nothing recorded; both
  * NULL, the record kept) or ENG_ENOMEM. */
 int rwrite_take_rlite(rwrite_t *w, char **r_lite, char **nodelist, eng_error_t *err);
+/* rwrite_take_rlite(), and in 'units' (may be NULL) what the R_lite holds:
+ * [0] nodes (the ranks of its entries), [1] cores and [2] gpus (each entry's
+ * ranks times its children's ids), as counting them in the text would. */
+int rwrite_take_rlite_units(rwrite_t *w, char **r_lite, char **nodelist, int64_t units[3],
+                            eng_error_t *err);
 
 /* Drop everything recorded (times, attributes and the shorthand "complete"
  * flag included), as if 'w' were new. */

@@ -20,6 +20,7 @@ struct rl_group {
     char *key; /* children JSON text, or "prop" / "prop=value" */
     struct rl_host *h;
     size_t n, cap;
+    int64_t units[2]; /* distinct core and gpu ids in the key's id sets */
 };
 
 struct rl_map { /* sorted by key (strcmp), as std::map<std::string, ...> */
@@ -38,6 +39,7 @@ struct rlite {
     struct rl_map props;     /* m_gl_prop_gatherer */
     char *sig;               /* the last node's signature, kept for the next */
     size_t sigcap;
+    int64_t sig_units[2]; /* distinct core and gpu ids in 'sig' */
     char *names; /* the gathered hosts' names, each with its NUL, one after another */
     size_t nameslen, namescap;
 };
@@ -87,9 +89,11 @@ int rwrite__rlite_text(struct rlite *r, bool envelope, int64_t starttime,
 
 /* The gathered R_lite as compact JSON (json_dumps(JSON_COMPACT) of the array)
  * in '*rlite' and the hosts, sorted by rank, as one hostlist string in
- * '*nodelist' (free() both).  Leaves the gathered nodes in place.  0,
- * ENG_EINVAL (nothing gathered) or ENG_ENOMEM (both NULL then). */
+ * '*nodelist' (free() both); 'units' (may be NULL) gets the numbers of
+ * distinct ranks, and of cores and gpus over them (each entry's ranks times
+ * its children's ids).  Leaves the gathered nodes in place.  0, ENG_EINVAL
+ * (nothing gathered) or ENG_ENOMEM (both NULL then). */
 int rwrite__rlite_compact(struct rlite *r, char **rlite, char **nodelist,
-                          eng_error_t *err);
+                          int64_t units[3], eng_error_t *err);
 
 #endif /* ENG_RWRITE_PRIVATE_H */

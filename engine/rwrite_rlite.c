@@ -88,7 +88,7 @@ static struct rl_group *map_group(struct rl_map *m, const char *key)
     if (!k)
         return NULL;
     memmove(&m->g[lo + 1], &m->g[lo], (m->n - lo) * sizeof *m->g);
-    m->g[lo] = (struct rl_group){k, NULL, 0, 0};
+    m->g[lo] = (struct rl_group){k, NULL, 0, 0, {0, 0}};
     m->n++;
     return &m->g[lo];
 }
@@ -133,9 +133,12 @@ static int cmp_i64(const void *a, const void *b)
 
 /* Fluxion's compress_ids(): sorted ids as a ranged idset ("0-3,7", as
  * idset_encode() with IDSET_FLAG_RANGE writes it, duplicates once) appended
- * to 'b'; negative ids are EINVAL.  0, or an error with 'err' set. */
-static int compress_into(struct sbuf *b, const int64_t *ids, size_t n, eng_error_t *err)
+ * to 'b'; negative ids are EINVAL.  '*count' (may be NULL) gets the number of
+ * distinct ids.  0, or an error with 'err' set. */
+static int compress_into(struct sbuf *b, const int64_t *ids, size_t n, int64_t *count,
+                         eng_error_t *err)
 {
+    int64_t distinct = 0;
     sbuf_add(b, "", 0);
     for (size_t i = 0; i < n;) {
         if (ids[i] < 0 || ids[i] >= (int64_t)IDSET_MAX_ID)
@@ -152,18 +155,21 @@ static int compress_into(struct sbuf *b, const int64_t *ids, size_t n, eng_error
             sbuf_add(b, "-", 1);
             sbuf_uint(b, (unsigned long long)ids[j]);
         }
+        distinct += ids[j] - ids[i] + 1;
         i = j + 1;
     }
+    if (count)
+        *count = distinct;
     if (!b->ok)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
     return 0;
 }
 
 /* compress_into() as a new string, or NULL with 'err' set. */
-static char *compress_ids(const int64_t *ids, size_t n, eng_error_t *err)
+static char *compress_ids(const int64_t *ids, size_t n, int64_t *count, eng_error_t *err)
 {
     struct sbuf b = SBUF_INIT;
-    if (compress_into(&b, ids, n, err) < 0) {
+    if (compress_into(&b, ids, n, count, err) < 0) {
         free(b.p);
         return NULL;
     }
@@ -180,11 +186,11 @@ static bool ascending(const int64_t *a, size_t n)
 
 /* Append the compressed 'ids' (sorted first: they mostly come in order) to
  * 'b'; 0, or an error with 'err' set. */
-static int reduce(struct sbuf *b, struct rl_ids *ids, eng_error_t *err)
+static int reduce(struct sbuf *b, struct rl_ids *ids, int64_t *count, eng_error_t *err)
 {
     if (!ascending(ids->id, ids->n))
         qsort(ids->id, ids->n, sizeof *ids->id, cmp_i64);
-    return compress_into(b, ids->id, ids->n, err);
+    return compress_into(b, ids->id, ids->n, count, err);
 }
 
 static int gather_props(struct rlite *r, const struct rwrite_vertex *v, eng_error_t *err)
@@ -218,18 +224,19 @@ static int gather_props(struct rlite *r, const struct rwrite_vertex *v, eng_erro
  * buffer is kept from one node to the next.  0, or an error with 'err' set. */
 static int signature(struct rlite *r, eng_error_t *err)
 {
+    r->sig_units[0] = r->sig_units[1] = 0;
     struct sbuf b = {r->sig, 0, r->sigcap, true};
     sbuf_add(&b, "{", 1);
     int rc = 0;
     if (r->core.n) {
         sbuf_str(&b, "\"core\": \"");
-        rc = reduce(&b, &r->core, err);
+        rc = reduce(&b, &r->core, &r->sig_units[0], err);
         sbuf_add(&b, "\"", 1);
     }
     r->core.n = 0; /* Fluxion clears each reduced type as it goes */
     if (rc == 0 && r->gpu.n) {
         sbuf_str(&b, b.len > 1 ? ", \"gpu\": \"" : "\"gpu\": \"");
-        rc = reduce(&b, &r->gpu, err);
+        rc = reduce(&b, &r->gpu, &r->sig_units[1], err);
         sbuf_add(&b, "\"", 1);
     }
     r->gpu.n = 0;
@@ -253,6 +260,9 @@ static int gather_node(struct rlite *r, const struct rwrite_vertex *v, eng_error
     struct rl_group *g = map_group(&r->gather, r->sig);
     if (!g || group_push(r, g, v->rank, v->name ? v->name : "") < 0)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    /* one key, one text of the same id sets: the same counts */
+    g->units[0] = r->sig_units[0];
+    g->units[1] = r->sig_units[1];
     return gather_props(r, v, err);
 }
 
@@ -290,7 +300,9 @@ static int cmp_rank_pos(const void *a, const void *b)
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-static char *group_ranks(struct rl_group *g, eng_error_t *err)
+/* The group's ranks as an idset text; '*nranks' (may be NULL) gets how many
+ * distinct ones. */
+static char *group_ranks(struct rl_group *g, int64_t *nranks, eng_error_t *err)
 {
     int64_t *ranks = malloc((g->n ? g->n : 1) * sizeof *ranks);
     if (!ranks) {
@@ -301,7 +313,7 @@ static char *group_ranks(struct rl_group *g, eng_error_t *err)
         ranks[i] = g->h[i].rank;
     if (!ascending(ranks, g->n))
         qsort(ranks, g->n, sizeof *ranks, cmp_i64);
-    char *text = compress_ids(ranks, g->n, err);
+    char *text = compress_ids(ranks, g->n, nranks, err);
     free(ranks);
     return text;
 }
@@ -314,7 +326,7 @@ static json_t *build_rlite(struct rlite *r, eng_error_t *err)
         return NULL;
     }
     for (size_t i = 0; i < r->gather.n; i++) {
-        char *ranks = group_ranks(&r->gather.g[i], err);
+        char *ranks = group_ranks(&r->gather.g[i], NULL, err);
         json_t *children = ranks ? json_loads(r->gather.g[i].key, 0, NULL) : NULL;
         json_t *o =
             children ? json_pack("{s:s s:o}", "rank", ranks, "children", children) : NULL;
@@ -378,7 +390,7 @@ static json_t *build_props(struct rlite *r, eng_error_t *err)
         return NULL;
     }
     for (size_t i = 0; i < r->props.n; i++) {
-        char *ranks = group_ranks(&r->props.g[i], err);
+        char *ranks = group_ranks(&r->props.g[i], NULL, err);
         if (!ranks ||
             json_object_set_new(props, r->props.g[i].key, json_string(ranks)) < 0) {
             free(ranks);
@@ -458,7 +470,7 @@ static int rlite_entries(struct rlite *r, struct sbuf *b, eng_error_t *err)
 {
     sbuf_add(b, "[", 1);
     for (size_t i = 0; i < r->gather.n; i++) {
-        char *ranks = group_ranks(&r->gather.g[i], err);
+        char *ranks = group_ranks(&r->gather.g[i], NULL, err);
         if (!ranks)
             return err && err->code ? err->code : ENG_EINVAL;
         sbuf_str(b, i ? ", {\"rank\": \"" : "{\"rank\": \"");
@@ -476,7 +488,7 @@ static int rlite_props(struct rlite *r, struct sbuf *b, eng_error_t *err)
 {
     sbuf_str(b, ", \"properties\": {");
     for (size_t i = 0; i < r->props.n; i++) {
-        char *ranks = group_ranks(&r->props.g[i], err);
+        char *ranks = group_ranks(&r->props.g[i], NULL, err);
         if (!ranks)
             return err && err->code ? err->code : ENG_EINVAL;
         if (i)
@@ -527,16 +539,18 @@ int rwrite__rlite_text(struct rlite *r, bool envelope, int64_t starttime,
 }
 
 int rwrite__rlite_compact(struct rlite *r, char **rlite, char **nodelist,
-                          eng_error_t *err)
+                          int64_t units[3], eng_error_t *err)
 {
     *rlite = *nodelist = NULL;
+    int64_t u[3] = {0, 0, 0};
     if (r->gather.n == 0)
         return eng_errorf(err, ENG_EINVAL, NULL, 0, 0, "no resources to write as R_lite");
     struct sbuf b = SBUF_INIT;
     int rc = 0;
     sbuf_add(&b, "[", 1);
     for (size_t i = 0; rc == 0 && i < r->gather.n; i++) {
-        char *ranks = group_ranks(&r->gather.g[i], err);
+        int64_t nr = 0;
+        char *ranks = group_ranks(&r->gather.g[i], &nr, err);
         if (!ranks) {
             rc = err && err->code ? err->code : ENG_ENOMEM;
             break;
@@ -551,6 +565,9 @@ int rwrite__rlite_compact(struct rlite *r, char **rlite, char **nodelist,
                 sbuf_add(&b, k, 1);
         sbuf_add(&b, "}", 1);
         free(ranks);
+        u[0] += nr;
+        u[1] += nr * r->gather.g[i].units[0];
+        u[2] += nr * r->gather.g[i].units[1];
     }
     sbuf_add(&b, "]", 1);
     if (rc == 0 && !b.ok)
@@ -562,5 +579,7 @@ int rwrite__rlite_compact(struct rlite *r, char **rlite, char **nodelist,
         return rc;
     }
     *rlite = b.p;
+    if (units)
+        memcpy(units, u, sizeof u);
     return 0;
 }

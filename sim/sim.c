@@ -319,7 +319,9 @@ static int start_now(sim_t *sim, sim_job_t *j, struct sim_match_out *out,
     j->r_lite = out->r_lite;
     j->nodelist = out->nodelist;
     out->r_lite = out->nodelist = NULL;
-    if (j->r_lite) {
+    if (j->r_lite && out->has_units) {
+        memcpy(j->units, out->units, sizeof j->units);
+    } else if (j->r_lite) {
         int rc = runits_count(j->r_lite, j->units, err);
         if (rc < 0)
             return rc;

@@ -114,6 +114,10 @@ struct sim_match_out {
     bool reordered;
     char *r_lite;   /* new (free()): R_lite JSON array for allocations, else NULL */
     char *nodelist; /* new (free()): host list for allocations, else NULL */
+    /* the units 'r_lite' holds, when the backend counted them (else the
+     * simulator counts them in the text) */
+    bool has_units;
+    int64_t units[SIM_UNIT_COUNT];
 };
 
 /* What the simulator needs from a matching engine.  'ctx' is the backend's

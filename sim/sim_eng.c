@@ -477,13 +477,16 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
         rwrite_reset(a->w);
         return 0;
     }
-    if ((rc = rwrite_take_rlite(a->w, &out->r_lite, &out->nodelist, err)) < 0) {
+    /* the writer's counts are those of the text, in enum sim_unit's order */
+    if ((rc = rwrite_take_rlite_units(a->w, &out->r_lite, &out->nodelist, out->units,
+                                      err)) < 0) {
         rwrite_reset(a->w);
         eng_cancel(a->e, jobid, true, NULL); /* no side effect on failure */
         free(out->r_lite);
         free(out->nodelist);
         out->r_lite = out->nodelist = NULL;
     }
+    out->has_units = rc == 0;
     return rc;
 }
 

@@ -2,6 +2,7 @@
  * on a generated 4-node graph (1 socket of 2 cores per node, ranks 0-3),
  * whole-node jobs. */
 #include <check.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,6 +10,7 @@
 #include "ggen.h"
 #include "jobspec.h"
 #include "qpol.h"
+#include "runits.h"
 #include "sim.h"
 #include "sim_eng.h"
 #include "wjob.h"
@@ -169,6 +171,76 @@ START_TEST(test_engine_status)
     ck_assert_str_eq(err.text, "no node named 'node7'");
     ops->destroy(q);
     rig_free(&r);
+}
+END_TEST
+
+/* The units the backend counts for an allocation (the R writer's counts)
+ * are what counting its R_lite text gives (runits_count()), over random
+ * allocations of cores anywhere, whole nodes and cores with gpus, on a graph
+ * of 2 sockets of 3 cores and 1 gpu per node. */
+START_TEST(test_engine_units)
+{
+    struct ggen_spec gs;
+    ggen_spec_default(&gs);
+    gs.nodes = 6;
+    gs.sockets = 2;
+    gs.cores = 3;
+    gs.gpus = 1;
+    eng_error_t err;
+    eng_error_clear(&err);
+    eng_t *e = eng_create(NULL, &err);
+    ck_assert_ptr_nonnull(e);
+    ck_assert_int_eq(eng_graph_take(e, ggen_build(&gs, &err), &err), 0);
+    sim_eng_t *ae = sim_eng_create(e, &err);
+    ck_assert_ptr_nonnull(ae);
+    uint64_t x = 88172645463325252u;
+    size_t checked = 0;
+    for (uint64_t id = 1; id <= 200; id++) {
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        char text[1024];
+        int n = (int)(x % 9) + 1;
+        if (x % 3 == 0) {
+            wjob_map_t map = {WJOB_UNIT_NODE, 6};
+            char *t = wjob_jobspec_format(n * 6 % 36 + 6, 10, &map, NULL);
+            ck_assert_ptr_nonnull(t);
+            snprintf(text, sizeof text, "%s", t);
+            free(t);
+        } else if (x % 3 == 1) {
+            wjob_map_t map = {WJOB_UNIT_CORE, 6};
+            char *t = wjob_jobspec_format(n * 3, 10, &map, NULL);
+            ck_assert_ptr_nonnull(t);
+            snprintf(text, sizeof text, "%s", t);
+            free(t);
+        } else {
+            snprintf(
+                text, sizeof text,
+                "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": %d, "
+                "\"label\": \"t\", \"with\": [{\"type\": \"core\", \"count\": 2}, "
+                "{\"type\": \"gpu\", \"count\": 1}]}], \"tasks\": [{\"command\": "
+                "[\"a\"], \"slot\": \"t\", \"count\": {\"per_slot\": 1}}], "
+                "\"attributes\": {\"system\": {\"duration\": 10}}}",
+                n % 4 + 1);
+        }
+        struct sim_match_out out;
+        int rc = sim_eng_ops.match(ae, SIM_MATCH_ALLOCATE, id, text, &out, NULL);
+        if (rc != 0)
+            continue; /* more than the graph holds */
+        ck_assert_ptr_nonnull(out.r_lite);
+        ck_assert(out.has_units);
+        int64_t want[SIM_UNIT_COUNT];
+        ck_assert_int_eq(runits_count(out.r_lite, want, NULL), 0);
+        for (int u = 0; u < SIM_UNIT_COUNT; u++)
+            ck_assert_int_eq(out.units[u], want[u]);
+        checked++;
+        free(out.r_lite);
+        free(out.nodelist);
+        ck_assert_int_eq(sim_eng_ops.cancel(ae, id, true, NULL), 0);
+    }
+    ck_assert_uint_gt(checked, 40);
+    sim_eng_destroy(ae);
+    eng_destroy(e);
 }
 END_TEST
 
@@ -341,6 +413,7 @@ Suite *sim_eng_suite(void)
     tcase_add_test(tc, test_engine_sat_cache);
     tcase_add_test(tc, test_engine_sat_shape);
     tcase_add_test(tc, test_engine_duration_shared);
+    tcase_add_test(tc, test_engine_units);
     suite_add_tcase(s, tc);
     return s;
 }
