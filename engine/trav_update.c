@@ -279,12 +279,19 @@ static void oe_flush(eng_t *e, rg_vid_t u, size_t from)
         oe_move_many(e, u, mv, k);
 }
 
+/* oe_site() runs a million times in a long replay: inline in both loops. */
+#if defined(__GNUC__)
+#define OE_SITE_INLINE static inline __attribute__((always_inline))
+#else
+#define OE_SITE_INLINE static inline
+#endif
+
 /* Re-weigh edge 'ed' of 'u' by what its target's aggregate holds free at
  * the current time, as site 'kind' (see enum rp_kind): RP_DEFER queues the
  * move for oe_flush(); RP_FORCE re-weighs even an edge into an aggregate
  * with nothing planned.  -1 when the aggregate cannot be read. */
-static int oe_site(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid_t ed,
-                   enum rp_kind kind)
+OE_SITE_INLINE int oe_site(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid_t ed,
+                           enum rp_kind kind)
 {
     rg_vid_t tgt = E(e, ed)->dst;
     planner_multi_t *p = e->subplan[tgt];
