@@ -213,9 +213,27 @@ struct ctypes {
 
 /* ---- jobs ------------------------------------------------------------------ */
 
+/* One out-edge re-weigh site of a reservation's update, in walk order
+ * (trav_update.c): RP_REWEIGH edge 'ed' of 'u' as upd_by_outedges() does it
+ * at once, RP_FORCE the same even where nothing is planned on the target
+ * (a lazy hold's edge into a vertex given an aggregate span), RP_DEFER its
+ * move queued for the flush of 'u'; RP_BEGIN and RP_FLUSH bracket the loop
+ * of a vertex 'u' whose moves are queued. */
+enum rp_kind { RP_REWEIGH, RP_FORCE, RP_DEFER, RP_BEGIN, RP_FLUSH };
+struct rp_op {
+    rg_vid_t u;
+    rg_eid_t ed;
+    uint32_t kind;
+};
+/* The deepest nesting of queued loops a recording may have. */
+enum { RP_DEPTH_MAX = 32 };
+
 /* What a reservation's update was a function of (eng_replan.c): the
  * select's marked edges as (edge id << 32 | needs << 1 | exclusive), in
- * marking order, and the rest of the update's inputs. */
+ * marking order, and the rest of the update's inputs; and, recorded by the
+ * update it describes (when 'ops_ok'), the re-weighs that update's walk
+ * made and the count it returned: equal fingerprints walk alike, so a kept
+ * reservation's update replays 'ops' instead of walking. */
 struct replan_fp {
     uint64_t *keys;
     size_t n, cap;
@@ -225,6 +243,11 @@ struct replan_fp {
     uint64_t gen;
     rg_sym_t xtypes[ENG_PRUNE_TYPES_MAX];
     unsigned nxtypes;
+    struct rp_op *ops;
+    size_t nops, capops;
+    int nplans;
+    unsigned depth; /* while recording: queued loops open */
+    bool ops_ok;
 };
 
 struct eng_job {
@@ -269,6 +292,10 @@ struct jobmeta {
     const jobspec_constraint_t *constraint;
     const char *queue; /* NULL when unset */
     bool keep;         /* the update re-plans a kept reservation (eng_replan.c) */
+    /* set by eng__replan_decide() (else NULL): the fingerprint of the
+     * reservation the update plants, whose re-weighs it records, or with
+     * 'keep' replays if recorded */
+    struct replan_fp *rec;
 };
 
 /* Side table of a request tree: per resource index. */
@@ -309,6 +336,7 @@ struct eng {
     bool gh_root_out;
     struct replan_fp *fp_new; /* the last select's, for a reservation */
     uint64_t nkept;           /* reservations kept by a re-plan */
+    uint64_t nreplay;         /* of them, updated by a replay (trav_update.c) */
     struct replan_fp **fp_pool;
     size_t nfp_pool, capfp_pool;
     /* trav_lazy.c, per vertex, allocated on the first lazy allocation:
@@ -490,6 +518,22 @@ int eng__replan_disarm(eng_t *e);
 void eng__replan_done(eng_t *e, struct eng_job *j, const struct jobmeta *m);
 void eng__replan_free(eng_t *e);
 void eng__fp_release(eng_t *e, struct replan_fp *fp);
+
+/* Record re-weigh site 'kind' of edge 'ed' of 'u' for the update of 'm',
+ * if it records (out of memory, or nested too deep: the recording is
+ * dropped). */
+void eng__rp_push_slow(struct replan_fp *fp, enum rp_kind kind, rg_vid_t u, rg_eid_t ed);
+static inline void eng__rp_push(const struct jobmeta *m, enum rp_kind kind, rg_vid_t u,
+                                rg_eid_t ed)
+{
+    struct replan_fp *fp = m->rec;
+    if (!fp || !fp->ops_ok)
+        return;
+    if (fp->nops < fp->capops && kind != RP_BEGIN && kind != RP_FLUSH)
+        fp->ops[fp->nops++] = (struct rp_op){u, ed, kind};
+    else
+        eng__rp_push_slow(fp, kind, u, ed);
+}
 
 /* The select's view of a kept reservation's vertex: its record, or NULL. */
 static inline const struct vjob *eng__ghost(const eng_t *e, rg_vid_t v)
@@ -696,7 +740,11 @@ void eng__lazy_release(eng_t *e, rg_vid_t u, uint64_t jobid);
 /* What a live lazy allocation holding 'v' from above would have planned on
  * v's aggregate's last resource at the current time (0 when none holds
  * 'v'); '*held' says whether one does. */
-int64_t eng__lazy_now(const eng_t *e, rg_vid_t v, bool *held);
+static inline int64_t eng__lazy_now(const eng_t *e, rg_vid_t v, bool *held)
+{
+    *held = e->lheld && v < e->nlazyv && e->lheld[v] > 0;
+    return *held ? e->lamt[v] : 0;
+}
 /* Forget the summaries (the graph changed). */
 void eng__lazy_reset(eng_t *e);
 /* Move edge 'ed' of 'u' to its place for out-edge weight 'wt'. */

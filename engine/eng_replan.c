@@ -63,9 +63,60 @@ void eng__fp_release(eng_t *e, struct replan_fp *fp)
 
 static void fp_free(struct replan_fp *fp)
 {
-    if (fp)
+    if (fp) {
         free(fp->keys);
+        free(fp->ops);
+    }
     free(fp);
+}
+
+/* ---- the update's re-weighs --------------------------------------------------- */
+
+void eng__rp_push_slow(struct replan_fp *fp, enum rp_kind kind, rg_vid_t u, rg_eid_t ed)
+{
+    if (kind == RP_BEGIN && fp->depth++ == RP_DEPTH_MAX) {
+        fp->ops_ok = false; /* the replay's stack would not hold it */
+        return;
+    }
+    if (kind == RP_FLUSH)
+        fp->depth--;
+    if (fp->nops == fp->capops) {
+        size_t cap = fp->capops ? 2 * fp->capops : 256;
+        struct rp_op *n = realloc(fp->ops, cap * sizeof *n);
+        if (!n) {
+            fp->ops_ok = false;
+            return;
+        }
+        fp->ops = n;
+        fp->capops = cap;
+    }
+    fp->ops[fp->nops++] = (struct rp_op){u, ed, kind};
+}
+
+/* Start the recording of 'fp' afresh. */
+static void ops_start(struct replan_fp *fp)
+{
+    fp->nops = 0;
+    fp->nplans = 0;
+    fp->depth = 0;
+    fp->ops_ok = true;
+}
+
+/* Give 'to' the recording of 'from' (the same selection's), 'from' the
+ * buffer of 'to'. */
+static void ops_take(struct replan_fp *to, struct replan_fp *from)
+{
+    struct replan_fp t = *to;
+    to->ops = from->ops;
+    to->nops = from->nops;
+    to->capops = from->capops;
+    to->nplans = from->nplans;
+    to->depth = from->depth;
+    to->ops_ok = from->ops_ok;
+    from->ops = t.ops;
+    from->capops = t.capops;
+    from->nops = 0;
+    from->ops_ok = false;
 }
 
 /* The fingerprint of the selection the update of 'm' is about to plant,
@@ -320,14 +371,26 @@ int eng__replan_decide(eng_t *e, struct jobmeta *m, const rwrite_t *w)
 {
     eng__fp_release(e, e->fp_new);
     e->fp_new = NULL;
+    m->rec = NULL;
     bool resv = m->alloc_type == AT_ALLOC_ORELSE_RESERVE && m->at > e->now;
     if (e->replan && resv)
         e->fp_new = fp_build(e, m);
+    /* the update records its re-weighs where a kept reservation's would
+     * walk alike: a walk with no writer */
+    if (e->fp_new) {
+        e->fp_new->ops_ok = false;
+        if (!w) {
+            ops_start(e->fp_new);
+            m->rec = e->fp_new;
+        }
+    }
     if (!e->pend.on)
         return 0;
     unhide(e);
     if (!w && e->fp_new && fp_equal(e->pend.fp, e->fp_new)) {
         m->keep = true;
+        if (e->pend.fp->ops_ok) /* recorded: replayed, else recorded anew */
+            ops_take(e->fp_new, e->pend.fp);
         return root_back(e, m);
     }
     e->gh_root_out = false;

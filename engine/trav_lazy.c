@@ -30,12 +30,6 @@
 #include "planner_private.h"
 #include "trav_inline.h"
 
-int64_t eng__lazy_now(const eng_t *e, rg_vid_t v, bool *held)
-{
-    *held = e->lheld && v < e->nlazyv && e->lheld[v] > 0;
-    return *held ? e->lamt[v] : 0;
-}
-
 /* upd_by_outedges() for edge 'ed' of 'src' as the full update runs it once
  * it has given the edge's target its aggregate span ('ag_added'; 'now': an
  * allocation's, which counts at the current time).  A live lazy allocation
@@ -47,6 +41,8 @@ static void reweigh(eng_t *e, const struct jobmeta *m, rg_vid_t src, rg_eid_t ed
     planner_multi_t *p = e->subplan[tgt];
     if (!p)
         return;
+    if (!now) /* a reservation's: replayed as an upd_by_outedges() site */
+        eng__rp_push(m, ag_added ? RP_FORCE : RP_REWEIGH, src, ed);
     int64_t avail;
     size_t nspans;
     if (eng__sub_last_at(e, tgt, m->now, &avail, &nspans) == 0) {

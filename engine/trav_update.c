@@ -164,6 +164,55 @@ static int cmp_move(const void *x, const void *y)
     return (a->uq < b->uq) - (a->uq > b->uq);
 }
 
+static inline bool move_before(const struct oe_move *a, const struct oe_move *b)
+{
+    return a->wt > b->wt || (a->wt == b->wt && a->uq > b->uq);
+}
+
+/* Sort the 'n' moves 'a' as cmp_move() orders them: runs of 16 by
+ * insertion, merged bottom-up through a scratch array (qsort() when none
+ * can be had).  The keys are distinct, so any sort gives this order. */
+static void sort_moves(struct oe_move *a, size_t n)
+{
+    enum { RUN = 16 };
+    for (size_t i = 0; i < n; i += RUN) {
+        size_t end = n - i < RUN ? n : i + RUN;
+        for (size_t j = i + 1; j < end; j++) {
+            struct oe_move v = a[j];
+            size_t k = j;
+            for (; k > i && move_before(&v, &a[k - 1]); k--)
+                a[k] = a[k - 1];
+            a[k] = v;
+        }
+    }
+    if (n <= RUN)
+        return;
+    struct oe_move *tmp = malloc(n * sizeof *tmp);
+    if (!tmp) {
+        qsort(a, n, sizeof *a, cmp_move);
+        return;
+    }
+    struct oe_move *src = a, *dst = tmp;
+    for (size_t w = RUN; w < n; w *= 2) {
+        for (size_t lo = 0; lo < n; lo += 2 * w) {
+            size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+            size_t i = lo, j = mid, k = lo;
+            while (i < mid && j < hi)
+                dst[k++] = move_before(&src[j], &src[i]) ? src[j++] : src[i++];
+            while (i < mid)
+                dst[k++] = src[i++];
+            while (j < hi)
+                dst[k++] = src[j++];
+        }
+        struct oe_move *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof *a);
+    free(tmp);
+}
+
 /* Position of edge 'ed' among the sorted out-edges 'a' of 'n', by its
  * current key; n when it is not there (keys are distinct). */
 static uint32_t oe_find(const eng_t *e, const rg_eid_t *a, uint32_t n, rg_eid_t ed,
@@ -205,7 +254,7 @@ static void oe_move_many(eng_t *e, rg_vid_t u, struct oe_move *mv, size_t k)
     while (run < kk && cmp_move(&mv[run - 1], &mv[run]) < 0)
         run++;
     if (run < kk)
-        qsort(mv, kk, sizeof *mv, cmp_move);
+        sort_moves(mv, kk);
     /* merge from the back: the later of the two heads goes last */
     int64_t i = (int64_t)w - 1, j = (int64_t)kk - 1, d = (int64_t)n - 1;
     while (j >= 0) {
@@ -230,9 +279,19 @@ static void oe_flush(eng_t *e, rg_vid_t u, size_t from)
         oe_move_many(e, u, mv, k);
 }
 
-/* 'defer': the moves of the out-edges of 'u' wait for oe_flush(). */
-static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid_t ed,
-                           bool defer)
+/* oe_site() runs a million times in a long replay: inline in both loops. */
+#if defined(__GNUC__)
+#define OE_SITE_INLINE static inline __attribute__((always_inline))
+#else
+#define OE_SITE_INLINE static inline
+#endif
+
+/* Re-weigh edge 'ed' of 'u' by what its target's aggregate holds free at
+ * the current time, as site 'kind' (see enum rp_kind): RP_DEFER queues the
+ * move for oe_flush(); RP_FORCE re-weighs even an edge into an aggregate
+ * with nothing planned.  -1 when the aggregate cannot be read. */
+OE_SITE_INLINE int oe_site(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid_t ed,
+                           enum rp_kind kind)
 {
     rg_vid_t tgt = E(e, ed)->dst;
     planner_multi_t *p = e->subplan[tgt];
@@ -246,12 +305,44 @@ static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid
     bool held = false;
     if (e->lheld) /* lazy allocations are on */
         avail -= eng__lazy_now(e, tgt, &held);
-    if (avail == 0 && nspans == 0 && !held)
+    if (avail == 0 && nspans == 0 && !held && kind != RP_FORCE)
         return 0;
     uint64_t wt = avail < 0 ? 0 : (uint64_t)avail;
-    if (!defer || !oe_defer(e, ed, wt))
+    if (e->e_weight[ed] == wt && !e->oe_dup[u])
+        return 0; /* its key stays (trav__oe_reweight(), oe_defer()): nothing moves */
+    if (kind != RP_DEFER || !oe_defer(e, ed, wt))
         trav__oe_reweight(e, u, ed, wt);
     return 0;
+}
+
+/* 'defer': the moves of the out-edges of 'u' wait for oe_flush(). */
+static int upd_by_outedges(eng_t *e, const struct jobmeta *m, rg_vid_t u, rg_eid_t ed,
+                           bool defer)
+{
+    if (!e->subplan[E(e, ed)->dst])
+        return 0;
+    enum rp_kind kind = defer ? RP_DEFER : RP_REWEIGH;
+    eng__rp_push(m, kind, u, ed);
+    return oe_site(e, m, u, ed, kind);
+}
+
+/* The re-weighs of the update that recorded 'fp', again in its order (the
+ * walk of a kept reservation makes no other change): what upd_dfv() would
+ * return. */
+static int upd_replay(eng_t *e, const struct jobmeta *m, const struct replan_fp *fp)
+{
+    size_t pend0[RP_DEPTH_MAX];
+    unsigned depth = 0;
+    for (size_t i = 0; i < fp->nops; i++) {
+        const struct rp_op *op = &fp->ops[i];
+        if (op->kind == RP_BEGIN)
+            pend0[depth++] = e->noe_pend;
+        else if (op->kind == RP_FLUSH)
+            oe_flush(e, op->u, pend0[--depth]);
+        else if (oe_site(e, m, op->u, op->ed, (enum rp_kind)op->kind) < 0)
+            eng__msg_add(e, "upd_dfv: upd_by_outedges returned -1.\n");
+    }
+    return fp->nplans;
 }
 
 /* ---- updating ------------------------------------------------------------------ */
@@ -596,6 +687,8 @@ static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool exc
     bool listed = !mod && c->keys && upd_listed(e, u);
     bool defer = e->pol.stop_on_k > 0 && oe_batched(e, u);
     size_t pend0 = e->noe_pend;
+    if (defer)
+        eng__rp_push(c->m, RP_BEGIN, u, RG_EID_NONE);
     size_t k = listed ? pairs_lower(c, u) : 0;
     rg_eid_t ed = listed
                       ? (k < c->npairs && key_src(c->keys[k]) == u ? key_eid(c->keys[k])
@@ -624,8 +717,10 @@ static int upd_dfv(eng_t *e, struct upd *c, rg_vid_t u, unsigned needs, bool exc
             n_plans += sub;
         }
     }
-    if (defer)
+    if (defer) {
         oe_flush(e, u, pend0);
+        eng__rp_push(c->m, RP_FLUSH, u, RG_EID_NONE);
+    }
     e->color[u] = e->color_base + 2;
     return upd_sched(e, c, u, needs, excl, n_plans, &dfu, to_parent, excl_parent);
 }
@@ -646,10 +741,21 @@ int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *met
     e->cur_tv_oom = false;
     struct agg top = {{0}, 0};
     e->color_base += 3;
-    c.keys = sort_marked(e, &c.npairs);
-    bool shadow = eng__xtype_has(e, V(e, root)->type);
-    int n =
-        upd_dfv(e, &c, root, (unsigned)e->rt_needs, e->rt_excl != 0, &top, shadow, false);
+    struct replan_fp *rec = meta->rec;
+    int n;
+    if (meta->keep && rec && rec->ops_ok) {
+        n = upd_replay(e, meta, rec);
+        e->nreplay++;
+    } else {
+        c.keys = sort_marked(e, &c.npairs);
+        bool shadow = eng__xtype_has(e, V(e, root)->type);
+        n = upd_dfv(e, &c, root, (unsigned)e->rt_needs, e->rt_excl != 0, &top, shadow,
+                    false);
+        if (rec) {
+            rec->nplans = n;
+            rec->ops_ok = rec->ops_ok && n > 0 && rec->depth == 0;
+        }
+    }
     if (n <= 0)
         return ENG_EINVAL;
     if (w) {

@@ -45,7 +45,8 @@ static size_t spans_of(planner_t *p, struct sp3 *out, size_t cap)
 {
     size_t n = 0;
     for (int64_t s = planner_span_first(p); s >= 0; s = planner_span_next(p)) {
-        ck_assert_uint_lt(n, cap);
+        if (n >= cap)
+            ck_abort_msg("too many spans");
         out[n++] = (struct sp3){planner_span_start(p, s), planner_span_duration(p, s),
                                 planner_span_planned(p, s)};
     }
@@ -90,21 +91,21 @@ static void same_state(eng_t *e[2])
     ck_assert(!e[1]->pend.on);
     size_t nv = rg_graph_vid_bound(e[0]->g);
     for (rg_vid_t v = 0; v < nv; v++) {
-        ck_assert(!e[0]->plans[v] == !e[1]->plans[v]);
-        if (e[0]->plans[v])
-            ck_assert_msg(same_plan(e[0]->plans[v], e[1]->plans[v]),
-                          "vertex %u planner differs", v);
-        ck_assert(!e[0]->subplan[v] == !e[1]->subplan[v]);
-        if (e[0]->subplan[v])
-            ck_assert_msg(same_multi(e[0]->subplan[v], e[1]->subplan[v]),
-                          "vertex %u aggregate differs", v);
-        ck_assert_uint_eq(e[0]->xs[v].n, e[1]->xs[v].n);
-        for (uint32_t i = 0; i < e[0]->xs[v].n; i++)
-            ck_assert_uint_eq(xcount(&e[0]->xs[v], &e[0]->xs[v].iv[i]),
-                              xcount(&e[1]->xs[v], &e[0]->xs[v].iv[i]));
-        ck_assert_uint_eq(e[0]->nalloc[v], e[1]->nalloc[v]);
-        ck_assert_uint_eq(e[0]->nresv[v], e[1]->nresv[v]);
-        ck_assert_uint_eq(e[0]->ntag[v], e[1]->ntag[v]);
+        if (!e[0]->plans[v] != !e[1]->plans[v] ||
+            (e[0]->plans[v] && !same_plan(e[0]->plans[v], e[1]->plans[v])))
+            ck_abort_msg("vertex %u planner differs", v);
+        if (!e[0]->subplan[v] != !e[1]->subplan[v] ||
+            (e[0]->subplan[v] && !same_multi(e[0]->subplan[v], e[1]->subplan[v])))
+            ck_abort_msg("vertex %u aggregate differs", v);
+        bool same = e[0]->xs[v].n == e[1]->xs[v].n;
+        for (uint32_t i = 0; same && i < e[0]->xs[v].n; i++)
+            same = xcount(&e[0]->xs[v], &e[0]->xs[v].iv[i]) ==
+                   xcount(&e[1]->xs[v], &e[0]->xs[v].iv[i]);
+        if (!same)
+            ck_abort_msg("vertex %u exclusivity differs", v);
+        if (e[0]->nalloc[v] != e[1]->nalloc[v] || e[0]->nresv[v] != e[1]->nresv[v] ||
+            e[0]->ntag[v] != e[1]->ntag[v])
+            ck_abort_msg("vertex %u counts differ", v);
     }
     ck_assert_uint_eq(e[0]->vj.live, e[1]->vj.live);
     struct eng_stats s[2];
@@ -163,12 +164,69 @@ static void interlude(struct rng *r, eng_t *e[2], rwrite_t *w[2])
     }
 }
 
-static int run_stream(uint64_t seed, const char *policy, bool write_resv)
+/* The graph's shape: small, or 'wide' (a rack of more nodes than an update
+ * re-weighs one by one), or 'deep' (also nodes of as many sockets: queued
+ * re-weighs inside queued ones). */
+enum shape { SMALL, WIDE, DEEP };
+
+/* A job for a wide graph, large enough to wait: 'nodes' whole nodes, or
+ * sockets (one core each) spread over nodes or within one. */
+#define WIDE_TAIL                                                                        \
+    "\"attributes\": {\"system\": {\"duration\": %d}}, \"tasks\": [{\"command\": "       \
+    "[\"a\"], "                                                                          \
+    "\"slot\": \"d\", \"count\": {\"per_slot\": 1}}]}"
+#define WIDE_SOCKET                                                                      \
+    "\"with\": [{\"type\": \"socket\", \"count\": 1, \"with\": [{\"type\": \"core\", "   \
+    "\"count\": 1}]}]"
+
+static char *wide_jobspec(struct rng *r, int nodes, int sockets)
+{
+    char *b = malloc(1024);
+    ck_assert_ptr_nonnull(b);
+    int d = (int)(rnd(r) % 4) * 100 + 200; /* long: later jobs wait */
+    switch (rnd_in(r, 0, 2)) {
+    case 0:
+        snprintf(b, 1024,
+                 "{\"version\": 9999, \"resources\": [{\"type\": \"node\", \"count\": "
+                 "%d, \"exclusive\": true, \"with\": [{\"type\": \"slot\", \"count\": 1, "
+                 "\"label\": \"d\", " WIDE_SOCKET "}]}], " WIDE_TAIL,
+                 rnd_in(r, 5, nodes / 2), d);
+        break;
+    case 1:
+        snprintf(b, 1024,
+                 "{\"version\": 9999, \"resources\": [{\"type\": \"slot\", \"count\": "
+                 "%d, \"label\": \"d\", " WIDE_SOCKET "}], " WIDE_TAIL,
+                 rnd_in(r, 5, nodes * sockets / 2), d);
+        break;
+    default:
+        snprintf(b, 1024,
+                 "{\"version\": 9999, \"resources\": [{\"type\": \"node\", \"count\": "
+                 "1, \"with\": [{\"type\": \"slot\", \"count\": %d, \"label\": "
+                 "\"d\", " WIDE_SOCKET "}]}], " WIDE_TAIL,
+                 rnd_in(r, 1, sockets), d);
+        break;
+    }
+    return b;
+}
+
+struct stream_out {
+    int kept, replayed;
+};
+
+static struct stream_out run_shape(uint64_t seed, const char *policy, bool write_resv,
+                                   enum shape shape)
 {
     struct rng r = {seed};
     eng_error_t err;
     int racks = rnd_in(&r, 1, 2), nodes = rnd_in(&r, 1, 3), sockets = rnd_in(&r, 1, 2),
         cores = rnd_in(&r, 2, 4), gpus = rnd_in(&r, 0, 1);
+    if (shape != SMALL) {
+        racks = 1;
+        nodes = rnd_in(&r, 65, 70);
+        sockets = shape == DEEP ? rnd_in(&r, 65, 67) : 2;
+        cores = 1;
+        gpus = 0;
+    }
     eng_t *e[2];
     rwrite_t *w[2];
     for (int k = 0; k < 2; k++) {
@@ -187,7 +245,8 @@ static int run_stream(uint64_t seed, const char *policy, bool write_resv)
     for (int pass = 0; pass < 60; pass++) {
         /* arrivals */
         for (int k = rnd_in(&r, 0, 2); k > 0 && nq < 64; k--) {
-            char *text = random_jobspec(&r);
+            char *text =
+                shape == SMALL ? random_jobspec(&r) : wide_jobspec(&r, nodes, sockets);
             q[nq++] = (struct qjob){next_id++, js_parse(text), 0, 0, 0};
             free(text);
         }
@@ -256,7 +315,7 @@ static int run_stream(uint64_t seed, const char *policy, bool write_resv)
         nq = k;
         same_state(e);
     }
-    int kept = (int)e[1]->nkept;
+    struct stream_out out = {(int)e[1]->nkept, (int)e[1]->nreplay};
     for (size_t i = 0; i < nq; i++) {
         if (q[i].state)
             both_cancel(e, q[i].id, false);
@@ -268,7 +327,12 @@ static int run_stream(uint64_t seed, const char *policy, bool write_resv)
         rwrite_destroy(w[k]);
         eng_destroy(e[k]);
     }
-    return kept;
+    return out;
+}
+
+static int run_stream(uint64_t seed, const char *policy, bool write_resv)
+{
+    return run_shape(seed, policy, write_resv, SMALL).kept;
 }
 
 START_TEST(test_replan_twin)
@@ -281,13 +345,30 @@ START_TEST(test_replan_twin)
 }
 END_TEST
 
-/* Over all the streams, reservations were kept (the test tests something). */
+/* Over all the streams, reservations were kept (the test tests something),
+ * and most of them updated by replaying their first update's re-weighs. */
 START_TEST(test_replan_kept)
 {
-    int kept = 0;
-    for (int i = 0; i < 16; i++)
-        kept += run_stream(0x51AFD7ED558CCD1Du + (uint64_t)i, policies[i % 8], false);
+    int kept = 0, replayed = 0;
+    for (int i = 0; i < 16; i++) {
+        struct stream_out o =
+            run_shape(0x51AFD7ED558CCD1Du + (uint64_t)i, policies[i % 8], false, SMALL);
+        kept += o.kept;
+        replayed += o.replayed;
+    }
     ck_assert_int_gt(kept, 20);
+    ck_assert_int_gt(replayed, kept / 2);
+}
+END_TEST
+
+/* Wide graphs: the re-weighs an update queues (a rack of many nodes under
+ * the stop-on-first policies), nested in 'deep' ones, replayed alike. */
+START_TEST(test_replan_wide)
+{
+    uint64_t seed = 0xC2B2AE3D27D4EB4Fu ^ (uint64_t)(_i + 1) * 0x165667B1u;
+    const char *pol = _i % 2 ? "firstnodex" : "first";
+    struct stream_out o = run_shape(seed, pol, false, _i < 4 ? WIDE : DEEP);
+    ck_assert_int_gt(o.replayed, 0);
 }
 END_TEST
 
@@ -298,6 +379,7 @@ Suite *eng_replan_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_replan_twin, 0, 48);
     tcase_add_test(tc, test_replan_kept);
+    tcase_add_loop_test(tc, test_replan_wide, 0, 6);
     suite_add_tcase(s, tc);
     return s;
 }
