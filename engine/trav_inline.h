@@ -108,6 +108,12 @@ static inline struct evals *score_find_inl(struct scoring *s, rg_sym_t type)
     return NULL;
 }
 
+/* score__add() to the entry 'ev' of a scoring (score__evals() of its
+ * type), for a caller that adds many groups of one type: the look-up once,
+ * not per group.  0 or ENG_ENOMEM. */
+int score__add_ev(struct evals *ev, const struct egroup *eg,
+                  const struct eval_edge *edges, uint32_t ned);
+
 /* The checks of Fluxion's prune() that come before the request's own, in
  * the dominant walk and the auxiliary up-walk alike: 'u' down (unless
  * checking satisfiability), a node failing the constraint, or nothing of it

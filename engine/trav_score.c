@@ -46,9 +46,11 @@ struct evals *score__find(struct scoring *s, rg_sym_t type)
 /* Kept out of line: the lookup in score__evals(), inlined into the
  * additions here, then needs none of the registers this saves. */
 #if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
+#define NOINLINE      __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define NOINLINE
+#define ALWAYS_INLINE inline
 #endif
 
 static NOINLINE struct evals *evals_new(eng_t *e, struct scoring *s, rg_sym_t type);
@@ -148,9 +150,10 @@ static int reserve_ed(struct evals *ev, uint32_t more)
     return 0;
 }
 
-/* Append group 'eg' and its 'ned' edges to 'ev' (a kept evals). */
-static int append(struct evals *ev, const struct egroup *eg,
-                  const struct eval_edge *edges, uint32_t ned)
+/* Append group 'eg' and its 'ned' edges to 'ev' (a kept evals).  Inline
+ * in each of its two callers (a call per addition otherwise). */
+static ALWAYS_INLINE int append(struct evals *ev, const struct egroup *eg,
+                                const struct eval_edge *edges, uint32_t ned)
 {
     if (reserve_eg(ev, 1) < 0 || reserve_ed(ev, ned) < 0)
         return ENG_ENOMEM;
@@ -168,16 +171,28 @@ static int append(struct evals *ev, const struct egroup *eg,
 
 /* evals_t::add: count toward the totals (qualified when above the cutline,
  * which Fluxion never moves from 0) and append. */
-int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *eg,
-               const struct eval_edge *edges, uint32_t ned)
+static inline int add_ev(struct evals *ev, const struct egroup *eg,
+                         const struct eval_edge *edges, uint32_t ned)
 {
-    struct evals *ev = score__evals(e, s, type);
-    if (!ev || (ev->keep && append(ev, eg, edges, ned) < 0))
+    if (ev->keep && append(ev, eg, edges, ned) < 0)
         return ENG_ENOMEM;
     ev->total_count += eg->count;
     if (eg->score > 0)
         ev->qual_count += eg->count;
     return 0;
+}
+
+int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *eg,
+               const struct eval_edge *edges, uint32_t ned)
+{
+    struct evals *ev = score__evals(e, s, type);
+    return ev ? add_ev(ev, eg, edges, ned) : ENG_ENOMEM;
+}
+
+int score__add_ev(struct evals *ev, const struct egroup *eg,
+                  const struct eval_edge *edges, uint32_t ned)
+{
+    return add_ev(ev, eg, edges, ned);
 }
 
 /* Append the groups and edges of 'o' to 'ev' (a kept evals). */
