@@ -119,10 +119,17 @@ const char *trav__errtext(int code)
 
 VISIT_STEP int64_t plan_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
 {
-    if (!e->plans[u])
+    const planner_t *p = e->plans[u];
+    if (!p)
         return V(e, u)->size;
-    int64_t avail = planner__avail_resources_during(e->plans[u], at, d);
-    return e->gh_rec ? eng__ghost_plan_avail(e, u, at, d, avail) : avail;
+    int64_t avail = planner__avail_resources_during(p, at, d);
+    if (!e->gh_rec)
+        return avail;
+    /* eng__ghost_plan_avail() with the query inline: asked at every vertex
+     * of the reservation (a call was a fifth of its cost) */
+    const struct vjob *g = eng__ghost_during(e, u, at, d);
+    return g && (g->flags & VJ_RESV) ? planner__avail_without(p, at, d, g->rspan, avail)
+                                     : avail;
 }
 
 /* planner_multi__avail_during_ix() of the aggregate of 'u' for request
@@ -374,7 +381,7 @@ VISIT_STEP int add_child(eng_t *e, struct scoring *dfu, rg_eid_t ed, bool x)
     uint32_t count = dfu->avail;
     struct eval_edge ev = {count, count, x, ed};
     struct egroup g = {.score = dfu->overall, .count = dfu->avail, .exclusive = x};
-    return score__add(e, dfu, V(e, E(e, ed)->dst)->type, &g, &ev, 1);
+    return score_add_inl(e, dfu, V(e, E(e, ed)->dst)->type, &g, &ev, 1);
 }
 
 /* Prefetching the children about to be visited.  The root of a large system
@@ -746,7 +753,7 @@ VISIT_STEP int slot_add(eng_t *e, struct scoring *out, struct evals **oev, bool 
 {
     struct egroup grp = {.score = score, .count = 1, .exclusive = 1};
     if (*oev)
-        return score__add_ev(*oev, &grp, edges, ned) < 0 ? ENG_ENOMEM : 0;
+        return score_add_ev_inl(*oev, &grp, edges, ned) < 0 ? ENG_ENOMEM : 0;
     if (score__add(e, out, e->sym_slot, &grp, edges, ned) < 0)
         return ENG_ENOMEM;
     if (more)

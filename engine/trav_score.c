@@ -103,10 +103,19 @@ static struct evals *evals_new(eng_t *e, struct scoring *s, rg_sym_t type)
     while (pos > 0 && s->ev[pos - 1].rank > rank)
         pos--;
     if (pos < s->nev) {
-        /* keep the arrays of the slot we overwrite: rotate it into place */
-        struct evals spare = s->ev[s->nev];
-        memmove(&s->ev[pos + 1], &s->ev[pos], (s->nev - pos) * sizeof *s->ev);
-        s->ev[pos] = spare;
+        /* keep the arrays of the slot we overwrite: rotate them into place
+         * (the rest of it is set below); a few entries move, one by one
+         * rather than by a memmove call */
+        struct evals *top = &s->ev[s->nev];
+        struct egroup *eg = top->eg;
+        struct eval_edge *ed = top->ed;
+        uint32_t capeg = top->capeg, caped = top->caped;
+        for (uint32_t i = s->nev; i > pos; i--)
+            s->ev[i] = s->ev[i - 1];
+        s->ev[pos].eg = eg;
+        s->ev[pos].capeg = capeg;
+        s->ev[pos].ed = ed;
+        s->ev[pos].caped = caped;
     }
     s->nev++;
     ev = &s->ev[pos];
