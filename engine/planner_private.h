@@ -549,6 +549,10 @@ PLANNER_INLINE ptrdiff_t planner__span_find(const planner_t *p, int64_t id)
     size_t n = p->nspans;
     if (id >= 1 && n && p->spans[n - 1].id == id)
         return (ptrdiff_t)(n - 1);
+    /* next most often the one before it: a kept reservation (eng_replan.c)
+     * with the allocation of a job started since */
+    if (id >= 1 && n > 1 && p->spans[n - 2].id == id)
+        return (ptrdiff_t)(n - 2);
     return planner__span_search(p, id);
 }
 

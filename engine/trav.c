@@ -138,8 +138,12 @@ VISIT_STEP int sub_avail(const eng_t *e, const struct jobmeta *m, rg_vid_t u,
                          const struct jres *j)
 {
     const struct vjob *g = e->gh_rec ? eng__ghost_during(e, u, m->at, m->duration) : NULL;
+    /* eng__ghost_sub_without() without its call (the query without the
+     * span asks each planner the plain question first: instead of the
+     * plain query, not after it) */
     if (g && (g->flags & VJ_AG))
-        return eng__ghost_sub_without(e, u, g, m->at, m->duration, e->sp_idx[u], j->ud);
+        return planner_multi__avail_during_ix_without(e->subplan[u], m->at, m->duration,
+                                                      e->sp_idx[u], j->ud, g->agspan);
     return planner_multi__avail_during_ix(e->subplan[u], m->at, m->duration, e->sp_idx[u],
                                           j->ud);
 }

@@ -636,7 +636,10 @@ int score__choose_best_k(struct evals *ev, uint32_t k, enum score_cmp cmp)
     if (k == 0 || k > ev->qual_count)
         return -1;
     assert(ev->keep); /* only request types are chosen among */
-    score__sort(ev->eg, ev->neg, cmp);
+    /* score__sort() without the call where one group (a slot's core, say)
+     * is already in order */
+    if (ev->neg > 1)
+        sort_groups(ev->eg, ev->neg, cmp, true);
     int64_t left = k;
     uint32_t i = 0;
     while (left > 0) {
