@@ -547,16 +547,27 @@ static inline const struct vjob *eng__ghost_during(const eng_t *e, rg_vid_t v, i
     int64_t end = at > 0 && d > INT64_MAX - at ? INT64_MAX : at + d;
     return at < e->gh_end && e->gh_at < end ? eng__ghost(e, v) : NULL;
 }
+/* The select's answers for a vertex whose kept record 'r' (from
+ * eng__ghost_during() for the same window) holds what each needs: the
+ * planner's planner_avail_resources_during() ('avail') where 'r' has
+ * VJ_RESV; the aggregate's planner_multi__avail_during_ix() where it has
+ * VJ_AG; eng__x_busy() where it has VJ_X.  The checks that pick them are
+ * inline at their callers, which ask about every vertex a walk visits. */
+int64_t eng__ghost_plan_without(const eng_t *e, rg_vid_t v, const struct vjob *r,
+                                int64_t at, int64_t d, int64_t avail);
+int eng__ghost_sub_without(const eng_t *e, rg_vid_t v, const struct vjob *r, int64_t at,
+                           int64_t d, const int32_t *ix, const int64_t *counts);
+bool eng__ghost_x_busy(const eng_t *e, rg_vid_t v, const struct vjob *r, int64_t at,
+                       int64_t dur);
 /* planner_avail_resources_during() of the planner of 'v' ('avail') as the
  * select sees it. */
-int64_t eng__ghost_plan_avail(const eng_t *e, rg_vid_t v, int64_t at, int64_t d,
-                              int64_t avail);
-/* planner_multi__avail_during_ix() of the aggregate of 'v' ('rc') as the
- * select sees it. */
-int eng__ghost_sub_avail(const eng_t *e, rg_vid_t v, int64_t at, int64_t d,
-                         const int32_t *ix, const int64_t *counts, int rc);
-/* eng__x_busy() as the select sees it. */
-bool eng__ghost_x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur);
+static inline int64_t eng__ghost_plan_avail(const eng_t *e, rg_vid_t v, int64_t at,
+                                            int64_t d, int64_t avail)
+{
+    const struct vjob *r = eng__ghost_during(e, v, at, d);
+    return r && (r->flags & VJ_RESV) ? eng__ghost_plan_without(e, v, r, at, d, avail)
+                                     : avail;
+}
 
 /* Messages (Fluxion's m_err_msg).  The buffer grows as needed; if it cannot,
  * the text that fits in the current buffer is kept. */

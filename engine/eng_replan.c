@@ -427,33 +427,28 @@ void eng__replan_free(eng_t *e)
 
 /* ---- the select's view ------------------------------------------------------ */
 
-int64_t eng__ghost_plan_avail(const eng_t *e, rg_vid_t v, int64_t at, int64_t d,
-                              int64_t avail)
+int64_t eng__ghost_plan_without(const eng_t *e, rg_vid_t v, const struct vjob *r,
+                                int64_t at, int64_t d, int64_t avail)
 {
-    const struct vjob *r = eng__ghost_during(e, v, at, d);
-    if (!r || !(r->flags & VJ_RESV))
-        return avail;
     return planner__avail_without(e->plans[v], at, d, r->rspan, avail);
 }
 
-int eng__ghost_sub_avail(const eng_t *e, rg_vid_t v, int64_t at, int64_t d,
-                         const int32_t *ix, const int64_t *counts, int rc)
+int eng__ghost_sub_without(const eng_t *e, rg_vid_t v, const struct vjob *r, int64_t at,
+                           int64_t d, const int32_t *ix, const int64_t *counts)
 {
-    const struct vjob *r = rc == ENG_EBUSY ? eng__ghost_during(e, v, at, d) : NULL;
-    if (!r || !(r->flags & VJ_AG))
-        return rc;
+    /* the query without the span asks each planner the plain question
+     * first: the caller asks it instead of the plain query, not after */
     return planner_multi__avail_during_ix_without(e->subplan[v], at, d, ix, counts,
                                                   r->agspan);
 }
 
-bool eng__ghost_x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur)
+bool eng__ghost_x_busy(const eng_t *e, rg_vid_t v, const struct vjob *r, int64_t at,
+                       int64_t dur)
 {
-    const struct vjob *r = eng__ghost_during(e, v, at, dur);
-    int64_t skip = r && (r->flags & VJ_X) ? r->xspan : -1;
     const struct xset *x = &e->xs[v];
     int64_t end = at > INT64_MAX - dur ? INT64_MAX : at + dur;
     for (uint32_t i = 0; i < x->n; i++)
-        if (i != skip && x->iv[i].start < end && at < x->iv[i].end)
+        if (i != r->xspan && x->iv[i].start < end && at < x->iv[i].end)
             return true;
     return false;
 }

@@ -248,58 +248,6 @@ int64_t planner_avail_resources_during(const planner_t *p, int64_t at, int64_t d
     return planner__avail_resources_during(p, at, duration);
 }
 
-int64_t planner__avail_without(const planner_t *p, int64_t at, int64_t duration,
-                               int64_t span_id, int64_t avail)
-{
-    ptrdiff_t k = avail < 0 || !p || span_id < 1 ? -1 : planner__span_find(p, span_id);
-    if (k < 0)
-        return avail;
-    const struct span *s = &p->spans[k];
-    int64_t end = planner__window_end(at, duration);
-    int64_t lo = at > s->start ? at : s->start, hi = end < s->last ? end : s->last;
-    if (lo >= hi)
-        return avail; /* the span is outside the window */
-    /* the window's least free count: inside the span's part, what is free
-     * there plus what the span holds; outside it, what is free */
-    int64_t best = planner__avail_resources_during(p, lo, hi - lo);
-    if (best < 0)
-        return best;
-    best += s->planned;
-    int64_t side[2][2] = {{at, lo - at}, {hi, end - hi}};
-    for (int i = 0; i < 2; i++) {
-        if (side[i][1] < 1)
-            continue;
-        int64_t n = planner__avail_resources_during(p, side[i][0], side[i][1]);
-        if (n < 0)
-            return n;
-        best = n < best ? n : best;
-    }
-    return best;
-}
-
-int planner__avail_during_without(const planner_t *p, int64_t at, int64_t duration,
-                                  int64_t request, int64_t span_id)
-{
-    int rc = planner__avail_during(p, at, duration, request);
-    ptrdiff_t k = rc != ENG_EBUSY || span_id < 1 ? -1 : planner__span_find(p, span_id);
-    if (k < 0)
-        return rc;
-    const struct span *s = &p->spans[k];
-    int64_t end = planner__window_end(at, duration);
-    int64_t lo = at > s->start ? at : s->start, hi = end < s->last ? end : s->last;
-    if (lo >= hi)
-        return rc;
-    /* inside the span's part of the window the span's count is free too */
-    if (request > s->planned &&
-        (rc = planner__avail_during(p, lo, hi - lo, request - s->planned)))
-        return rc;
-    if (lo > at && (rc = planner__avail_during(p, at, lo - at, request)))
-        return rc;
-    if (end > hi && (rc = planner__avail_during(p, hi, end - hi, request)))
-        return rc;
-    return 0;
-}
-
 int64_t planner_avail_resources_at(const planner_t *p, int64_t at)
 {
     return planner__avail_resources_at(p, at);

@@ -369,9 +369,13 @@ int planner_multi_avail_resources_array_during(const planner_multi_t *mp, int64_
 static inline ptrdiff_t mspan_find(const planner_multi_t *mp, int64_t id)
 {
     size_t lo = 0, hi = mp->nspans;
-    /* the newest is the one most often asked for, as in planner.c */
+    /* the newest is the one most often asked for, as in planner.c; a kept
+     * reservation's (eng_replan.c) is often the one before it, the
+     * allocation of a job started since */
     if (hi && mp->ids[hi - 1] == id && id >= 0)
         return (ptrdiff_t)(hi - 1);
+    if (hi > 1 && mp->ids[hi - 2] == id && id >= 0)
+        return (ptrdiff_t)(hi - 2);
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
         if (id_of(mp->ids[mid]) < id)

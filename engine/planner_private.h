@@ -236,19 +236,8 @@ int planner_multi__avail_during_ix(const planner_multi_t *mp, int64_t at,
                                    int64_t duration, const int32_t *ix,
                                    const int64_t *counts);
 
-/* A reservation kept for its job's next match is invisible to that match's
- * select (eng_replan.c): the queries below answer as if the live span
- * 'span_id' were not planned (an id not live: as the plain query).
- * planner__avail_without() takes 'avail', planner_avail_resources_during()
- * for the same window, and returns the count without the span: the least of
- * what is free outside the span's part of the window and what is free
- * inside it plus what the span holds (removing a span adds its count back
- * over its interval, nothing else). */
-int64_t planner__avail_without(const planner_t *p, int64_t at, int64_t duration,
-                               int64_t span_id, int64_t avail);
-int planner__avail_during_without(const planner_t *p, int64_t at, int64_t duration,
-                                  int64_t request, int64_t span_id);
-/* planner_multi__avail_during_ix() without the multi-span 'span_id'. */
+/* planner_multi__avail_during_ix() without the multi-span 'span_id' (see
+ * planner__avail_during_without() below). */
 int planner_multi__avail_during_ix_without(const planner_multi_t *mp, int64_t at,
                                            int64_t duration, const int32_t *ix,
                                            const int64_t *counts, int64_t span_id);
@@ -560,7 +549,90 @@ PLANNER_INLINE ptrdiff_t planner__span_find(const planner_t *p, int64_t id)
     size_t n = p->nspans;
     if (id >= 1 && n && p->spans[n - 1].id == id)
         return (ptrdiff_t)(n - 1);
+    /* next most often the one before it: a kept reservation (eng_replan.c)
+     * with the allocation of a job started since */
+    if (id >= 1 && n > 1 && p->spans[n - 2].id == id)
+        return (ptrdiff_t)(n - 2);
     return planner__span_search(p, id);
+}
+
+/* A reservation kept for its job's next match is invisible to that match's
+ * select (eng_replan.c): the two queries below answer as if the live span
+ * 'span_id' were not planned (an id not live: as the plain query).
+ * planner__avail_without() takes 'avail', planner_avail_resources_during()
+ * for the same window, and returns the count without the span: the least of
+ * what is free outside the span's part of the window and what is free
+ * inside it plus what the span holds (removing a span adds its count back
+ * over its interval, nothing else).  planner__avail_during_without() is
+ * planner_avail_during() without it.  Inline: the select asks them at every
+ * vertex of the reservation. */
+PLANNER_INLINE int64_t planner__avail_without(const planner_t *p, int64_t at,
+                                              int64_t duration, int64_t span_id,
+                                              int64_t avail)
+{
+    ptrdiff_t k = avail < 0 || !p || span_id < 1 ? -1 : planner__span_find(p, span_id);
+    if (k < 0)
+        return avail;
+    const struct span *s = &p->spans[k];
+    int64_t end = planner__window_end(at, duration);
+    int64_t lo = at > s->start ? at : s->start, hi = end < s->last ? end : s->last;
+    if (lo >= hi)
+        return avail; /* the span is outside the window */
+    /* the window's least free count: inside the span's part, what is free
+     * there plus what the span holds; outside it, what is free (a span
+     * over the whole window: 'avail' is what is free in its part) */
+    if (lo == at && hi == end)
+        return avail + s->planned;
+    int64_t best = planner__avail_resources_during(p, lo, hi - lo);
+    if (best < 0)
+        return best;
+    best += s->planned;
+    int64_t side[2][2] = {{at, lo - at}, {hi, end - hi}};
+    for (int i = 0; i < 2; i++) {
+        if (side[i][1] < 1)
+            continue;
+        int64_t n = planner__avail_resources_during(p, side[i][0], side[i][1]);
+        if (n < 0)
+            return n;
+        best = n < best ? n : best;
+    }
+    return best;
+}
+
+PLANNER_INLINE int planner__avail_during_without(const planner_t *p, int64_t at,
+                                                 int64_t duration, int64_t request,
+                                                 int64_t span_id)
+{
+    /* a request of nothing is never refused for want of units: the span
+     * cannot matter, and is not looked up */
+    ptrdiff_t k = request == 0 || span_id < 1 || !p ? -1 : planner__span_find(p, span_id);
+    const struct span *s = k >= 0 ? &p->spans[k] : NULL;
+    int64_t end = planner__window_end(at, duration);
+    if (s && request <= s->planned && s->start <= at && end <= s->last) {
+        /* without the span, the window holds at least the span's count
+         * everywhere: only planner__avail_during()'s checks of the
+         * arguments, which come before it reads any point, can refuse */
+        if (duration < 1 || request < 0)
+            return ENG_EINVAL;
+        if (request > p->total || planner__past_end(at, duration, p->end))
+            return ENG_ELIMIT;
+        return 0;
+    }
+    int rc = planner__avail_during(p, at, duration, request);
+    if (rc != ENG_EBUSY || !s)
+        return rc;
+    int64_t lo = at > s->start ? at : s->start, hi = end < s->last ? end : s->last;
+    if (lo >= hi)
+        return rc;
+    /* inside the span's part of the window the span's count is free too */
+    if (request > s->planned &&
+        (rc = planner__avail_during(p, lo, hi - lo, request - s->planned)))
+        return rc;
+    if (lo > at && (rc = planner__avail_during(p, at, lo - at, request)))
+        return rc;
+    if (end > hi && (rc = planner__avail_during(p, hi, end - hi, request)))
+        return rc;
+    return 0;
 }
 
 /* Put back the points examined by the last avail_time query (Fluxion's

@@ -119,10 +119,33 @@ const char *trav__errtext(int code)
 
 VISIT_STEP int64_t plan_avail(const eng_t *e, rg_vid_t u, int64_t at, int64_t d)
 {
-    if (!e->plans[u])
+    const planner_t *p = e->plans[u];
+    if (!p)
         return V(e, u)->size;
-    int64_t avail = planner__avail_resources_during(e->plans[u], at, d);
-    return e->gh_rec ? eng__ghost_plan_avail(e, u, at, d, avail) : avail;
+    int64_t avail = planner__avail_resources_during(p, at, d);
+    if (!e->gh_rec)
+        return avail;
+    /* eng__ghost_plan_avail() with the query inline: asked at every vertex
+     * of the reservation (a call was a fifth of its cost) */
+    const struct vjob *g = eng__ghost_during(e, u, at, d);
+    return g && (g->flags & VJ_RESV) ? planner__avail_without(p, at, d, g->rspan, avail)
+                                     : avail;
+}
+
+/* planner_multi__avail_during_ix() of the aggregate of 'u' for request
+ * resource 'j' in the match's window, as the select sees it. */
+VISIT_STEP int sub_avail(const eng_t *e, const struct jobmeta *m, rg_vid_t u,
+                         const struct jres *j)
+{
+    const struct vjob *g = e->gh_rec ? eng__ghost_during(e, u, m->at, m->duration) : NULL;
+    /* eng__ghost_sub_without() without its call (the query without the
+     * span asks each planner the plain question first: instead of the
+     * plain query, not after it) */
+    if (g && (g->flags & VJ_AG))
+        return planner_multi__avail_during_ix_without(e->subplan[u], m->at, m->duration,
+                                                      e->sp_idx[u], j->ud, g->agspan);
+    return planner_multi__avail_during_ix(e->subplan[u], m->at, m->duration, e->sp_idx[u],
+                                          j->ud);
 }
 
 /* ---- pruning ------------------------------------------------------------------ */
@@ -164,8 +187,9 @@ VISIT_STEP int by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
     if (m->at == m->now && (m->alloc_type == AT_ALLOC || m->alloc_type == AT_NO_ALLOC) &&
         e->nalloc[u] > 0 && plans_past(e, u, m->now))
         return ENG_EBUSY;
-    bool busy = e->gh_rec ? eng__ghost_x_busy(e, u, m->at, m->duration)
-                          : eng__x_busy(e, u, m->at, m->duration);
+    const struct vjob *g = e->gh_rec ? eng__ghost_during(e, u, m->at, m->duration) : NULL;
+    bool busy = g && (g->flags & VJ_X) ? eng__ghost_x_busy(e, u, g, m->at, m->duration)
+                                       : eng__x_busy(e, u, m->at, m->duration);
     return busy ? ENG_EBUSY : 0;
 }
 
@@ -177,10 +201,7 @@ VISIT_STEP int by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,
     const struct jres *j = &e->jr[r->index];
     if (!j->has_ud)
         return 0;
-    int rc = planner_multi__avail_during_ix(e->subplan[u], m->at, m->duration,
-                                            e->sp_idx[u], j->ud);
-    if (rc == ENG_EBUSY && e->gh_rec)
-        rc = eng__ghost_sub_avail(e, u, m->at, m->duration, e->sp_idx[u], j->ud, rc);
+    int rc = sub_avail(e, m, u, j);
     if (rc < 0 && rc != ENG_ELIMIT && rc != ENG_EBUSY)
         eng__msg_add(e, "by_subplan: planner_multi_avail_during returned -1.\n%s.\n",
                      errtext(rc));
@@ -364,7 +385,7 @@ VISIT_STEP int add_child(eng_t *e, struct scoring *dfu, rg_eid_t ed, bool x)
     uint32_t count = dfu->avail;
     struct eval_edge ev = {count, count, x, ed};
     struct egroup g = {.score = dfu->overall, .count = dfu->avail, .exclusive = x};
-    return score__add(e, dfu, V(e, E(e, ed)->dst)->type, &g, &ev, 1);
+    return score_add_inl(e, dfu, V(e, E(e, ed)->dst)->type, &g, &ev, 1);
 }
 
 /* Prefetching the children about to be visited.  The root of a large system
@@ -481,10 +502,7 @@ VISIT_STEP bool sub_reject(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool o
         const struct jres *j = &e->jr[res->index];
         if ((!res->is_slot && res->exclusive == JOBSPEC_EXCL_FALSE) || !j->has_ud)
             return false;
-        int rc = planner_multi__avail_during_ix(e->subplan[u], m->at, m->duration,
-                                                e->sp_idx[u], j->ud);
-        if (rc == ENG_EBUSY && e->gh_rec)
-            rc = eng__ghost_sub_avail(e, u, m->at, m->duration, e->sp_idx[u], j->ud, rc);
+        int rc = sub_avail(e, m, u, j);
         if (rc == 0) {
             e->sub_u = u;
             e->sub_res = res;
@@ -677,14 +695,22 @@ struct egroup *trav__iter_next(struct evals *ev)
     return ev->iter < ev->neg ? &ev->eg[ev->iter] : NULL;
 }
 
-/* cnt_slot: how many disjoint whole-egroup bundles give one slot each. */
-static unsigned cnt_slot(eng_t *e, struct req shape, struct scoring *ds)
+/* Shapes of at most this many types have their counts kept by cnt_slot()
+ * for slot_groups(). */
+enum { SLOT_SHAPE_MAX = 8 };
+
+/* cnt_slot: how many disjoint whole-egroup bundles give one slot each.  The
+ * count of each shape type is left in 'scount' (for the first
+ * SLOT_SHAPE_MAX types). */
+static unsigned cnt_slot(eng_t *e, struct req shape, struct scoring *ds, unsigned *scount)
 {
     unsigned qual = UINT32_MAX;
     for (size_t i = 0; i < shape.n; i++) {
         struct evals *ev = score__evals(e, ds, rtype(e, &shape.rs[i]));
         unsigned qc = ev ? ev->qual_count : 0;
         unsigned count = match__calc_count(&shape.rs[i].count, qc);
+        if (i < SLOT_SHAPE_MAX)
+            scount[i] = count;
         unsigned accum = 0, shares = 0;
         if (count != 0 && ev) {
             for (uint32_t k = 0; k < ev->neg; k++) {
@@ -723,28 +749,36 @@ static inline int slot_take(eng_t *e, struct evals *ev, unsigned count,
     return 0;
 }
 
-static int slot_add(eng_t *e, struct scoring *out, int64_t score,
-                    const struct eval_edge *edges, uint32_t ned)
+/* Add one slot's group to the slot entry of 'out': '*oev' once known (no
+ * other type is added to 'out' meanwhile: it stays put), looked up after
+ * the first addition when 'more' are to come. */
+VISIT_STEP int slot_add(eng_t *e, struct scoring *out, struct evals **oev, bool more,
+                        int64_t score, const struct eval_edge *edges, uint32_t ned)
 {
     struct egroup grp = {.score = score, .count = 1, .exclusive = 1};
-    return score__add(e, out, e->sym_slot, &grp, edges, ned) < 0 ? ENG_ENOMEM : 0;
+    if (*oev)
+        return score_add_ev_inl(*oev, &grp, edges, ned) < 0 ? ENG_ENOMEM : 0;
+    if (score__add(e, out, e->sym_slot, &grp, edges, ned) < 0)
+        return ENG_ENOMEM;
+    if (more)
+        *oev = score_find_inl(out, e->sym_slot);
+    return 0;
 }
 
-/* slot_groups() for several slots of a shape of at most SLOT_SHAPE_MAX
- * types: each type's evals and count stay the same while the slots are
- * built (cnt_slot() created every evals of the shape in 'ds', so none is
- * created or moved here; only their iterators move), so they are looked
- * up once, not once per slot. */
-enum { SLOT_SHAPE_MAX = 8 };
+/* slot_groups() for a shape of at most SLOT_SHAPE_MAX types, whose counts
+ * cnt_slot() left in 'scount': each type's evals and count stay the same
+ * while the slots are built (cnt_slot() created every evals of the shape in
+ * 'ds', so none is created or moved here; only their iterators move), so
+ * they are looked up once, not once per slot. */
 static int slot_groups_many(eng_t *e, struct req shape, struct scoring *ds, unsigned qual,
-                            struct scoring *out, struct eval_edge *edges)
+                            const unsigned *scount, struct scoring *out,
+                            struct eval_edge *edges)
 {
-    struct evals *sev[SLOT_SHAPE_MAX];
-    unsigned scount[SLOT_SHAPE_MAX];
+    struct evals *sev[SLOT_SHAPE_MAX], *oev = NULL;
     for (size_t s = 0; s < shape.n; s++) {
-        sev[s] = score__evals(e, ds, rtype(e, &shape.rs[s]));
-        scount[s] =
-            match__calc_count(&shape.rs[s].count, sev[s] ? sev[s]->qual_count : 0);
+        rg_sym_t t = rtype(e, &shape.rs[s]);
+        struct evals *ev = score_find_inl(ds, t);
+        sev[s] = ev ? ev : score__evals(e, ds, t);
     }
     for (unsigned i = 0; i < qual; i++) {
         uint32_t ned = 0;
@@ -752,7 +786,7 @@ static int slot_groups_many(eng_t *e, struct req shape, struct scoring *ds, unsi
         int rc = 0;
         for (size_t s = 0; s < shape.n && rc == 0; s++)
             rc = slot_take(e, sev[s], scount[s], edges, &ned, &score);
-        if (rc < 0 || (rc = slot_add(e, out, score, edges, ned)) < 0)
+        if (rc < 0 || (rc = slot_add(e, out, &oev, i + 1 < qual, score, edges, ned)) < 0)
             return rc;
     }
     return 0;
@@ -762,11 +796,12 @@ static int slot_groups_many(eng_t *e, struct req shape, struct scoring *ds, unsi
  * (a scratch scoring): each slot takes whole egroups of every shape type
  * until its count is covered, and scores their sum. */
 static int slot_groups(eng_t *e, struct req shape, struct scoring *ds, unsigned qual,
-                       struct scoring *out)
+                       const unsigned *scount, struct scoring *out)
 {
     struct eval_edge edges[1024];
-    if (qual > 1 && shape.n <= SLOT_SHAPE_MAX)
-        return slot_groups_many(e, shape, ds, qual, out, edges);
+    if (shape.n <= SLOT_SHAPE_MAX)
+        return slot_groups_many(e, shape, ds, qual, scount, out, edges);
+    struct evals *oev = NULL;
     for (unsigned i = 0; i < qual; i++) {
         uint32_t ned = 0;
         int64_t score = ENG_MATCH_MET;
@@ -777,7 +812,7 @@ static int slot_groups(eng_t *e, struct req shape, struct scoring *ds, unsigned 
                 match__calc_count(&shape.rs[s].count, ev ? ev->qual_count : 0);
             rc = slot_take(e, ev, count, edges, &ned, &score);
         }
-        if (rc < 0 || (rc = slot_add(e, out, score, edges, ned)) < 0)
+        if (rc < 0 || (rc = slot_add(e, out, &oev, i + 1 < qual, score, edges, ned)) < 0)
             return rc;
     }
     return 0;
@@ -793,11 +828,12 @@ static int dom_slot(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req sh
     int rc = trav__explore(e, m, u, shape.rs, shape.n, pristine, &x, ds, nslots);
     if (rc == 0) {
         match__dom_finish_slot(e, ds);
-        unsigned qual = cnt_slot(e, shape, ds);
+        unsigned scount[SLOT_SHAPE_MAX];
+        unsigned qual = cnt_slot(e, shape, ds, scount);
         /* all groups or none, as Fluxion adds them only once all are built:
          * 'dfu' is still empty (dom_dfv_() has just pushed it), so building
          * them there and emptying it again on failure is the same */
-        rc = qual ? slot_groups(e, shape, ds, qual, dfu) : ENG_EBUSY;
+        rc = qual ? slot_groups(e, shape, ds, qual, scount, dfu) : ENG_EBUSY;
         if (rc < 0)
             dfu->nev = 0;
     }

@@ -108,6 +108,45 @@ static inline struct evals *score_find_inl(struct scoring *s, rg_sym_t type)
     return NULL;
 }
 
+/* score__add() to the entry 'ev' of a scoring (score__evals() of its
+ * type), for a caller that adds many groups of one type: the look-up once,
+ * not per group.  0 or ENG_ENOMEM. */
+int score__add_ev(struct evals *ev, const struct egroup *eg,
+                  const struct eval_edge *edges, uint32_t ned);
+
+/* score__add_ev() inline when the entry has room for the group and its
+ * edges (the call when it must grow). */
+static inline int score_add_ev_inl(struct evals *ev, const struct egroup *eg,
+                                   const struct eval_edge *edges, uint32_t ned)
+{
+    if (ev->keep) {
+        if (ev->neg >= ev->capeg || ned > ev->caped - ev->ned)
+            return score__add_ev(ev, eg, edges, ned);
+        struct egroup *g = &ev->eg[ev->neg++];
+        *g = *eg;
+        g->ed_off = ev->ned;
+        g->ned = ned;
+        for (uint32_t i = 0; i < ned; i++)
+            ev->ed[ev->ned + i] = edges[i];
+        ev->ned += ned;
+    }
+    ev->total_count += eg->count;
+    if (eg->score > 0)
+        ev->qual_count += eg->count;
+    return 0;
+}
+
+/* score__add() inline when the entry of 'type' exists (a walk adds one
+ * group per child to the same entry); the call creates it. */
+static inline int score_add_inl(eng_t *e, struct scoring *s, rg_sym_t type,
+                                const struct egroup *eg, const struct eval_edge *edges,
+                                uint32_t ned)
+{
+    struct evals *ev = score_find_inl(s, type);
+    return ev ? score_add_ev_inl(ev, eg, edges, ned)
+              : score__add(e, s, type, eg, edges, ned);
+}
+
 /* The checks of Fluxion's prune() that come before the request's own, in
  * the dominant walk and the auxiliary up-walk alike: 'u' down (unless
  * checking satisfiability), a node failing the constraint, or nothing of it

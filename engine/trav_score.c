@@ -46,9 +46,11 @@ struct evals *score__find(struct scoring *s, rg_sym_t type)
 /* Kept out of line: the lookup in score__evals(), inlined into the
  * additions here, then needs none of the registers this saves. */
 #if defined(__GNUC__)
-#define NOINLINE __attribute__((noinline))
+#define NOINLINE      __attribute__((noinline))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define NOINLINE
+#define ALWAYS_INLINE inline
 #endif
 
 static NOINLINE struct evals *evals_new(eng_t *e, struct scoring *s, rg_sym_t type);
@@ -101,10 +103,19 @@ static struct evals *evals_new(eng_t *e, struct scoring *s, rg_sym_t type)
     while (pos > 0 && s->ev[pos - 1].rank > rank)
         pos--;
     if (pos < s->nev) {
-        /* keep the arrays of the slot we overwrite: rotate it into place */
-        struct evals spare = s->ev[s->nev];
-        memmove(&s->ev[pos + 1], &s->ev[pos], (s->nev - pos) * sizeof *s->ev);
-        s->ev[pos] = spare;
+        /* keep the arrays of the slot we overwrite: rotate them into place
+         * (the rest of it is set below); a few entries move, one by one
+         * rather than by a memmove call */
+        struct evals *top = &s->ev[s->nev];
+        struct egroup *eg = top->eg;
+        struct eval_edge *ed = top->ed;
+        uint32_t capeg = top->capeg, caped = top->caped;
+        for (uint32_t i = s->nev; i > pos; i--)
+            s->ev[i] = s->ev[i - 1];
+        s->ev[pos].eg = eg;
+        s->ev[pos].capeg = capeg;
+        s->ev[pos].ed = ed;
+        s->ev[pos].caped = caped;
     }
     s->nev++;
     ev = &s->ev[pos];
@@ -148,9 +159,10 @@ static int reserve_ed(struct evals *ev, uint32_t more)
     return 0;
 }
 
-/* Append group 'eg' and its 'ned' edges to 'ev' (a kept evals). */
-static int append(struct evals *ev, const struct egroup *eg,
-                  const struct eval_edge *edges, uint32_t ned)
+/* Append group 'eg' and its 'ned' edges to 'ev' (a kept evals).  Inline
+ * in each of its two callers (a call per addition otherwise). */
+static ALWAYS_INLINE int append(struct evals *ev, const struct egroup *eg,
+                                const struct eval_edge *edges, uint32_t ned)
 {
     if (reserve_eg(ev, 1) < 0 || reserve_ed(ev, ned) < 0)
         return ENG_ENOMEM;
@@ -168,16 +180,28 @@ static int append(struct evals *ev, const struct egroup *eg,
 
 /* evals_t::add: count toward the totals (qualified when above the cutline,
  * which Fluxion never moves from 0) and append. */
-int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *eg,
-               const struct eval_edge *edges, uint32_t ned)
+static inline int add_ev(struct evals *ev, const struct egroup *eg,
+                         const struct eval_edge *edges, uint32_t ned)
 {
-    struct evals *ev = score__evals(e, s, type);
-    if (!ev || (ev->keep && append(ev, eg, edges, ned) < 0))
+    if (ev->keep && append(ev, eg, edges, ned) < 0)
         return ENG_ENOMEM;
     ev->total_count += eg->count;
     if (eg->score > 0)
         ev->qual_count += eg->count;
     return 0;
+}
+
+int score__add(eng_t *e, struct scoring *s, rg_sym_t type, const struct egroup *eg,
+               const struct eval_edge *edges, uint32_t ned)
+{
+    struct evals *ev = score__evals(e, s, type);
+    return ev ? add_ev(ev, eg, edges, ned) : ENG_ENOMEM;
+}
+
+int score__add_ev(struct evals *ev, const struct egroup *eg,
+                  const struct eval_edge *edges, uint32_t ned)
+{
+    return add_ev(ev, eg, edges, ned);
 }
 
 /* Append the groups and edges of 'o' to 'ev' (a kept evals). */
@@ -612,7 +636,10 @@ int score__choose_best_k(struct evals *ev, uint32_t k, enum score_cmp cmp)
     if (k == 0 || k > ev->qual_count)
         return -1;
     assert(ev->keep); /* only request types are chosen among */
-    score__sort(ev->eg, ev->neg, cmp);
+    /* score__sort() without the call where one group (a slot's core, say)
+     * is already in order */
+    if (ev->neg > 1)
+        sort_groups(ev->eg, ev->neg, cmp, true);
     int64_t left = k;
     uint32_t i = 0;
     while (left > 0) {
