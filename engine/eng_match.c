@@ -326,8 +326,6 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
         return eng_errorf(err, rc, NULL, 0, 0,
                           "error encountered while removing job %llu",
                           (unsigned long long)jobid);
-    eng__fp_release(e, e->fp_new);
-    e->fp_new = NULL;
     struct jobmeta m;
     m.keep = false;
     rc = run(e, op, js, jobid, w, &m, err);
@@ -382,7 +380,8 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
         j->info = info;
         eng__job_merge_tagged(e, j);
         eng__fp_release(e, j->fp); /* never re-planned in place */
-        j->fp = NULL;
+        eng__fp_release(e, e->fp_new);
+        j->fp = e->fp_new = NULL;
         return 0;
     }
     if (eng__job_put(e, &info) < 0)

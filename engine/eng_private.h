@@ -334,7 +334,7 @@ struct eng {
     int64_t gh_root[ENG_PRUNE_TYPES_MAX]; /* the root's aggregate span, taken out */
     size_t gh_root_len;
     bool gh_root_out;
-    struct replan_fp *fp_new; /* the last select's, for a reservation */
+    struct replan_fp *fp_new; /* during a match: its selection's, for a reservation */
     uint64_t nkept;           /* reservations kept by a re-plan */
     uint64_t nreplay;         /* of them, updated by a replay (trav_update.c) */
     struct replan_fp **fp_pool;
@@ -547,18 +547,14 @@ static inline const struct vjob *eng__ghost_during(const eng_t *e, rg_vid_t v, i
     int64_t end = at > 0 && d > INT64_MAX - at ? INT64_MAX : at + d;
     return at < e->gh_end && e->gh_at < end ? eng__ghost(e, v) : NULL;
 }
-/* The select's answers for a vertex whose kept record 'r' (from
- * eng__ghost_during() for the same window) holds what each needs: the
- * planner's planner_avail_resources_during() ('avail') where 'r' has
- * VJ_RESV; the aggregate's planner_multi__avail_during_ix() where it has
- * VJ_AG; eng__x_busy() where it has VJ_X.  The checks that pick them are
- * inline at their callers, which ask about every vertex a walk visits. */
+/* The select's answer for a vertex whose kept record 'r' (from
+ * eng__ghost_during() for the same window) has VJ_RESV: the planner's
+ * planner_avail_resources_during() ('avail') without the record's span.
+ * (The aggregate's and the exclusivity set's are asked at their callers in
+ * trav.c, with planner_multi__avail_during_ix_without() and eng__x_busy()'s
+ * 'skip'.) */
 int64_t eng__ghost_plan_without(const eng_t *e, rg_vid_t v, const struct vjob *r,
                                 int64_t at, int64_t d, int64_t avail);
-int eng__ghost_sub_without(const eng_t *e, rg_vid_t v, const struct vjob *r, int64_t at,
-                           int64_t d, const int32_t *ix, const int64_t *counts);
-bool eng__ghost_x_busy(const eng_t *e, rg_vid_t v, const struct vjob *r, int64_t at,
-                       int64_t dur);
 /* planner_avail_resources_during() of the planner of 'v' ('avail') as the
  * select sees it. */
 static inline int64_t eng__ghost_plan_avail(const eng_t *e, rg_vid_t v, int64_t at,
@@ -582,7 +578,9 @@ int eng__grow(eng_t *e);
 /* exclusivity checker */
 int64_t eng__x_add(eng_t *e, rg_vid_t v, int64_t at, int64_t dur, uint64_t jobid);
 void eng__x_remove(eng_t *e, rg_vid_t v, int64_t idx);
-bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur);
+/* Whether an entry of the exclusivity set of 'v' other than entry 'skip' (a
+ * kept reservation's hidden from the select, or -1) overlaps [at, at + dur). */
+bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur, int64_t skip);
 
 /* eng__x_add() when the vertex's set has room, inline (the call cost as
  * much as the work). */
@@ -763,9 +761,9 @@ void trav__oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt);
 int trav__update(eng_t *e, rg_vid_t root, rwrite_t *w, const struct jobmeta *meta,
                  bool full, eng_error_t *err);
 int trav__remove(eng_t *e, rg_vid_t root, uint64_t jobid);
-/* Release job 'jobid' on tv[i] through its record rec[i] (UINT32_MAX: none),
- * i < ntv: trav__remove_listed() for a job whose every tagged vertex the
- * walk reaches, with its records known. */
+/* Release job 'jobid' on tv[i] through its record rec[i], i < ntv:
+ * trav__remove_listed() for a job whose every tagged vertex the walk
+ * reaches, with its records known. */
 int trav__remove_recs(eng_t *e, uint64_t jobid, const rg_vid_t *tv, const uint32_t *rec,
                       uint32_t ntv);
 int trav__remove_listed(eng_t *e, rg_vid_t root, uint64_t jobid, const rg_vid_t *tv,

@@ -18,8 +18,9 @@
  *   edges with the same needs and exclusivity, same start, duration, root
  *   needs and exclusive types, the graph unchanged: its "fingerprint"), the
  *   update would plant exactly the kept spans: they stay, and the update
- *   walk runs without planting (jobmeta.keep) for its out-edge re-weighs,
- *   which depend on the current time and must happen as they would;
+ *   plants nothing (jobmeta.keep) but makes its out-edge re-weighs, which
+ *   depend on the current time and must happen as they would: it replays
+ *   those the reservation's first update recorded (trav_update.c);
  * - otherwise the kept reservation is cancelled for real between the select
  *   and the update, which the select does not depend on.
  * The visit counts a cancel reports are computed when it is asked for. */
@@ -43,6 +44,15 @@ static struct replan_fp *fp_get(eng_t *e)
     return calloc(1, sizeof(struct replan_fp));
 }
 
+static void fp_free(struct replan_fp *fp)
+{
+    if (fp) {
+        free(fp->keys);
+        free(fp->ops);
+    }
+    free(fp);
+}
+
 void eng__fp_release(eng_t *e, struct replan_fp *fp)
 {
     if (!fp)
@@ -51,23 +61,13 @@ void eng__fp_release(eng_t *e, struct replan_fp *fp)
         size_t cap = e->capfp_pool ? 2 * e->capfp_pool : 16;
         struct replan_fp **n = realloc(e->fp_pool, cap * sizeof *n);
         if (!n) {
-            free(fp->keys);
-            free(fp);
+            fp_free(fp);
             return;
         }
         e->fp_pool = n;
         e->capfp_pool = cap;
     }
     e->fp_pool[e->nfp_pool++] = fp;
-}
-
-static void fp_free(struct replan_fp *fp)
-{
-    if (fp) {
-        free(fp->keys);
-        free(fp->ops);
-    }
-    free(fp);
 }
 
 /* ---- the update's re-weighs --------------------------------------------------- */
@@ -431,24 +431,4 @@ int64_t eng__ghost_plan_without(const eng_t *e, rg_vid_t v, const struct vjob *r
                                 int64_t at, int64_t d, int64_t avail)
 {
     return planner__avail_without(e->plans[v], at, d, r->rspan, avail);
-}
-
-int eng__ghost_sub_without(const eng_t *e, rg_vid_t v, const struct vjob *r, int64_t at,
-                           int64_t d, const int32_t *ix, const int64_t *counts)
-{
-    /* the query without the span asks each planner the plain question
-     * first: the caller asks it instead of the plain query, not after */
-    return planner_multi__avail_during_ix_without(e->subplan[v], at, d, ix, counts,
-                                                  r->agspan);
-}
-
-bool eng__ghost_x_busy(const eng_t *e, rg_vid_t v, const struct vjob *r, int64_t at,
-                       int64_t dur)
-{
-    const struct xset *x = &e->xs[v];
-    int64_t end = at > INT64_MAX - dur ? INT64_MAX : at + dur;
-    for (uint32_t i = 0; i < x->n; i++)
-        if (i != r->xspan && x->iv[i].start < end && at < x->iv[i].end)
-            return true;
-    return false;
 }

@@ -55,12 +55,12 @@ void eng__x_remove(eng_t *e, rg_vid_t v, int64_t idx)
     }
 }
 
-bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur)
+bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur, int64_t skip)
 {
     const struct xset *x = &e->xs[v];
     int64_t end = at > INT64_MAX - dur ? INT64_MAX : at + dur;
     for (uint32_t i = 0; i < x->n; i++)
-        if (x->iv[i].start < end && at < x->iv[i].end)
+        if (i != skip && x->iv[i].start < end && at < x->iv[i].end)
             return true;
     return false;
 }

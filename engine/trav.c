@@ -138,9 +138,8 @@ VISIT_STEP int sub_avail(const eng_t *e, const struct jobmeta *m, rg_vid_t u,
                          const struct jres *j)
 {
     const struct vjob *g = e->gh_rec ? eng__ghost_during(e, u, m->at, m->duration) : NULL;
-    /* eng__ghost_sub_without() without its call (the query without the
-     * span asks each planner the plain question first: instead of the
-     * plain query, not after it) */
+    /* the query without the span asks each planner the plain question
+     * first: instead of the plain query, not after it */
     if (g && (g->flags & VJ_AG))
         return planner_multi__avail_during_ix_without(e->subplan[u], m->at, m->duration,
                                                       e->sp_idx[u], j->ud, g->agspan);
@@ -188,9 +187,8 @@ VISIT_STEP int by_excl(eng_t *e, const struct jobmeta *m, rg_vid_t u, bool x_in,
         e->nalloc[u] > 0 && plans_past(e, u, m->now))
         return ENG_EBUSY;
     const struct vjob *g = e->gh_rec ? eng__ghost_during(e, u, m->at, m->duration) : NULL;
-    bool busy = g && (g->flags & VJ_X) ? eng__ghost_x_busy(e, u, g, m->at, m->duration)
-                                       : eng__x_busy(e, u, m->at, m->duration);
-    return busy ? ENG_EBUSY : 0;
+    int64_t skip = g && (g->flags & VJ_X) ? g->xspan : -1;
+    return eng__x_busy(e, u, m->at, m->duration, skip) ? ENG_EBUSY : 0;
 }
 
 VISIT_STEP int by_subplan(eng_t *e, const struct jobmeta *m, rg_vid_t u,

@@ -909,8 +909,6 @@ int trav__remove_recs(eng_t *e, uint64_t jobid, const rg_vid_t *tv, const uint32
     bind(e);
     int rc = 0;
     for (uint32_t i = 0; i < ntv; i++) {
-        if (rec[i] == UINT32_MAX)
-            continue;
         int vrc = 0;
         cancel_vertex_rec(e, tv[i], jobid, &e->vj.slot[rec[i]], &vrc);
         rc += vrc;
