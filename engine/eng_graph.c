@@ -495,8 +495,11 @@ int eng_update(eng_t *e, uint64_t jobid, const char *r, size_t len, int64_t at,
         rc = eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
         goto out;
     }
+    /* Fluxion's reader update leaves jobmeta.now unset (-1): its out-edge
+     * re-weighs read the aggregates before their planners begin, get -1 and
+     * weigh every edge they reach 0 */
     struct jobmeta m = {.at = at,
-                        .now = e->now,
+                        .now = -1,
                         .duration = (int64_t)duration,
                         .jobid = jobid,
                         .alloc_type = AT_ALLOC};
