@@ -20,7 +20,21 @@
  * one answer, forgotten when a status changes.  That holds while every span
  * ends long before the end of time: once a job of unbounded or enormous
  * duration is matched, or the clock is enormous, nothing is shared any
- * more. */
+ * more.
+ *
+ * Failed attempts to start a job now are remembered per tree too ("busy"
+ * answers).  Whether a request fits now does not depend on which of several
+ * fitting resources the engine would pick, nor on the order it tries them
+ * in (a vertex qualifies by its own subtree alone, and a level succeeds once
+ * the qualified children hold enough), and it can only get harder while
+ * resources are only taken: a request of the same tree that did not fit at
+ * this time for some duration does not fit for a duration at least as long.
+ * So, from one freeing to the next (a cancel, a dropped reservation, a
+ * status change) and within one instant, an allocation of a tree that
+ * failed for a shorter or equal duration is answered "busy" without a
+ * search: the answer the engine would give, its state untouched, the call
+ * counted in match_calls as the simulator made it.  A reservation made for
+ * later tells the same of its duration now. */
 #include "sim_eng.h"
 
 #include <stdio.h>
@@ -50,6 +64,11 @@ struct shape {
     char *key;          /* the tree as text (shape_key()) */
     uint64_t sat_epoch; /* 'sat' holds for status epoch sat_epoch - 1 */
     int sat;
+    /* while busy_epoch == free_epoch + 1 (struct sim_eng): the tree does not
+     * fit at time 'busy_at' for a duration of 'busy_dur' or more */
+    uint64_t busy_epoch;
+    sim_time_t busy_at;
+    double busy_dur;
 };
 
 /* One distinct jobspec text, shared by the live jobs that use it. */
@@ -74,7 +93,9 @@ struct sim_eng {
     size_t njobs;
     struct htab specs, shapes;
     uint64_t status_epoch; /* bumped by every status change */
+    uint64_t free_epoch;   /* bumped by everything that may free resources */
     bool unshared;         /* a span may reach the end of time: share nothing */
+    bool busy_memo;        /* remember busy answers (SCHEDSIM_NO_BUSY_MEMO: off) */
     size_t nidle;          /* entries with no live job, kept (spec_release()) */
 };
 
@@ -97,6 +118,7 @@ sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err)
     eng_set_lazy_allocations(e, true); /* every job ends by its span's end */
     /* a pass drops its reservations and matches their jobs again */
     eng_set_replan_in_place(e, getenv("SCHEDSIM_NO_REPLAN_IN_PLACE") == NULL);
+    a->busy_memo = getenv("SCHEDSIM_NO_BUSY_MEMO") == NULL; /* a check switch */
     if (!(a->w = rwrite_create(RWRITE_RV1_NOSCHED, err))) {
         free(a);
         return NULL;
@@ -445,6 +467,24 @@ static enum eng_match_op engine_op(enum sim_match_op op)
     return ENG_MATCH_UNKNOWN;
 }
 
+/* Whether tree 'sh' is known not to fit now for 'duration' (see above). */
+static bool busy_known(const sim_eng_t *a, const struct shape *sh, double duration)
+{
+    return a->busy_memo && sh->busy_epoch == a->free_epoch + 1 &&
+           sh->busy_at == eng_time(a->e) && duration >= sh->busy_dur;
+}
+
+/* Tree 'sh' did not fit now for 'duration'. */
+static void busy_note(sim_eng_t *a, struct shape *sh, double duration)
+{
+    if (sh->busy_epoch == a->free_epoch + 1 && sh->busy_at == eng_time(a->e) &&
+        sh->busy_dur <= duration)
+        return;
+    sh->busy_epoch = a->free_epoch + 1;
+    sh->busy_at = eng_time(a->e);
+    sh->busy_dur = duration;
+}
+
 static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char *jobspec,
                     struct sim_match_out *out, eng_error_t *err)
 {
@@ -461,6 +501,8 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
     struct shape *sh = x->shape && bounded && !a->unshared ? x->shape : NULL;
     if (sat && sh && sh->sat_epoch == a->status_epoch + 1)
         return sh->sat;
+    if (op == SIM_MATCH_ALLOCATE && sh && busy_known(a, sh, js->system.duration))
+        return ENG_EBUSY;
     a->unshared |= !sat && !bounded;
     uint64_t order = eng_order_version(a->e);
     int rc = eng_match(a->e, engine_op(op), js, jobid, sat ? NULL : a->w, &res, err);
@@ -468,6 +510,9 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
         sh->sat = rc;
         sh->sat_epoch = a->status_epoch + 1;
     }
+    if (sh && ((op == SIM_MATCH_ALLOCATE && rc == ENG_EBUSY) ||
+               (rc == 0 && res.reserved && res.at > eng_time(a->e))))
+        busy_note(a, sh, js->system.duration);
     if (rc < 0 || sat)
         return rc;
     out->at = res.at;
@@ -493,6 +538,7 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
 static int ae_cancel(void *ctx, uint64_t jobid, bool final, eng_error_t *err)
 {
     sim_eng_t *a = ctx;
+    a->free_epoch++;
     if (final && jobid < a->njobs && a->by_job[jobid]) {
         spec_release(a, a->by_job[jobid]);
         a->by_job[jobid] = NULL;
@@ -521,6 +567,7 @@ static int ae_set_status(void *ctx, const char *name, bool up, eng_error_t *err)
     if (name[0] != '/' && node_path(eng_graph(a->e), name, path, sizeof path) < 0)
         return eng_errorf(err, ENG_ENOENT, NULL, 0, 0, "no node named '%s'", name);
     a->status_epoch++; /* satisfiability answers may change */
+    a->free_epoch++;   /* and so may what fits now */
     int rc = eng_status_set(a->e, name[0] == '/' ? name : path, up, err);
     if (rc < 0)
         return eng_errorf(err, rc, NULL, 0, 0, "cannot mark '%s' %s", name,

@@ -244,6 +244,195 @@ START_TEST(test_engine_units)
 }
 END_TEST
 
+/* One adapter of a twin pair: 6 nodes of 2 sockets of 3 cores, 1 GPU each. */
+static sim_eng_t *twin_make(eng_t **e, bool memo)
+{
+    struct ggen_spec gs;
+    ggen_spec_default(&gs);
+    gs.nodes = 6;
+    gs.sockets = 2;
+    gs.cores = 3;
+    gs.gpus = 1;
+    eng_error_t err;
+    eng_error_clear(&err);
+    *e = eng_create(NULL, &err);
+    ck_assert_ptr_nonnull(*e);
+    ck_assert_int_eq(eng_graph_take(*e, ggen_build(&gs, &err), &err), 0);
+    if (!memo)
+        setenv("SCHEDSIM_NO_BUSY_MEMO", "1", 1);
+    sim_eng_t *ae = sim_eng_create(*e, &err);
+    unsetenv("SCHEDSIM_NO_BUSY_MEMO");
+    ck_assert_ptr_nonnull(ae);
+    return ae;
+}
+
+static uint64_t xs(uint64_t *x)
+{
+    *x ^= *x << 13;
+    *x ^= *x >> 7;
+    *x ^= *x << 17;
+    return *x;
+}
+
+/* The busy answers the adapter remembers (sim_eng.c) are the engine's own:
+ * twin adapters, one remembering and one asking the engine every time, get
+ * the same random stream of allocations (of a few trees, with durations
+ * that repeat), reservations, cancels, reservation drops, status changes
+ * and clock steps, and must give the same answer to every call, R_lite
+ * included.  The stream must contain allocations the memory can answer (a
+ * tree that failed at this time for a duration no longer, nothing freed
+ * since): counted here from the answers, and required. */
+START_TEST(test_engine_busy_memo)
+{
+    eng_t *e[2];
+    sim_eng_t *ae[2] = {twin_make(&e[0], true), twin_make(&e[1], false)};
+    /* first a fixed case: 5 of the 6 nodes busy until 100, the last one
+     * reserved from 100 by a 2-node job; a 1-node job of 200 s cannot
+     * start, nor another (remembered), nor one of 300 s; one of 50 s can;
+     * once the 5-node job ends, one of 400 s can too */
+    wjob_map_t nodes = {WJOB_UNIT_NODE, 6};
+    struct {
+        enum sim_match_op op;
+        int nodes;
+        int64_t dur;
+        int rc;
+        bool reserved;
+    } fixed[] = {{SIM_MATCH_ALLOCATE, 5, 100, 0, false},
+                 {SIM_MATCH_ORELSE_RESERVE, 2, 50, 0, true},
+                 {SIM_MATCH_ALLOCATE, 1, 200, ENG_EBUSY, false},
+                 {SIM_MATCH_ALLOCATE, 1, 200, ENG_EBUSY, false},
+                 {SIM_MATCH_ALLOCATE, 1, 300, ENG_EBUSY, false},
+                 {SIM_MATCH_ALLOCATE, 1, 50, 0, false},
+                 {SIM_MATCH_ALLOCATE, 1, 400, ENG_EBUSY, false},
+                 /* the 5-node job ends at the same instant: what did not
+                  * fit may fit now */
+                 {-1, 0, 0, 0, false},
+                 {SIM_MATCH_ALLOCATE, 1, 400, 0, false}};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        if ((int)fixed[i].op < 0) {
+            for (int k = 0; k < 2; k++)
+                ck_assert_int_eq(sim_eng_ops.cancel(ae[k], 9000, true, NULL), 0);
+            continue;
+        }
+        char *t = wjob_jobspec_format(fixed[i].nodes * 6, fixed[i].dur, &nodes, NULL);
+        ck_assert_ptr_nonnull(t);
+        for (int k = 0; k < 2; k++) {
+            struct sim_match_out out;
+            memset(&out, 0, sizeof out);
+            int rc = sim_eng_ops.match(ae[k], fixed[i].op, 9000 + i, t, &out, NULL);
+            ck_assert_int_eq(rc, fixed[i].rc);
+            if (rc == 0)
+                ck_assert_int_eq(out.reserved, fixed[i].reserved);
+            free(out.r_lite);
+            free(out.nodelist);
+        }
+        free(t);
+    }
+    for (int k = 0; k < 2; k++)
+        for (uint64_t j = 9001; j < 9000 + sizeof fixed / sizeof fixed[0]; j++)
+            ck_assert_int_eq(sim_eng_ops.cancel(ae[k], j, true, NULL), 0);
+    uint64_t x = 0x9e3779b97f4a7c15u;
+    enum { NJOBS = 1500, NTREES = 4 };
+    static bool live[NJOBS + 1], resv[NJOBS + 1];
+    static sim_time_t end[NJOBS + 1];
+    memset(live, 0, sizeof live);
+    /* per tree: the shortest failed duration at 'fail_at' since 'fail_ep' */
+    int64_t fail_dur[NTREES], fail_at[NTREES];
+    uint64_t fail_ep[NTREES], ep = 1;
+    memset(fail_ep, 0, sizeof fail_ep);
+    size_t answerable = 0, started = 0, reserved = 0;
+    sim_time_t now = 0;
+    for (uint64_t id = 1; id <= NJOBS; id++) {
+        uint64_t r = xs(&x);
+        if (r % 11 == 0) { /* the clock moves: jobs end, reservations are dropped */
+            now += (sim_time_t)(xs(&x) % 60) + 1;
+            for (int k = 0; k < 2; k++)
+                ck_assert_int_eq(sim_eng_ops.set_time(ae[k], now, NULL), 0);
+            for (uint64_t j = 1; j < id; j++) {
+                if (!live[j] || (!resv[j] && end[j] > now))
+                    continue;
+                for (int k = 0; k < 2; k++)
+                    ck_assert_int_eq(sim_eng_ops.cancel(ae[k], j, !resv[j], NULL), 0);
+                live[j] = false;
+                ep++;
+            }
+            continue;
+        }
+        if (r % 29 == 2) { /* a node goes down or comes back */
+            char node[32];
+            snprintf(node, sizeof node, "node%u", (unsigned)(xs(&x) % 6));
+            bool up = xs(&x) % 2;
+            for (int k = 0; k < 2; k++)
+                ck_assert_int_eq(sim_eng_ops.set_status(ae[k], node, up, NULL), 0);
+            ep++;
+            continue;
+        }
+        int tree = (int)(xs(&x) % NTREES);
+        int64_t dur = 10 * (int64_t)(xs(&x) % 30 + 1);
+        char *text = NULL;
+        if (tree < 2) {
+            wjob_map_t map = {tree == 0 ? WJOB_UNIT_NODE : WJOB_UNIT_CORE, 6};
+            text = wjob_jobspec_format(tree == 0 ? 12 : 9, dur, &map, NULL);
+        } else {
+            char buf[1024];
+            snprintf(buf, sizeof buf,
+                     "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": "
+                     "%d, \"label\": \"t\", \"with\": [{\"type\": \"core\", \"count\": "
+                     "2}, {\"type\": \"gpu\", \"count\": 1}]}], \"tasks\": "
+                     "[{\"command\": [\"a\"], \"slot\": \"t\", \"count\": "
+                     "{\"per_slot\": 1}}], \"attributes\": {\"system\": "
+                     "{\"duration\": %lld}}}",
+                     tree == 2 ? 3 : 5, (long long)dur);
+            text = strdup(buf);
+        }
+        ck_assert_ptr_nonnull(text);
+        enum sim_match_op op =
+            xs(&x) % 4 == 0 ? SIM_MATCH_ORELSE_RESERVE : SIM_MATCH_ALLOCATE;
+        if (op == SIM_MATCH_ALLOCATE && fail_ep[tree] == ep && fail_at[tree] == now &&
+            dur >= fail_dur[tree])
+            answerable++;
+        struct sim_match_out out[2];
+        int rc[2];
+        for (int k = 0; k < 2; k++) {
+            memset(&out[k], 0, sizeof out[k]);
+            rc[k] = sim_eng_ops.match(ae[k], op, id, text, &out[k], NULL);
+        }
+        ck_assert_int_eq(rc[0], rc[1]);
+        bool busy_now =
+            op == SIM_MATCH_ALLOCATE ? rc[0] == ENG_EBUSY : rc[0] == 0 && out[0].reserved;
+        if (rc[0] == 0) {
+            ck_assert_int_eq(out[0].reserved, out[1].reserved);
+            ck_assert_int_eq(out[0].at, out[1].at);
+            ck_assert_str_eq(out[0].r_lite ? out[0].r_lite : "",
+                             out[1].r_lite ? out[1].r_lite : "");
+            live[id] = true;
+            resv[id] = out[0].reserved;
+            end[id] = out[0].at + dur;
+            started += !out[0].reserved;
+            reserved += out[0].reserved;
+        }
+        if (busy_now &&
+            !(fail_ep[tree] == ep && fail_at[tree] == now && fail_dur[tree] <= dur)) {
+            fail_ep[tree] = ep;
+            fail_at[tree] = now;
+            fail_dur[tree] = dur;
+        }
+        for (int k = 0; k < 2; k++) {
+            free(out[k].r_lite);
+            free(out[k].nodelist);
+        }
+        free(text);
+    }
+    ck_assert_uint_gt(answerable, 50);
+    ck_assert_uint_gt(started, 30);
+    ck_assert_uint_gt(reserved, 20);
+    for (int k = 0; k < 2; k++) {
+        sim_eng_destroy(ae[k]);
+        eng_destroy(e[k]);
+    }
+}
+END_TEST
+
 /* Jobs with one jobspec text share its satisfiability answer (forgotten when
  * a status changes, and always the engine's own). */
 START_TEST(test_engine_sat_cache)
@@ -414,6 +603,7 @@ Suite *sim_eng_suite(void)
     tcase_add_test(tc, test_engine_sat_shape);
     tcase_add_test(tc, test_engine_duration_shared);
     tcase_add_test(tc, test_engine_units);
+    tcase_add_test(tc, test_engine_busy_memo);
     suite_add_tcase(s, tc);
     return s;
 }
