@@ -880,6 +880,7 @@ int eng_status_set(eng_t *e, const char *path, bool up, eng_error_t *err)
     if (rg_vertex_status(e->g, v) == st)
         return 0;
     rg_vertex_status_set(e->g, v, st);
+    e->sel_ver++; /* what a select reads changed */
     int64_t n = 0;
     subtree_nodes(e, v, &n);
     e->nodes_up += up ? n : -n;
@@ -940,6 +941,7 @@ int eng_status_set_ranks(eng_t *e, const char *ranks, bool up, eng_error_t *err)
         if (r == RG_VID_NONE || rg_vertex_status(e->g, r) == st)
             continue;
         rg_vertex_status_set(e->g, r, st);
+        e->sel_ver++;
         total++;
     }
     e->nodes_up += up ? total : -total;
@@ -963,6 +965,7 @@ int eng_property_set(eng_t *e, const char *path, const char *key, const char *va
         return eng_errorf(err, ENG_ENOENT, NULL, 0, 0, "could not find path %s",
                           path ? path : "");
     int rc = rg_vertex_prop_set(e->g, v, key, value);
+    e->sel_ver++;
     if (rc < 0)
         return eng_errorf(err, rc, NULL, 0, 0, "cannot set property %s", key);
     return eng__grow(e) < 0 ? eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory")

@@ -117,6 +117,22 @@ static int sat_fallback(eng_t *e, const jobspec_t *js, rg_vid_t root, struct job
     return rc == 0 ? e->stale : rc;
 }
 
+/* trav__select(), noting for eng_replan.c what it left in e->stale
+ * (STALE_UNSET: nothing) and whether it added to the message. */
+static int select_noted(eng_t *e, const jobspec_t *js, rg_vid_t root, struct jobmeta *m,
+                        bool x)
+{
+    int prev = e->stale;
+    size_t ml = e->msg_len;
+    e->stale = STALE_UNSET;
+    int rc = trav__select(e, js->resources, js->nresources, root, m, x);
+    e->sel_stale = e->stale;
+    if (e->stale == STALE_UNSET)
+        e->stale = prev;
+    e->sel_msg = e->msg_len != ml;
+    return rc;
+}
+
 static int reserve_loop(eng_t *e, const jobspec_t *js, rg_vid_t root, struct jobmeta *m,
                         bool x, const int64_t *dfv)
 {
@@ -134,7 +150,12 @@ static int reserve_loop(eng_t *e, const jobspec_t *js, rg_vid_t root, struct job
     for (t = planner_multi_avail_time_first(p, m->at + 1, m->duration, agg, len);
          t >= 0 && rc; t = planner_multi_avail_time_next(p)) {
         m->at = t;
-        rc = trav__select(e, js->resources, js->nresources, root, m, x);
+        if (eng__memo_at(e, t, m->duration)) { /* eng_replan.c: known again */
+            eng__memo_take(e);
+            rc = 0;
+        } else {
+            rc = select_noted(e, js, root, m, x);
+        }
         add_visits(e);
     }
     if (rc == 0) {
@@ -270,6 +291,7 @@ static int run(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t job
     }
     e->after_next = 0;
     e->stale = ENG_ESTATE;
+    e->sel_msg = true; /* until a noted select says (select_noted()) */
     rc = schedule(e, js, m, x, op, root, dfv);
     if (rc < 0)
         goto out;
@@ -322,10 +344,11 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
     if ((rc = prepare(e, js)) < 0)
         return eng_errorf(err, rc, NULL, 0, 0, "out of memory");
     double t0 = eng__clock();
-    if ((rc = eng__replan_arm(e, op, jobid)) < 0)
+    if ((rc = eng__replan_arm(e, op, jobid, js, w)) < 0)
         return eng_errorf(err, rc, NULL, 0, 0,
                           "error encountered while removing job %llu",
                           (unsigned long long)jobid);
+    eng__mlog_harvest(e); /* a settle's changes, apart from this match's */
     struct jobmeta m;
     m.keep = false;
     rc = run(e, op, js, jobid, w, &m, err);
@@ -401,6 +424,7 @@ int eng_cancel(eng_t *e, uint64_t jobid, bool noent_ok, eng_error_t *err)
         if (src < 0)
             return src;
     }
+    eng__mlog_harvest(e); /* the settle's changes, apart from the cancel's */
     eng__msg_clear(e);
     struct eng_job *j = eng__job_find(e, jobid);
     if (!j || (j->info.state != ENG_JOB_ALLOCATED && j->info.state != ENG_JOB_RESERVED)) {
@@ -411,6 +435,7 @@ int eng_cancel(eng_t *e, uint64_t jobid, bool noent_ok, eng_error_t *err)
     }
     int rc = j->tv ? trav__remove_listed(e, dom_root(e), jobid, j->tv, j->ntv)
                    : trav__remove(e, dom_root(e), jobid);
+    eng__mlog_harvest(e);
     free(j->tv);
     j->tv = NULL;
     j->ntv = 0;

@@ -234,6 +234,10 @@ enum { RP_DEPTH_MAX = 32 };
  * update it describes (when 'ops_ok'), the re-weighs that update's walk
  * made and the count it returned: equal fingerprints walk alike, so a kept
  * reservation's update replays 'ops' instead of walking. */
+enum { ENG_MLOG_N = 1024 };
+/* eng.stale before a select: nothing set it (INT_MIN, no error code). */
+#define STALE_UNSET (-2147483647 - 1)
+
 struct replan_fp {
     uint64_t *keys;
     size_t n, cap;
@@ -248,6 +252,18 @@ struct replan_fp {
     int nplans;
     unsigned depth; /* while recording: queued loops open */
     bool ops_ok;
+    /* The select this reservation was made from, for repeating it without a
+     * search (eng_replan.c, "a select known again"): 'm_ok' when it may be;
+     * the request tree as bytes (eng__req_key()); what it read beyond the
+     * planners, as versions (eng.pos_ver, eng.sel_ver); the planner changes
+     * since its update (eng.mlog serial); its visit counts, the value it
+     * left in eng.stale (STALE_UNSET: none). */
+    bool m_ok;
+    char *m_key;
+    size_t m_keylen, m_keycap;
+    uint64_t m_posver, m_selver, m_serial;
+    uint32_t m_pre, m_post;
+    int m_stale;
 };
 
 struct eng_job {
@@ -339,6 +355,25 @@ struct eng {
     uint64_t nreplay;         /* of them, updated by a replay (trav_update.c) */
     struct replan_fp **fp_pool;
     size_t nfp_pool, capfp_pool;
+    /* a select known again (eng_replan.c): every planner of the engine tells
+     * 'sink' its changes; each public operation's hull goes into the ring
+     * 'mlog' ('mlog_n' entries ever); 'pos_ver' counts moves of out-edges
+     * (positions, not weights), 'sel_ver' changes of status and properties;
+     * during the kept reservation's next match, 'memo' is its fingerprint's
+     * copy when its select is known again at time memo->at */
+    struct plan_sink sink;
+    struct mlog_ent {
+        int64_t lo, hi;
+    } mlog[ENG_MLOG_N];
+    uint64_t mlog_n;
+    uint64_t pos_ver, sel_ver;
+    struct replan_fp *memo;
+    bool memo_used; /* this match's reserve loop took it */
+    int sel_stale;  /* what the last select left in 'stale' (STALE_UNSET: none) */
+    bool sel_msg;   /* the last select added to the message */
+    char *kbuf;     /* scratch of eng__req_key() */
+    size_t kcap;
+    uint64_t nmemo; /* selects known again */
     /* trav_lazy.c, per vertex, allocated on the first lazy allocation:
      * lhold_job: jobid + 1 of the live allocation holding it lazily (0 none);
      * lheld: live lazy allocations holding a vertex above it;
@@ -499,6 +534,18 @@ void eng__flex_free(eng_t *e);
 
 /* ---- re-planning a reservation in place (eng_replan.c) ------------------- */
 
+/* Put the planner changes told to e->sink since the last call into the
+ * ring e->mlog (one entry, their hull). */
+void eng__mlog_harvest(eng_t *e);
+/* The select of the kept reservation's match at 'at' is known again (the
+ * reserve loop then takes eng.memo's selection instead of searching):
+ * stand in for it.  eng__replan_arm() decides. */
+static inline bool eng__memo_at(const eng_t *e, int64_t at, int64_t duration)
+{
+    return e->memo && e->memo->at == at && e->memo->duration == duration;
+}
+void eng__memo_take(eng_t *e);
+
 /* Cancel the kept reservation for real, if there is one: every public
  * call but its job's own match does this first.  0 or an error. */
 int eng__settle(eng_t *e);
@@ -506,7 +553,8 @@ int eng__settle(eng_t *e);
 int eng__settle_err(eng_t *e, eng_error_t *err);
 /* eng_match() of job 'jobid' with 'op': when the kept reservation is this
  * job's and the op may reserve, hide it from the select; else settle. */
-int eng__replan_arm(eng_t *e, enum eng_match_op op, uint64_t jobid);
+int eng__replan_arm(eng_t *e, enum eng_match_op op, uint64_t jobid, const jobspec_t *js,
+                    const rwrite_t *w);
 /* After the select, before the update of 'm': note the selection for a
  * reservation, and decide whether the kept reservation is exactly what the
  * update would plant (then m->keep) or must be cancelled first. */
@@ -582,6 +630,13 @@ void eng__x_remove(eng_t *e, rg_vid_t v, int64_t idx);
  * kept reservation's hidden from the select, or -1) overlaps [at, at + dur). */
 bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur, int64_t skip);
 
+/* Tell e->sink that [lo, hi) changed outside the planners (an exclusivity
+ * entry), as a planner tells it its own changes. */
+static inline void eng__sink_note(eng_t *e, int64_t lo, int64_t hi)
+{
+    plan_sink_note(&e->sink, lo, hi);
+}
+
 /* eng__x_add() when the vertex's set has room, inline (the call cost as
  * much as the work). */
 static inline int64_t eng__x_add_inl(eng_t *e, rg_vid_t v, int64_t at, int64_t dur,
@@ -591,6 +646,7 @@ static inline int64_t eng__x_add_inl(eng_t *e, rg_vid_t v, int64_t at, int64_t d
     if (x->n == x->cap)
         return eng__x_add(e, v, at, dur, jobid);
     x->iv[x->n] = (struct xiv){at, at + dur, jobid};
+    eng__sink_note(e, at, at + dur);
     return x->n++;
 }
 
@@ -598,10 +654,12 @@ static inline int64_t eng__x_add_inl(eng_t *e, rg_vid_t v, int64_t at, int64_t d
 static inline void eng__x_remove_inl(eng_t *e, rg_vid_t v, int64_t idx)
 {
     struct xset *x = &e->xs[v];
-    if (idx >= 0 && idx == (int64_t)x->n - 1)
+    if (idx >= 0 && idx == (int64_t)x->n - 1) {
+        eng__sink_note(e, x->iv[idx].start, x->iv[idx].end);
         x->n--;
-    else
+    } else {
         eng__x_remove(e, v, idx);
+    }
 }
 
 /* vjob table */

@@ -37,11 +37,24 @@ static rg_vid_t dom_root(const eng_t *e)
 
 /* ---- fingerprints --------------------------------------------------------- */
 
-static struct replan_fp *fp_get(eng_t *e)
+/* A pooled record with room for 'n' keys; NULL when out of memory. */
+static struct replan_fp *fp_get(eng_t *e, size_t n)
 {
-    if (e->nfp_pool)
-        return e->fp_pool[--e->nfp_pool];
-    return calloc(1, sizeof(struct replan_fp));
+    struct replan_fp *fp =
+        e->nfp_pool ? e->fp_pool[--e->nfp_pool] : calloc(1, sizeof(struct replan_fp));
+    if (!fp)
+        return NULL;
+    fp->m_ok = false;
+    if (fp->cap < n) {
+        uint64_t *k = realloc(fp->keys, n * sizeof *k);
+        if (!k) {
+            eng__fp_release(e, fp);
+            return NULL;
+        }
+        fp->keys = k;
+        fp->cap = n;
+    }
+    return fp;
 }
 
 static void fp_free(struct replan_fp *fp)
@@ -49,6 +62,7 @@ static void fp_free(struct replan_fp *fp)
     if (fp) {
         free(fp->keys);
         free(fp->ops);
+        free(fp->m_key);
     }
     free(fp);
 }
@@ -126,18 +140,9 @@ static struct replan_fp *fp_build(eng_t *e, const struct jobmeta *m)
 {
     if (e->marked_oom)
         return NULL;
-    struct replan_fp *fp = fp_get(e);
+    struct replan_fp *fp = fp_get(e, e->nmarked);
     if (!fp)
         return NULL;
-    if (fp->cap < e->nmarked) {
-        uint64_t *k = realloc(fp->keys, e->nmarked * sizeof *k);
-        if (!k) {
-            eng__fp_release(e, fp);
-            return NULL;
-        }
-        fp->keys = k;
-        fp->cap = e->nmarked;
-    }
     for (size_t i = 0; i < e->nmarked; i++) {
         rg_eid_t ed = e->marked[i];
         uint64_t needs = e->e_needs[ed];
@@ -192,6 +197,178 @@ static bool fp_equal(struct replan_fp *a, struct replan_fp *b)
     qsort(a->keys, a->n, sizeof *a->keys, key_cmp);
     qsort(b->keys, b->n, sizeof *b->keys, key_cmp);
     return memcmp(a->keys, b->keys, a->n * sizeof *a->keys) == 0;
+}
+
+/* ---- a select known again ------------------------------------------------------
+ *
+ * The kept reservation's next match usually finds the same start, and its
+ * select there then reads what the select the reservation was made from
+ * read, when nothing it reads changed since: the planners' answers over the
+ * reservation's window (no span, aggregate or exclusivity entry touching
+ * that window was added, removed or reduced since the reservation's update:
+ * the engine's planners and exclusivity sets tell e->sink, and each public
+ * operation's hull of changes goes into the ring e->mlog), the order of the
+ * out-edges (e->pos_ver), the status and properties of the vertices
+ * (e->sel_ver), the graph and settings (e->gen), the request (its tree as
+ * bytes) and its duration, with the reservation itself hidden both times.
+ * The select is a function of those reads, so its selection is the
+ * reservation's own: the reserve loop takes it at that start instead of
+ * searching (eng__memo_take() stands in for the select's counters and
+ * marks the root as a select does), and the match keeps the reservation.
+ * Only for the simple traverser, without auxiliary subsystems, constraints
+ * or messages from the select, with the re-weighs recorded (the update
+ * then replays them) and no writer for the reservation. */
+
+void eng__mlog_harvest(eng_t *e)
+{
+    struct plan_sink *k = &e->sink;
+    if (!k->any && !k->all)
+        return;
+    struct mlog_ent *m = &e->mlog[e->mlog_n % ENG_MLOG_N];
+    m->lo = k->all ? INT64_MIN : k->lo;
+    m->hi = k->all ? INT64_MAX : k->hi;
+    e->mlog_n++;
+    k->any = k->all = false;
+}
+
+/* Whether a change logged since serial 'from' touched [lo, hi) (or the
+ * ring no longer holds them all). */
+static bool mlog_touched(const eng_t *e, uint64_t from, int64_t lo, int64_t hi)
+{
+    if (e->mlog_n - from > ENG_MLOG_N)
+        return true;
+    for (uint64_t i = from; i < e->mlog_n; i++) {
+        const struct mlog_ent *m = &e->mlog[i % ENG_MLOG_N];
+        if (m->lo < hi && lo < m->hi)
+            return true;
+    }
+    return false;
+}
+
+static bool key_put(char **buf, size_t *cap, size_t *len, const void *p, size_t n)
+{
+    if (*len + n > *cap) {
+        size_t c = *cap ? *cap : 256;
+        while (c < *len + n)
+            c *= 2;
+        char *b = realloc(*buf, c);
+        if (!b)
+            return false;
+        *buf = b;
+        *cap = c;
+    }
+    memcpy(*buf + *len, p, n);
+    *len += n;
+    return true;
+}
+
+static bool key_str(char **buf, size_t *cap, size_t *len, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    return key_put(buf, cap, len, &n, sizeof n) && key_put(buf, cap, len, s, n);
+}
+
+/* The request tree of 'js' as bytes, every field a select reads, into
+ * '*buf'; its length, 0 when out of memory. */
+static size_t req_key(const jobspec_t *js, char **buf, size_t *cap)
+{
+    size_t len = 0;
+    uint64_t top = js->nresources;
+    if (!key_put(buf, cap, &len, &top, sizeof top))
+        return 0;
+    for (size_t i = 0; i < js->nresources_total; i++) {
+        const jobspec_resource_t *r = jobspec_resource_at(js, i);
+        if (!r)
+            return 0;
+        int64_t f[8] = {r->depth,      (int64_t)r->nwith, r->count.min, r->count.max,
+                        r->count.oper, r->count.operand,  r->exclusive, r->is_slot};
+        if (!key_put(buf, cap, &len, f, sizeof f) || !key_str(buf, cap, &len, r->type) ||
+            !key_str(buf, cap, &len, r->unit) || !key_str(buf, cap, &len, r->label) ||
+            !key_str(buf, cap, &len, r->id))
+            return 0;
+    }
+    return len;
+}
+
+/* A copy of 'f' for the match that takes its selection again (no re-weigh
+ * recording: ops_take() moves it); NULL when out of memory. */
+static struct replan_fp *fp_clone(eng_t *e, const struct replan_fp *f)
+{
+    struct replan_fp *c = fp_get(e, f->n);
+    if (!c)
+        return NULL;
+    if (f->n)
+        memcpy(c->keys, f->keys, f->n * sizeof *c->keys);
+    size_t kl = 0;
+    if (!key_put(&c->m_key, &c->m_keycap, &kl, f->m_key, f->m_keylen)) {
+        eng__fp_release(e, c);
+        return NULL;
+    }
+    c->n = f->n;
+    c->at = f->at;
+    c->duration = f->duration;
+    c->rt_needs = f->rt_needs;
+    c->rt_excl = f->rt_excl;
+    c->gen = f->gen;
+    memcpy(c->xtypes, f->xtypes, sizeof c->xtypes);
+    c->nxtypes = f->nxtypes;
+    c->m_ok = f->m_ok;
+    c->m_keylen = kl;
+    c->m_pre = f->m_pre;
+    c->m_post = f->m_post;
+    c->m_stale = f->m_stale;
+    return c;
+}
+
+/* At the kept reservation's job's match of 'js' (writer 'w'): whether its
+ * select is known again; if so e->memo is its fingerprint's copy. */
+static void memo_arm(eng_t *e, const jobspec_t *js, const rwrite_t *w)
+{
+    const struct replan_fp *f = e->pend.fp;
+    eng__mlog_harvest(e);
+    if (!f->m_ok || !f->ops_ok || (w && !e->unwritten_resv) || e->flexible || e->naux ||
+        js->system.constraint || f->gen != e->gen || f->m_posver != e->pos_ver ||
+        f->m_selver != e->sel_ver ||
+        mlog_touched(e, f->m_serial, f->at, planner__window_end(f->at, f->duration)))
+        return;
+    size_t n = req_key(js, &e->kbuf, &e->kcap);
+    if (n == 0 || n != f->m_keylen || memcmp(e->kbuf, f->m_key, n) != 0)
+        return;
+    e->memo = fp_clone(e, f);
+}
+
+void eng__memo_take(eng_t *e)
+{
+    const struct replan_fp *f = e->memo;
+    trav__tick(e);
+    e->preorder = f->m_pre;
+    e->postorder = f->m_post;
+    e->rt_needs = f->rt_needs;
+    e->rt_excl = f->rt_excl;
+    e->rt_seq = e->seq;
+    if (f->m_stale != STALE_UNSET)
+        e->stale = f->m_stale;
+    e->sel_stale = f->m_stale;
+    e->sel_msg = false;
+    e->memo_used = true;
+    e->nmemo++;
+}
+
+/* What the select of reservation 'fp' (just made, before its update) read
+ * beyond the planners, for knowing it again. */
+static void memo_note(eng_t *e, struct replan_fp *fp, const struct jobmeta *m)
+{
+    fp->m_ok = !e->sel_msg && !e->flexible && !e->naux && !m->constraint;
+    if (fp->m_ok && !e->memo_used)
+        fp->m_keylen = req_key(e->js, &fp->m_key, &fp->m_keycap);
+    fp->m_ok = fp->m_ok && fp->m_keylen > 0;
+    fp->m_posver = e->pos_ver;
+    fp->m_selver = e->sel_ver;
+    if (!e->memo_used) {
+        fp->m_pre = e->preorder;
+        fp->m_post = e->postorder;
+        fp->m_stale = e->sel_stale;
+    }
 }
 
 /* ---- keeping and settling ------------------------------------------------- */
@@ -289,9 +466,13 @@ static bool op_may_reserve(enum eng_match_op op)
     return op == ENG_MATCH_ALLOCATE_ORELSE_RESERVE || op == ENG_MATCH_RESERVE_LATER;
 }
 
-int eng__replan_arm(eng_t *e, enum eng_match_op op, uint64_t jobid)
+int eng__replan_arm(eng_t *e, enum eng_match_op op, uint64_t jobid, const jobspec_t *js,
+                    const rwrite_t *w)
 {
     struct replan_pend *p = &e->pend;
+    e->memo_used = false;
+    eng__fp_release(e, e->memo);
+    e->memo = NULL;
     if (!p->on)
         return 0;
     if (p->jobid != jobid || !op_may_reserve(op))
@@ -310,6 +491,7 @@ int eng__replan_arm(eng_t *e, enum eng_match_op op, uint64_t jobid)
     e->gh_at = p->fp->at;
     e->gh_end = p->fp->at + p->fp->duration;
     e->gh_rec = e->gh_buf;
+    memo_arm(e, js, w); /* before the root's span comes out */
     /* the reserve loop searches the root's aggregate for times: take the
      * reservation's span out of it for this match */
     rg_vid_t root = dom_root(e);
@@ -373,8 +555,14 @@ int eng__replan_decide(eng_t *e, struct jobmeta *m, const rwrite_t *w)
     e->fp_new = NULL;
     m->rec = NULL;
     bool resv = m->alloc_type == AT_ALLOC_ORELSE_RESERVE && m->at > e->now;
-    if (e->replan && resv)
+    if (e->memo_used) { /* the kept reservation's selection, taken again */
+        e->fp_new = e->memo;
+        e->memo = NULL;
+    } else if (e->replan && resv) {
         e->fp_new = fp_build(e, m);
+    }
+    if (e->fp_new)
+        memo_note(e, e->fp_new, m);
     /* the update records its re-weighs where a kept reservation's would
      * walk alike: a walk with no writer */
     if (e->fp_new) {
@@ -389,10 +577,14 @@ int eng__replan_decide(eng_t *e, struct jobmeta *m, const rwrite_t *w)
     unhide(e);
     if (!w && e->fp_new && fp_equal(e->pend.fp, e->fp_new)) {
         m->keep = true;
+        if (e->memo_used && !e->pend.fp->ops_ok)
+            return ENG_ESTATE;  /* cannot be: memo_arm() asked for the recording */
         if (e->pend.fp->ops_ok) /* recorded: replayed, else recorded anew */
             ops_take(e->fp_new, e->pend.fp);
         return root_back(e, m);
     }
+    if (e->memo_used)
+        return ENG_ESTATE; /* cannot be: the same selection, no writer */
     e->gh_root_out = false;
     return eng__settle(e);
 }
@@ -411,6 +603,10 @@ void eng__replan_done(eng_t *e, struct eng_job *j, const struct jobmeta *m)
         pend_clear(e);
     }
     eng__fp_release(e, j->fp);
+    /* the changes from here on are the ones the next match looks at */
+    eng__mlog_harvest(e);
+    if (e->fp_new)
+        e->fp_new->m_serial = e->mlog_n;
     j->fp = e->fp_new;
     e->fp_new = NULL;
 }
@@ -419,6 +615,8 @@ void eng__replan_free(eng_t *e)
 {
     pend_clear(e);
     fp_free(e->fp_new);
+    fp_free(e->memo);
+    free(e->kbuf);
     for (size_t i = 0; i < e->nfp_pool; i++)
         fp_free(e->fp_pool[i]);
     free(e->fp_pool);

@@ -37,6 +37,7 @@ int64_t eng__x_add(eng_t *e, rg_vid_t v, int64_t at, int64_t dur, uint64_t jobid
         x->cap = cap;
     }
     x->iv[x->n] = (struct xiv){at, at + dur, jobid};
+    eng__sink_note(e, at, at + dur);
     return x->n++;
 }
 
@@ -45,6 +46,7 @@ void eng__x_remove(eng_t *e, rg_vid_t v, int64_t idx)
     struct xset *x = &e->xs[v];
     if (idx < 0 || idx >= x->n)
         return;
+    eng__sink_note(e, x->iv[idx].start, x->iv[idx].end);
     x->iv[idx] = x->iv[--x->n];
     if (idx < x->n) {
         /* re-point the owner only if it pointed at the moved entry: a reused

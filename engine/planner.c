@@ -88,6 +88,13 @@ void planner_destroy(planner_t *p)
     free(p);
 }
 
+/* A change that may touch any time. */
+static void sink_all(const planner_t *p)
+{
+    if (p->sink)
+        p->sink->all = true;
+}
+
 /* Copy 'src' into the fresh parts 'pts', 'spans', 'type', then 'dst'. */
 int planner_assign(planner_t *dst, const planner_t *src)
 {
@@ -110,7 +117,10 @@ int planner_assign(planner_t *dst, const planner_t *src)
     if (dst->spans != dst->span_inl)
         free(dst->spans);
     free(dst->type);
+    struct plan_sink *sink = dst->sink;
     *dst = *src;
+    dst->sink = sink; /* the copy's owner is told, not the original's */
+    sink_all(dst);
     planner__ps_move(&dst->pts, &pts);
     dst->spans = spans ? spans : dst->span_inl;
     dst->cap_spans = cap;
@@ -138,10 +148,17 @@ planner_t *planner_copy(const planner_t *p, eng_error_t *err)
     return c;
 }
 
+void planner__set_sink(planner_t *p, struct plan_sink *sink)
+{
+    if (p)
+        p->sink = sink;
+}
+
 int planner_reset(planner_t *p, int64_t base_time, int64_t duration)
 {
     if (!p || base_time < 0 || duration < 1 || duration > INT64_MAX - base_time)
         return ENG_EINVAL;
+    sink_all(p);
     restart(p, base_time, duration);
     return 0;
 }
@@ -354,6 +371,7 @@ int planner_span_reduce(planner_t *p, int64_t span_id, int64_t to_remove, bool *
     /* Unlike add and remove, Fluxion leaves the iteration set here, so the
      * next avail_time_next starts again from the first candidate. */
     s->planned -= to_remove;
+    planner__sink_note(p, s->start, s->last);
     restore_tracked(p);
     /* Fluxion stops updating at the first point that would go out of range
      * (free above the total or scheduled below 0, possible only after
@@ -453,6 +471,7 @@ int planner_update_total(planner_t *p, int64_t total)
     if (delta == 0)
         return 0;
     p->total = total;
+    sink_all(p);
     planner__memo_clear(p);
     planner__ps_shift_all(&p->pts, delta);
     return 0;

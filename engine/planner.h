@@ -58,6 +58,32 @@ ENG_BEGIN_DECLS
 
 typedef struct planner planner_t; /* opaque: one resource pool over time */
 
+/* Where a planner tells what it changed, if its owner wants to know
+ * (planner_private.h: planner__set_sink()): the hull [lo, hi) of the
+ * intervals of the spans added, removed or reduced since the owner last
+ * emptied it ('any'), or 'all' after a change of another kind (reset, new
+ * total, copy, new types) that may touch any time. */
+struct plan_sink {
+    int64_t lo, hi;
+    bool any, all;
+};
+
+/* Add [lo, hi) to what 'k' was told. */
+static inline void plan_sink_note(struct plan_sink *k, int64_t lo, int64_t hi)
+{
+    if (!k->any) {
+        k->lo = lo;
+        k->hi = hi;
+        k->any = true;
+        return;
+    }
+    k->lo = lo < k->lo ? lo : k->lo;
+    k->hi = hi > k->hi ? hi : k->hi;
+}
+
+/* Changes of 'p' are told to 'sink' from now on (NULL: to nobody). */
+void planner__set_sink(planner_t *p, struct plan_sink *sink);
+
 /* Create a planner of 'total' units of 'type' (copied) over
  * [base_time, base_time + duration].  'base_time' >= 0, 'duration' >= 1,
  * 'total' >= 0, 'type' not NULL.  Returns a new planner that the caller

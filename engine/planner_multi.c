@@ -24,8 +24,25 @@ struct planner_multi {
     int64_t *sub;
     size_t nspans, cap_spans, ndead;
     int64_t span_counter;
-    int64_t span_cursor; /* last id returned + 1 */
+    int64_t span_cursor;    /* last id returned + 1 */
+    struct plan_sink *sink; /* given to every planner (planner_multi__set_sink()) */
 };
+
+void planner_multi__set_sink(planner_multi_t *mp, struct plan_sink *sink)
+{
+    if (!mp)
+        return;
+    mp->sink = sink;
+    for (size_t i = 0; i < mp->len; i++)
+        planner__set_sink(mp->pl[i], sink);
+}
+
+/* A change of 'mp' that may touch any time. */
+static void msink_all(const planner_multi_t *mp)
+{
+    if (mp->sink)
+        mp->sink->all = true;
+}
 
 static int64_t id_of(int64_t raw)
 {
@@ -135,6 +152,7 @@ static int copy_into(planner_multi_t *c, const planner_multi_t *src)
     c->pl = NULL;
     c->ids = NULL;
     c->sub = NULL;
+    c->sink = NULL; /* a copy tells nobody until its owner says */
     if (alloc_arrays(c, len))
         return ENG_ENOMEM;
     for (size_t i = 0; i < len; i++)
@@ -179,7 +197,10 @@ int planner_multi_assign(planner_multi_t *dst, const planner_multi_t *src)
         return ENG_ENOMEM;
     }
     free_parts(dst);
+    struct plan_sink *sink = dst->sink;
     *dst = tmp;
+    planner_multi__set_sink(dst, sink); /* the copy's owner is told */
+    msink_all(dst);
     return 0;
 }
 
@@ -747,6 +768,8 @@ int planner_multi_update(planner_multi_t *mp, const int64_t *totals,
     mp->sub = u.sub;
     mp->len = len;
     free(u.from);
+    planner_multi__set_sink(mp, mp->sink); /* the new types' planners too */
+    msink_all(mp);
     return 0;
 }
 

@@ -277,7 +277,8 @@ struct planner {
     struct span *spans; /* sorted by id, tombstones included ('span_inl' or heap) */
     size_t nspans, cap_spans, ndead;
     int64_t span_counter;
-    int64_t span_cursor; /* last id returned by span_first/next */
+    struct plan_sink *sink; /* NULL: changes are told to nobody */
+    int64_t span_cursor;    /* last id returned by span_first/next */
     /* avail_time iteration (Fluxion's current request and tracked points) */
     bool iter_set;  /* a request is stored */
     bool consumed;  /* some candidate points were examined */
@@ -682,6 +683,13 @@ PLANNER_INLINE int planner__span_check(planner_t *p, int64_t start, int64_t dura
     return 0;
 }
 
+/* Tell the sink of 'p' that the time [start, last) changed. */
+PLANNER_INLINE void planner__sink_note(const planner_t *p, int64_t start, int64_t last)
+{
+    if (p->sink)
+        plan_sink_note(p->sink, start, last);
+}
+
 /* planner_span_add() without its checks, once planner__span_check()
  * returned 0 and 'hint' for the same arguments and planner__reserve()
  * succeeded (so nothing can fail).  Returns the id. */
@@ -700,6 +708,7 @@ PLANNER_INLINE int64_t planner__span_add_hinted(planner_t *p, int64_t start,
     else
         planner__ps_span_add(s, start, last, request);
     p->iter_set = false;
+    planner__sink_note(p, start, last);
     struct span *sp = &p->spans[p->nspans++];
     sp->id = ++p->span_counter;
     sp->start = start;
@@ -731,6 +740,7 @@ PLANNER_INLINE void planner__spans_compact(planner_t *p)
 PLANNER_INLINE void planner__span_remove_at(planner_t *p, size_t i)
 {
     struct span s = p->spans[i];
+    planner__sink_note(p, s.start, s.last);
     planner__restore_tracked(p);
     planner__memo_clear(p);
     if (p->pts.big)

@@ -230,6 +230,8 @@ static int install_subplan(eng_t *e, rg_vid_t u, const int64_t *dfv, eng_error_t
             return err ? err->code : ENG_ENOMEM;
         }
         e->subplan[u] = p;
+        planner_multi__set_sink(p, &e->sink);
+        e->sink.all = true; /* a new aggregate: what the select reads changed */
         eng__sub_changed(e, u);
     }
     e->sp_idx[u] = NULL; /* resolved after priming: tables may still grow */

@@ -25,9 +25,10 @@ static void bind(eng_t *e)
 
 static planner_t *plan_get(eng_t *e, rg_vid_t u)
 {
-    if (!e->plans[u])
-        e->plans[u] = planner_create(0, ENG_PLAN_DURATION, V(e, u)->size,
-                                     rg_sym_str(e->g, V(e, u)->type), NULL);
+    if (!e->plans[u] &&
+        (e->plans[u] = planner_create(0, ENG_PLAN_DURATION, V(e, u)->size,
+                                      rg_sym_str(e->g, V(e, u)->type), NULL)))
+        planner__set_sink(e->plans[u], &e->sink);
     return e->plans[u];
 }
 
@@ -122,6 +123,7 @@ void trav__oe_reweight(eng_t *e, rg_vid_t u, rg_eid_t ed, uint64_t wt)
     a[lo] = ed;
     if (w0 != wt || lo != pos)
         e->order_version++; /* see eng_order_version() */
+    e->pos_ver += lo != pos;
 }
 
 /* A vertex with more out-edges than this moves the out-edges its update
@@ -255,15 +257,20 @@ static void oe_move_many(eng_t *e, rg_vid_t u, struct oe_move *mv, size_t k)
         run++;
     if (run < kk)
         sort_moves(mv, kk);
-    /* merge from the back: the later of the two heads goes last */
+    /* merge from the back: the later of the two heads goes last; the order
+     * changed unless every moved edge lands where it was */
     int64_t i = (int64_t)w - 1, j = (int64_t)kk - 1, d = (int64_t)n - 1;
+    bool moved = false;
     while (j >= 0) {
         if (i >= 0 &&
-            oe_before(e, mv[j].wt, mv[j].uq, e->e_weight[a[i]], oe_uniq(e, a[i])))
+            oe_before(e, mv[j].wt, mv[j].uq, e->e_weight[a[i]], oe_uniq(e, a[i]))) {
             a[d--] = a[i--];
-        else
+        } else {
+            moved |= d != (int64_t)mv[j].pos;
             a[d--] = mv[j--].ed;
+        }
     }
+    e->pos_ver += moved;
 }
 
 /* Do the moves queued for 'u' since 'from' (the queue's length when its

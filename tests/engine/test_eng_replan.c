@@ -210,7 +210,7 @@ static char *wide_jobspec(struct rng *r, int nodes, int sockets)
 }
 
 struct stream_out {
-    int kept, replayed;
+    int kept, replayed, known; /* known: selects known again (eng_replan.c) */
 };
 
 static struct stream_out run_shape(uint64_t seed, const char *policy, bool write_resv,
@@ -315,7 +315,7 @@ static struct stream_out run_shape(uint64_t seed, const char *policy, bool write
         nq = k;
         same_state(e);
     }
-    struct stream_out out = {(int)e[1]->nkept, (int)e[1]->nreplay};
+    struct stream_out out = {(int)e[1]->nkept, (int)e[1]->nreplay, (int)e[1]->nmemo};
     for (size_t i = 0; i < nq; i++) {
         if (q[i].state)
             both_cancel(e, q[i].id, false);
@@ -346,18 +346,105 @@ START_TEST(test_replan_twin)
 END_TEST
 
 /* Over all the streams, reservations were kept (the test tests something),
- * and most of them updated by replaying their first update's re-weighs. */
+ * most of them updated by replaying their first update's re-weighs, and
+ * some without a search, their select known again. */
 START_TEST(test_replan_kept)
 {
-    int kept = 0, replayed = 0;
+    int kept = 0, replayed = 0, known = 0;
     for (int i = 0; i < 16; i++) {
         struct stream_out o =
             run_shape(0x51AFD7ED558CCD1Du + (uint64_t)i, policies[i % 8], false, SMALL);
         kept += o.kept;
         replayed += o.replayed;
+        known += o.known;
     }
+    printf("replan: %d kept, %d replayed, %d known\n", kept, replayed, known);
     ck_assert_int_gt(kept, 20);
     ck_assert_int_gt(replayed, kept / 2);
+    ck_assert_int_gt(known, 5);
+}
+END_TEST
+
+/* Node-exclusive request of 'nodes' nodes for 'dur' seconds. */
+static jobspec_t *nodes_js(int nodes, int dur)
+{
+    char b[1024];
+    snprintf(b, sizeof b,
+             "{\"version\": 9999, \"resources\": [{\"type\": \"node\", \"count\": %d, "
+             "\"exclusive\": true, \"with\": [{\"type\": \"slot\", \"count\": 1, "
+             "\"label\": \"t\", \"with\": [{\"type\": \"core\", \"count\": 1}]}]}], "
+             "\"tasks\": [{\"command\": [\"a\"], \"slot\": \"t\", \"count\": "
+             "{\"per_slot\": 1}}], \"attributes\": {\"system\": {\"duration\": %d}}}",
+             nodes, dur);
+    return js_parse(b);
+}
+
+static void both_match(eng_t *e[2], enum eng_match_op op, const jobspec_t *js,
+                       uint64_t id, struct eng_match_result res[2])
+{
+    int rc[2];
+    for (int t = 0; t < 2; t++)
+        rc[t] = eng_match(e[t], op, js, id, NULL, &res[t], NULL);
+    ck_assert_int_eq(rc[0], 0);
+    ck_assert_int_eq(rc[1], 0);
+    ck_assert_int_eq(res[0].at, res[1].at);
+    ck_assert_int_eq(res[0].reserved, res[1].reserved);
+    ck_assert_uint_eq(res[0].preorder, res[1].preorder);
+    ck_assert_uint_eq(res[0].postorder, res[1].postorder);
+    same_state(e);
+}
+
+/* A select known again (eng_replan.c) only when nothing it reads changed.
+ * Four nodes, policy "low" (lowest ids first): X holds node 0 until 300, Y
+ * nodes 1-3 until 100, so job J (2 nodes, 50 s) is reserved at 100 on nodes
+ * 1 and 2.  At time 10 something happens, J's reservation is dropped and J
+ * matched again, on twin engines (cancel and re-plant / keep in place):
+ * with nothing in between, J's select is known again; after X ends early
+ * (node 0 is free at 100: J gets nodes 0 and 1 at the same start), node 1
+ * goes down, or J asks for 3 nodes or 60 s, it must not be. */
+START_TEST(test_replan_known)
+{
+    const int what = _i; /* 0 nothing, 1 X ends, 2 node 1 down, 3 3 nodes, 4 60 s */
+    eng_t *e[2];
+    for (int k = 0; k < 2; k++)
+        e[k] = mk_engine("low", gen_graph(1, 4, 1, 1, 0));
+    ck_assert_int_eq(eng_set_replan_in_place(e[1], true), 0);
+    jobspec_t *x = nodes_js(1, 300), *y = nodes_js(3, 100), *j = nodes_js(2, 50);
+    struct eng_match_result res[2];
+    both_match(e, ENG_MATCH_ALLOCATE, x, 1, res);
+    both_match(e, ENG_MATCH_ALLOCATE, y, 2, res);
+    both_match(e, ENG_MATCH_ALLOCATE_ORELSE_RESERVE, j, 3, res);
+    ck_assert(res[0].reserved);
+    ck_assert_int_eq(res[0].at, 100);
+    for (int t = 0; t < 2; t++)
+        ck_assert_int_eq(eng_time_set(e[t], 10), 0);
+    jobspec_t *again = j;
+    if (what == 1)
+        both_cancel(e, 1, false);
+    if (what == 2)
+        for (int t = 0; t < 2; t++)
+            ck_assert_int_eq(eng_status_set_ranks(e[t], "1", false, NULL), 0);
+    if (what == 3)
+        again = nodes_js(3, 50);
+    if (what == 4)
+        again = nodes_js(2, 60);
+    both_cancel(e, 3, true);
+    uint64_t known = e[1]->nmemo;
+    both_match(e, ENG_MATCH_ALLOCATE_ORELSE_RESERVE, again, 3, res);
+    ck_assert_int_eq(res[0].at, 100);
+    ck_assert_uint_eq(e[1]->nmemo - known, what == 0);
+    /* and once more, nothing in between: known again even after a change */
+    both_cancel(e, 3, true);
+    known = e[1]->nmemo;
+    both_match(e, ENG_MATCH_ALLOCATE_ORELSE_RESERVE, again, 3, res);
+    ck_assert_uint_eq(e[1]->nmemo - known, 1);
+    if (again != j)
+        jobspec_destroy(again);
+    jobspec_destroy(x);
+    jobspec_destroy(y);
+    jobspec_destroy(j);
+    for (int k = 0; k < 2; k++)
+        eng_destroy(e[k]);
 }
 END_TEST
 
@@ -379,6 +466,7 @@ Suite *eng_replan_suite(void)
     tcase_set_timeout(tc, 120);
     tcase_add_loop_test(tc, test_replan_twin, 0, 48);
     tcase_add_test(tc, test_replan_kept);
+    tcase_add_loop_test(tc, test_replan_known, 0, 5);
     tcase_add_loop_test(tc, test_replan_wide, 0, 6);
     suite_add_tcase(s, tc);
     return s;

@@ -174,11 +174,9 @@ START_TEST(test_engine_status)
 }
 END_TEST
 
-/* The units the backend counts for an allocation (the R writer's counts)
- * are what counting its R_lite text gives (runits_count()), over random
- * allocations of cores anywhere, whole nodes and cores with gpus, on a graph
- * of 2 sockets of 3 cores and 1 gpu per node. */
-START_TEST(test_engine_units)
+/* An adapter over a new engine of 6 nodes of 2 sockets of 3 cores and 1 GPU;
+ * without remembered busy answers unless 'memo'. */
+static sim_eng_t *twin_make(eng_t **e, bool memo)
 {
     struct ggen_spec gs;
     ggen_spec_default(&gs);
@@ -188,11 +186,25 @@ START_TEST(test_engine_units)
     gs.gpus = 1;
     eng_error_t err;
     eng_error_clear(&err);
-    eng_t *e = eng_create(NULL, &err);
-    ck_assert_ptr_nonnull(e);
-    ck_assert_int_eq(eng_graph_take(e, ggen_build(&gs, &err), &err), 0);
-    sim_eng_t *ae = sim_eng_create(e, &err);
+    *e = eng_create(NULL, &err);
+    ck_assert_ptr_nonnull(*e);
+    ck_assert_int_eq(eng_graph_take(*e, ggen_build(&gs, &err), &err), 0);
+    if (!memo)
+        setenv("SCHEDSIM_NO_BUSY_MEMO", "1", 1);
+    sim_eng_t *ae = sim_eng_create(*e, &err);
+    unsetenv("SCHEDSIM_NO_BUSY_MEMO");
     ck_assert_ptr_nonnull(ae);
+    return ae;
+}
+
+/* The units the backend counts for an allocation (the R writer's counts)
+ * are what counting its R_lite text gives (runits_count()), over random
+ * allocations of cores anywhere, whole nodes and cores with gpus, on a graph
+ * of 2 sockets of 3 cores and 1 gpu per node. */
+START_TEST(test_engine_units)
+{
+    eng_t *e;
+    sim_eng_t *ae = twin_make(&e, true);
     uint64_t x = 88172645463325252u;
     size_t checked = 0;
     for (uint64_t id = 1; id <= 200; id++) {
@@ -243,28 +255,6 @@ START_TEST(test_engine_units)
     eng_destroy(e);
 }
 END_TEST
-
-/* One adapter of a twin pair: 6 nodes of 2 sockets of 3 cores, 1 GPU each. */
-static sim_eng_t *twin_make(eng_t **e, bool memo)
-{
-    struct ggen_spec gs;
-    ggen_spec_default(&gs);
-    gs.nodes = 6;
-    gs.sockets = 2;
-    gs.cores = 3;
-    gs.gpus = 1;
-    eng_error_t err;
-    eng_error_clear(&err);
-    *e = eng_create(NULL, &err);
-    ck_assert_ptr_nonnull(*e);
-    ck_assert_int_eq(eng_graph_take(*e, ggen_build(&gs, &err), &err), 0);
-    if (!memo)
-        setenv("SCHEDSIM_NO_BUSY_MEMO", "1", 1);
-    sim_eng_t *ae = sim_eng_create(*e, &err);
-    unsetenv("SCHEDSIM_NO_BUSY_MEMO");
-    ck_assert_ptr_nonnull(ae);
-    return ae;
-}
 
 static uint64_t xs(uint64_t *x)
 {
