@@ -259,6 +259,8 @@ struct replan_fp {
      * since its update (eng.mlog serial); its visit counts, the value it
      * left in eng.stale (STALE_UNSET: none). */
     bool m_ok;
+    bool m_forced; /* its selection took every child of every vertex it
+                      explored whole: no out-edge order could change it */
     char *m_key;
     size_t m_keylen, m_keycap;
     uint64_t m_posver, m_selver, m_serial;
@@ -368,12 +370,17 @@ struct eng {
     uint64_t mlog_n;
     uint64_t pos_ver, sel_ver;
     struct replan_fp *memo;
-    bool memo_used; /* this match's reserve loop took it */
-    int sel_stale;  /* what the last select left in 'stale' (STALE_UNSET: none) */
-    bool sel_msg;   /* the last select added to the message */
-    char *kbuf;     /* scratch of eng__req_key() */
+    bool memo_moved; /* ... although out-edges moved since (its selection is forced) */
+    bool memo_used;  /* this match's reserve loop took it */
+    int sel_stale;   /* what the last select left in 'stale' (STALE_UNSET: none) */
+    bool sel_msg;    /* the last select added to the message */
+    char *kbuf;      /* scratch of eng__req_key() */
+    rg_vid_t *xpl;   /* the vertices the last select explored (trav.c) */
+    size_t nxpl, capxpl;
+    bool xpl_oom; /* ... not all of them: out of memory */
     size_t kcap;
-    uint64_t nmemo; /* selects known again */
+    uint64_t nmemo;       /* selects known again */
+    uint64_t nmemo_moved; /* ... of which with out-edges moved since (forced) */
     /* trav_lazy.c, per vertex, allocated on the first lazy allocation:
      * lhold_job: jobid + 1 of the live allocation holding it lazily (0 none);
      * lheld: live lazy allocations holding a vertex above it;
@@ -545,6 +552,10 @@ static inline bool eng__memo_at(const eng_t *e, int64_t at, int64_t duration)
     return e->memo && e->memo->at == at && e->memo->duration == duration;
 }
 void eng__memo_take(eng_t *e);
+/* Whether the last (successful) select took, at every vertex it explored,
+ * every child of the dominant subsystem whole: then the order it visited
+ * them in changed nothing it chose, counted or left in eng.stale. */
+bool trav__select_forced(const eng_t *e);
 
 /* Cancel the kept reservation for real, if there is one: every public
  * call but its job's own match does this first.  0 or an error. */

@@ -208,7 +208,10 @@ static bool fp_equal(struct replan_fp *a, struct replan_fp *b)
  * that window was added, removed or reduced since the reservation's update:
  * the engine's planners and exclusivity sets tell e->sink, and each public
  * operation's hull of changes goes into the ring e->mlog), the order of the
- * out-edges (e->pos_ver), the status and properties of the vertices
+ * out-edges (e->pos_ver; not needed when the selection was forced, every
+ * child of every vertex the select explored taken whole, as a request for
+ * the whole machine is: any order then gives the same selection, visit
+ * counts and errno), the status and properties of the vertices
  * (e->sel_ver), the graph and settings (e->gen), the request (its tree as
  * bytes) and its duration, with the reservation itself hidden both times.
  * The select is a function of those reads, so its selection is the
@@ -313,6 +316,7 @@ static struct replan_fp *fp_clone(eng_t *e, const struct replan_fp *f)
     memcpy(c->xtypes, f->xtypes, sizeof c->xtypes);
     c->nxtypes = f->nxtypes;
     c->m_ok = f->m_ok;
+    c->m_forced = f->m_forced;
     c->m_keylen = kl;
     c->m_pre = f->m_pre;
     c->m_post = f->m_post;
@@ -327,14 +331,15 @@ static void memo_arm(eng_t *e, const jobspec_t *js, const rwrite_t *w)
     const struct replan_fp *f = e->pend.fp;
     eng__mlog_harvest(e);
     if (!f->m_ok || !f->ops_ok || (w && !e->unwritten_resv) || e->flexible || e->naux ||
-        js->system.constraint || f->gen != e->gen || f->m_posver != e->pos_ver ||
-        f->m_selver != e->sel_ver ||
+        js->system.constraint || f->gen != e->gen ||
+        (f->m_posver != e->pos_ver && !f->m_forced) || f->m_selver != e->sel_ver ||
         mlog_touched(e, f->m_serial, f->at, planner__window_end(f->at, f->duration)))
         return;
     size_t n = req_key(js, &e->kbuf, &e->kcap);
     if (n == 0 || n != f->m_keylen || memcmp(e->kbuf, f->m_key, n) != 0)
         return;
     e->memo = fp_clone(e, f);
+    e->memo_moved = f->m_posver != e->pos_ver;
 }
 
 void eng__memo_take(eng_t *e)
@@ -352,6 +357,7 @@ void eng__memo_take(eng_t *e)
     e->sel_msg = false;
     e->memo_used = true;
     e->nmemo++;
+    e->nmemo_moved += e->memo_moved;
 }
 
 /* What the select of reservation 'fp' (just made, before its update) read
@@ -368,6 +374,7 @@ static void memo_note(eng_t *e, struct replan_fp *fp, const struct jobmeta *m)
         fp->m_pre = e->preorder;
         fp->m_post = e->postorder;
         fp->m_stale = e->sel_stale;
+        fp->m_forced = fp->m_ok && trav__select_forced(e);
     }
 }
 
@@ -617,6 +624,7 @@ void eng__replan_free(eng_t *e)
     fp_free(e->fp_new);
     fp_free(e->memo);
     free(e->kbuf);
+    free(e->xpl);
     for (size_t i = 0; i < e->nfp_pool; i++)
         fp_free(e->fp_pool[i]);
     free(e->fp_pool);

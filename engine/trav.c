@@ -535,6 +535,35 @@ static void count_bare(eng_t *e, uint32_t n)
         e->stale = ENG_EBUSY;
 }
 
+/* Note 'u' as explored by this select (see trav__select_forced()). */
+static void xpl_push(eng_t *e, rg_vid_t u)
+{
+    if (e->nxpl == e->capxpl) {
+        size_t cap = e->capxpl ? 2 * e->capxpl : 256;
+        rg_vid_t *n = realloc(e->xpl, cap * sizeof *n);
+        if (!n) {
+            e->xpl_oom = true;
+            return;
+        }
+        e->xpl = n;
+        e->capxpl = cap;
+    }
+    e->xpl[e->nxpl++] = u;
+}
+
+bool trav__select_forced(const eng_t *e)
+{
+    if (e->xpl_oom)
+        return false;
+    for (size_t i = 0; i < e->nxpl; i++)
+        for (rg_eid_t ed = dom_from(e, V(e, e->xpl[i])->out_head); ed != RG_EID_NONE;
+             ed = dom_from(e, E(e, ed)->next_out))
+            if (e->e_seq[ed] != e->seq ||
+                e->e_needs[ed] != (uint64_t)V(e, E(e, ed)->dst)->size)
+                return false;
+    return true;
+}
+
 static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
                               bool pristine, bool *excl, struct scoring *dfu)
 {
@@ -547,6 +576,7 @@ static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, str
         count_bare(e, n);
         return rc2;
     }
+    xpl_push(e, u);
     bool ok = quick_ok(e, r);
     rg_eid_t far = V(e, u)->out_head, near = far;
     for (int i = 0; i < PF_AHEAD && far != RG_EID_NONE; i++) {
@@ -596,6 +626,7 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
         count_bare(e, n);
         return ENG_EBUSY;
     }
+    xpl_push(e, u);
     struct tally tl[32];
     size_t nt = 0;
     /* one resource (most lists) has one tally: set up, and counted after
@@ -1057,6 +1088,8 @@ int trav__select_simple(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid
     trav__tick(e);
     e->preorder = e->postorder = 0;
     e->nsstack = 0;
+    e->nxpl = 0;
+    e->xpl_oom = false;
     struct scoring *dfu = score_push_inl(e);
     if (!dfu)
         return ENG_ENOMEM;

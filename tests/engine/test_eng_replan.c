@@ -184,7 +184,14 @@ static char *wide_jobspec(struct rng *r, int nodes, int sockets)
     char *b = malloc(1024);
     ck_assert_ptr_nonnull(b);
     int d = (int)(rnd(r) % 4) * 100 + 200; /* long: later jobs wait */
-    switch (rnd_in(r, 0, 2)) {
+    switch (rnd_in(r, 0, 3)) {
+    case 3: /* the whole machine: a select no order of out-edges changes */
+        snprintf(b, 1024,
+                 "{\"version\": 9999, \"resources\": [{\"type\": \"slot\", \"count\": 1, "
+                 "\"label\": \"d\", \"with\": [{\"type\": \"node\", \"count\": %d, "
+                 "\"exclusive\": true}]}], " WIDE_TAIL,
+                 nodes, d);
+        break;
     case 0:
         snprintf(b, 1024,
                  "{\"version\": 9999, \"resources\": [{\"type\": \"node\", \"count\": "
@@ -210,7 +217,8 @@ static char *wide_jobspec(struct rng *r, int nodes, int sockets)
 }
 
 struct stream_out {
-    int kept, replayed, known; /* known: selects known again (eng_replan.c) */
+    int kept, replayed, known, moved; /* known: selects known again (eng_replan.c),
+                                         moved: of them after out-edges moved */
 };
 
 static struct stream_out run_shape(uint64_t seed, const char *policy, bool write_resv,
@@ -315,7 +323,8 @@ static struct stream_out run_shape(uint64_t seed, const char *policy, bool write
         nq = k;
         same_state(e);
     }
-    struct stream_out out = {(int)e[1]->nkept, (int)e[1]->nreplay, (int)e[1]->nmemo};
+    struct stream_out out = {(int)e[1]->nkept, (int)e[1]->nreplay, (int)e[1]->nmemo,
+                             (int)e[1]->nmemo_moved};
     for (size_t i = 0; i < nq; i++) {
         if (q[i].state)
             both_cancel(e, q[i].id, false);
@@ -358,7 +367,6 @@ START_TEST(test_replan_kept)
         replayed += o.replayed;
         known += o.known;
     }
-    printf("replan: %d kept, %d replayed, %d known\n", kept, replayed, known);
     ck_assert_int_gt(kept, 20);
     ck_assert_int_gt(replayed, kept / 2);
     ck_assert_int_gt(known, 5);
@@ -375,6 +383,20 @@ static jobspec_t *nodes_js(int nodes, int dur)
              "\"label\": \"t\", \"with\": [{\"type\": \"core\", \"count\": 1}]}]}], "
              "\"tasks\": [{\"command\": [\"a\"], \"slot\": \"t\", \"count\": "
              "{\"per_slot\": 1}}], \"attributes\": {\"system\": {\"duration\": %d}}}",
+             nodes, dur);
+    return js_parse(b);
+}
+
+/* One slot of 'nodes' whole nodes (nothing asked below them). */
+static jobspec_t *bare_nodes_js(int nodes, int dur)
+{
+    char b[1024];
+    snprintf(b, sizeof b,
+             "{\"version\": 9999, \"resources\": [{\"type\": \"slot\", \"count\": 1, "
+             "\"label\": \"t\", \"with\": [{\"type\": \"node\", \"count\": %d, "
+             "\"exclusive\": true}]}], \"tasks\": [{\"command\": [\"a\"], \"slot\": "
+             "\"t\", \"count\": {\"per_slot\": 1}}], \"attributes\": {\"system\": "
+             "{\"duration\": %d}}}",
              nodes, dur);
     return js_parse(b);
 }
@@ -448,6 +470,46 @@ START_TEST(test_replan_known)
 }
 END_TEST
 
+/* A select known again although out-edges moved, when its selection is
+ * forced (every child of every vertex it explored taken whole).  Policy
+ * "first" (out-edges re-weighed by every update), six nodes of two cores:
+ * A holds three nodes until 100, W asks for all six (or, '_i' 1, five) for
+ * 50 s and is reserved at 100; at time 10 B takes one node until 60 (its
+ * update moves out-edges), W's reservation is dropped and W matched again
+ * on twin engines: known again for all six, not for five. */
+START_TEST(test_replan_forced)
+{
+    eng_t *e[2];
+    for (int k = 0; k < 2; k++)
+        e[k] = mk_engine("first", gen_graph(1, 6, 1, 2, 0));
+    ck_assert_int_eq(eng_set_replan_in_place(e[1], true), 0);
+    jobspec_t *a = nodes_js(3, 100), *wj = bare_nodes_js(_i ? 5 : 6, 50),
+              *b = nodes_js(1, 50);
+    struct eng_match_result res[2];
+    both_match(e, ENG_MATCH_ALLOCATE, a, 1, res);
+    both_match(e, ENG_MATCH_ALLOCATE_ORELSE_RESERVE, wj, 2, res);
+    ck_assert(res[0].reserved);
+    ck_assert_int_eq(res[0].at, 100);
+    for (int t = 0; t < 2; t++)
+        ck_assert_int_eq(eng_time_set(e[t], 10), 0);
+    uint64_t moves = e[1]->pos_ver;
+    both_match(e, ENG_MATCH_ALLOCATE, b, 3, res);
+    ck_assert(!res[0].reserved);
+    ck_assert_uint_gt(e[1]->pos_ver, moves);
+    both_cancel(e, 2, true);
+    uint64_t known = e[1]->nmemo, moved = e[1]->nmemo_moved;
+    both_match(e, ENG_MATCH_ALLOCATE_ORELSE_RESERVE, wj, 2, res);
+    ck_assert_int_eq(res[0].at, 100);
+    ck_assert_uint_eq(e[1]->nmemo - known, _i == 0);
+    ck_assert_uint_eq(e[1]->nmemo_moved - moved, _i == 0);
+    jobspec_destroy(a);
+    jobspec_destroy(wj);
+    jobspec_destroy(b);
+    for (int k = 0; k < 2; k++)
+        eng_destroy(e[k]);
+}
+END_TEST
+
 /* Wide graphs: the re-weighs an update queues (a rack of many nodes under
  * the stop-on-first policies), nested in 'deep' ones, replayed alike. */
 START_TEST(test_replan_wide)
@@ -456,6 +518,7 @@ START_TEST(test_replan_wide)
     const char *pol = _i % 2 ? "firstnodex" : "first";
     struct stream_out o = run_shape(seed, pol, false, _i < 4 ? WIDE : DEEP);
     ck_assert_int_gt(o.replayed, 0);
+    ck_assert_int_gt(o.moved, 0); /* whole-machine requests known again */
 }
 END_TEST
 
@@ -467,6 +530,7 @@ Suite *eng_replan_suite(void)
     tcase_add_loop_test(tc, test_replan_twin, 0, 48);
     tcase_add_test(tc, test_replan_kept);
     tcase_add_loop_test(tc, test_replan_known, 0, 5);
+    tcase_add_loop_test(tc, test_replan_forced, 0, 2);
     tcase_add_loop_test(tc, test_replan_wide, 0, 6);
     suite_add_tcase(s, tc);
     return s;
