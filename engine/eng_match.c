@@ -118,17 +118,25 @@ static int sat_fallback(eng_t *e, const jobspec_t *js, rg_vid_t root, struct job
 }
 
 /* trav__select(), noting for eng_replan.c what it left in e->stale
- * (STALE_UNSET: nothing) and whether it added to the message. */
+ * (STALE_UNSET: nothing) and whether it added to the message, and letting
+ * it record its root's explore loop (eng.pfx). */
 static int select_noted(eng_t *e, const jobspec_t *js, rg_vid_t root, struct jobmeta *m,
                         bool x)
 {
     int prev = e->stale;
     size_t ml = e->msg_len;
     e->stale = STALE_UNSET;
+    e->pfx_noted = true; /* the root's loop may be recorded (trav.c) */
     int rc = trav__select(e, js->resources, js->nresources, root, m, x);
-    e->sel_stale = e->stale;
-    if (e->stale == STALE_UNSET)
-        e->stale = prev;
+    e->pfx_noted = false;
+    int last = e->stale;
+    if (e->pfx_done) { /* then 'last' is what was set after the root's loop */
+        e->pfx_stale_after = last;
+        if (last == STALE_UNSET)
+            last = e->pfx_stale_end;
+    }
+    e->sel_stale = last;
+    e->stale = last == STALE_UNSET ? prev : last;
     e->sel_msg = e->msg_len != ml;
     return rc;
 }

@@ -235,6 +235,17 @@ enum { RP_DEPTH_MAX = 32 };
  * made and the count it returned: equal fingerprints walk alike, so a kept
  * reservation's update replays 'ops' instead of walking. */
 enum { ENG_MLOG_N = 1024 };
+
+/* One child of the select root's explore loop, as the loop left it (trav.c;
+ * eng_replan.c re-walks them in a new out-edge order): its edge, the visits
+ * it added, the code it left in eng.stale (STALE_UNSET: none), and what it
+ * added to the request's total (-1: it failed). */
+struct pfx_rec {
+    rg_eid_t ed;
+    uint32_t dpre, dpost;
+    int stale;
+    int64_t contrib;
+};
 /* eng.stale before a select: nothing set it (INT_MIN, no error code). */
 #define STALE_UNSET (-2147483647 - 1)
 
@@ -261,6 +272,12 @@ struct replan_fp {
     bool m_ok;
     bool m_forced; /* its selection took every child of every vertex it
                       explored whole: no out-edge order could change it */
+    /* ... or every child below the root; then the root's loop as recorded
+     * ('m_pfx', when 'm_pfx_ok'), re-walked in the new order, tells */
+    bool m_pfx_ok;
+    struct pfx_rec *m_pfx;
+    size_t m_npfx, m_pfxcap;
+    int m_stale_before, m_stale_after; /* stale set before / after that loop */
     char *m_key;
     size_t m_keylen, m_keycap;
     uint64_t m_posver, m_selver, m_serial;
@@ -378,9 +395,21 @@ struct eng {
     rg_vid_t *xpl;   /* the vertices the last select explored (trav.c) */
     size_t nxpl, capxpl;
     bool xpl_oom; /* ... not all of them: out of memory */
+    /* the root's explore loop of the last select, recorded when 'pfx_on'
+     * (struct pfx_rec; 'pfx_done': recorded whole, ended by enough) */
+    bool pfx_on, pfx_noted, pfx_done, pfx_oom;
+    rg_vid_t sel_root;
+    struct pfx_rec *pfx;
+    size_t npfx, cappfx;
+    int pfx_stale_before, pfx_stale_end, pfx_stale_after;
+    uint32_t *pfx_mark; /* per edge: pfx_stamp when recorded, in pfx_at */
+    uint32_t *pfx_at;
+    size_t pfx_markcap;
+    uint32_t pfx_stamp;
     size_t kcap;
     uint64_t nmemo;       /* selects known again */
-    uint64_t nmemo_moved; /* ... of which with out-edges moved since (forced) */
+    uint64_t nmemo_moved; /* ... of which with out-edges moved since */
+    uint64_t nmemo_walk;  /* ... of which not forced: the root's loop re-walked */
     /* trav_lazy.c, per vertex, allocated on the first lazy allocation:
      * lhold_job: jobid + 1 of the live allocation holding it lazily (0 none);
      * lheld: live lazy allocations holding a vertex above it;
@@ -556,6 +585,8 @@ void eng__memo_take(eng_t *e);
  * every child of the dominant subsystem whole: then the order it visited
  * them in changed nothing it chose, counted or left in eng.stale. */
 bool trav__select_forced(const eng_t *e);
+/* ... at every vertex but the root (the root's loop is in eng.pfx). */
+bool trav__select_forced_below(const eng_t *e);
 
 /* Cancel the kept reservation for real, if there is one: every public
  * call but its job's own match does this first.  0 or an error. */

@@ -44,7 +44,7 @@ static struct replan_fp *fp_get(eng_t *e, size_t n)
         e->nfp_pool ? e->fp_pool[--e->nfp_pool] : calloc(1, sizeof(struct replan_fp));
     if (!fp)
         return NULL;
-    fp->m_ok = false;
+    fp->m_ok = fp->m_pfx_ok = false;
     if (fp->cap < n) {
         uint64_t *k = realloc(fp->keys, n * sizeof *k);
         if (!k) {
@@ -63,6 +63,7 @@ static void fp_free(struct replan_fp *fp)
         free(fp->keys);
         free(fp->ops);
         free(fp->m_key);
+        free(fp->m_pfx);
     }
     free(fp);
 }
@@ -211,7 +212,13 @@ static bool fp_equal(struct replan_fp *a, struct replan_fp *b)
  * out-edges (e->pos_ver; not needed when the selection was forced, every
  * child of every vertex the select explored taken whole, as a request for
  * the whole machine is: any order then gives the same selection, visit
- * counts and errno), the status and properties of the vertices
+ * counts and errno; nor when it was forced below the root and the root's
+ * loop, recorded child by child (struct pfx_rec), walked again in the new
+ * order meets only children it met then before it has met all it took:
+ * each qualifies or fails as then, the ones taken add the same and are
+ * taken whole, so the loop stops after the same ones, and the visit counts
+ * and errno are those of the new walk), the status and properties of the
+ * vertices
  * (e->sel_ver), the graph and settings (e->gen), the request (its tree as
  * bytes) and its duration, with the reservation itself hidden both times.
  * The select is a function of those reads, so its selection is the
@@ -293,6 +300,19 @@ static size_t req_key(const jobspec_t *js, char **buf, size_t *cap)
     return len;
 }
 
+/* Room for 'n' records of the root's loop in 'fp'. */
+static bool pfx_room(struct replan_fp *fp, size_t n)
+{
+    if (fp->m_pfxcap >= n)
+        return true;
+    struct pfx_rec *p = realloc(fp->m_pfx, n * sizeof *p);
+    if (!p)
+        return false;
+    fp->m_pfx = p;
+    fp->m_pfxcap = n;
+    return true;
+}
+
 /* A copy of 'f' for the match that takes its selection again (no re-weigh
  * recording: ops_take() moves it); NULL when out of memory. */
 static struct replan_fp *fp_clone(eng_t *e, const struct replan_fp *f)
@@ -315,6 +335,16 @@ static struct replan_fp *fp_clone(eng_t *e, const struct replan_fp *f)
     c->gen = f->gen;
     memcpy(c->xtypes, f->xtypes, sizeof c->xtypes);
     c->nxtypes = f->nxtypes;
+    if (f->m_pfx_ok && !pfx_room(c, f->m_npfx)) {
+        eng__fp_release(e, c);
+        return NULL;
+    }
+    if (f->m_pfx_ok && f->m_npfx)
+        memcpy(c->m_pfx, f->m_pfx, f->m_npfx * sizeof *c->m_pfx);
+    c->m_npfx = f->m_pfx_ok ? f->m_npfx : 0;
+    c->m_pfx_ok = f->m_pfx_ok;
+    c->m_stale_before = f->m_stale_before;
+    c->m_stale_after = f->m_stale_after;
     c->m_ok = f->m_ok;
     c->m_forced = f->m_forced;
     c->m_keylen = kl;
@@ -322,6 +352,103 @@ static struct replan_fp *fp_clone(eng_t *e, const struct replan_fp *f)
     c->m_post = f->m_post;
     c->m_stale = f->m_stale;
     return c;
+}
+
+/* Whether the last select's root loop, as recorded, can be re-walked in
+ * another order: recorded whole and ended by enough, every vertex below
+ * the root taken whole, and every child it took taken whole and adding
+ * the same to the request's total (so any order needs them all, and
+ * reaches enough at the last of them). */
+static bool pfx_usable(const eng_t *e)
+{
+    if (!e->pfx_done || e->pfx_oom || !trav__select_forced_below(e))
+        return false;
+    int64_t c = -1;
+    for (size_t i = 0; i < e->npfx; i++) {
+        const struct pfx_rec *r = &e->pfx[i];
+        if (r->contrib < 0)
+            continue;
+        if (r->contrib == 0 || (c >= 0 && r->contrib != c))
+            return false;
+        c = r->contrib;
+        const struct rg_edge *ep = rg_edge_get(e->g, r->ed);
+        if (e->e_seq[r->ed] != e->seq ||
+            e->e_needs[r->ed] != (uint64_t)rg_vertex_get(e->g, ep->dst)->size)
+            return false;
+    }
+    return c > 0;
+}
+
+/* The root's loop of 'f' walked again in the current out-edge order into
+ * 'c' (a copy of 'f'): true when every child it meets before it has met
+ * all those 'f' took is one 'f' met (so it qualifies or fails as then: no
+ * planner read in the window changed); then the visit counts and stale
+ * code are those of the new walk, and its records are 'c''s. */
+static bool pfx_walk(eng_t *e, const struct replan_fp *f, struct replan_fp *c)
+{
+    size_t ne = rg_graph_eid_bound(e->g);
+    if (e->pfx_markcap < ne) {
+        uint32_t *mk = realloc(e->pfx_mark, ne * sizeof *mk);
+        if (!mk)
+            return false;
+        e->pfx_mark = mk;
+        uint32_t *at = realloc(e->pfx_at, ne * sizeof *at);
+        if (!at)
+            return false;
+        e->pfx_at = at;
+        memset(e->pfx_mark + e->pfx_markcap, 0, (ne - e->pfx_markcap) * sizeof *mk);
+        e->pfx_markcap = ne;
+    }
+    if (++e->pfx_stamp == 0) {
+        memset(e->pfx_mark, 0, e->pfx_markcap * sizeof *e->pfx_mark);
+        e->pfx_stamp = 1;
+    }
+    uint32_t stamp = e->pfx_stamp, pre = f->m_pre, post = f->m_post;
+    size_t nq = 0;
+    for (size_t i = 0; i < f->m_npfx; i++) {
+        const struct pfx_rec *r = &f->m_pfx[i];
+        e->pfx_mark[r->ed] = stamp;
+        e->pfx_at[r->ed] = (uint32_t)i;
+        if (r->contrib < 0) {
+            pre -= r->dpre;
+            post -= r->dpost;
+        } else {
+            nq++;
+        }
+    }
+    if (!pfx_room(c, f->m_npfx))
+        return false;
+    rg_vid_t root = dom_root(e);
+    const struct rg_edge *ea = rg_edge_array(e->g);
+    const struct rg_vertex *va = rg_vertex_array(e->g);
+    int st = f->m_stale_before;
+    size_t seen = 0, n = 0;
+    for (uint32_t k = 0; k < e->noe[root] && seen < nq; k++) {
+        rg_eid_t ed = e->oe[root][k];
+        if ((va[ea[ed].dst].flags & RG_VF_REMOVED) || ea[ed].subsystem != e->dom)
+            continue;
+        if (e->pfx_mark[ed] != stamp)
+            return false; /* not met then: unknown */
+        const struct pfx_rec *r = &f->m_pfx[e->pfx_at[ed]];
+        if (r->contrib < 0) {
+            pre += r->dpre;
+            post += r->dpost;
+        } else {
+            seen++;
+        }
+        if (r->stale != STALE_UNSET)
+            st = r->stale;
+        c->m_pfx[n++] = *r;
+    }
+    if (seen < nq)
+        return false;
+    if (f->m_stale_after != STALE_UNSET)
+        st = f->m_stale_after;
+    c->m_pre = pre;
+    c->m_post = post;
+    c->m_stale = st;
+    c->m_npfx = n;
+    return true;
 }
 
 /* At the kept reservation's job's match of 'js' (writer 'w'): whether its
@@ -332,7 +459,8 @@ static void memo_arm(eng_t *e, const jobspec_t *js, const rwrite_t *w)
     eng__mlog_harvest(e);
     if (!f->m_ok || !f->ops_ok || (w && !e->unwritten_resv) || e->flexible || e->naux ||
         js->system.constraint || f->gen != e->gen ||
-        (f->m_posver != e->pos_ver && !f->m_forced) || f->m_selver != e->sel_ver ||
+        (f->m_posver != e->pos_ver && !f->m_forced && !f->m_pfx_ok) ||
+        f->m_selver != e->sel_ver ||
         mlog_touched(e, f->m_serial, f->at, planner__window_end(f->at, f->duration)))
         return;
     size_t n = req_key(js, &e->kbuf, &e->kcap);
@@ -340,6 +468,10 @@ static void memo_arm(eng_t *e, const jobspec_t *js, const rwrite_t *w)
         return;
     e->memo = fp_clone(e, f);
     e->memo_moved = f->m_posver != e->pos_ver;
+    if (e->memo && e->memo_moved && !f->m_forced && !pfx_walk(e, f, e->memo)) {
+        eng__fp_release(e, e->memo);
+        e->memo = NULL;
+    }
 }
 
 void eng__memo_take(eng_t *e)
@@ -358,6 +490,7 @@ void eng__memo_take(eng_t *e)
     e->memo_used = true;
     e->nmemo++;
     e->nmemo_moved += e->memo_moved;
+    e->nmemo_walk += e->memo_moved && !e->memo->m_forced;
 }
 
 /* What the select of reservation 'fp' (just made, before its update) read
@@ -375,6 +508,14 @@ static void memo_note(eng_t *e, struct replan_fp *fp, const struct jobmeta *m)
         fp->m_post = e->postorder;
         fp->m_stale = e->sel_stale;
         fp->m_forced = fp->m_ok && trav__select_forced(e);
+        fp->m_pfx_ok =
+            fp->m_ok && !fp->m_forced && pfx_usable(e) && pfx_room(fp, e->npfx);
+        if (fp->m_pfx_ok) {
+            memcpy(fp->m_pfx, e->pfx, e->npfx * sizeof *fp->m_pfx);
+            fp->m_npfx = e->npfx;
+            fp->m_stale_before = e->pfx_stale_before;
+            fp->m_stale_after = e->pfx_stale_after;
+        }
     }
 }
 
@@ -386,6 +527,7 @@ int eng_set_replan_in_place(eng_t *e, bool on)
         return ENG_EINVAL;
     int rc = eng__settle(e);
     e->replan = on;
+    e->pfx_on = on;
     return rc;
 }
 
@@ -625,6 +767,9 @@ void eng__replan_free(eng_t *e)
     fp_free(e->memo);
     free(e->kbuf);
     free(e->xpl);
+    free(e->pfx);
+    free(e->pfx_mark);
+    free(e->pfx_at);
     for (size_t i = 0; i < e->nfp_pool; i++)
         fp_free(e->fp_pool[i]);
     free(e->fp_pool);

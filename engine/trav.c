@@ -551,6 +551,42 @@ static void xpl_push(eng_t *e, rg_vid_t u)
     e->xpl[e->nxpl++] = u;
 }
 
+/* Record child edge 'ed' of the root's loop (see struct pfx_rec), given
+ * the visit counts and stale code from before it; the code it set, if any,
+ * is taken out of eng.stale and the one before put back. */
+static void pfx_push(eng_t *e, rg_eid_t ed, uint32_t pre0, uint32_t post0, int st0,
+                     int64_t contrib)
+{
+    int st = e->stale;
+    if (st == STALE_UNSET)
+        e->stale = st0;
+    if (e->npfx == e->cappfx) {
+        size_t cap = e->cappfx ? 2 * e->cappfx : 256;
+        struct pfx_rec *n = realloc(e->pfx, cap * sizeof *n);
+        if (!n) {
+            e->pfx_oom = true;
+            return;
+        }
+        e->pfx = n;
+        e->cappfx = cap;
+    }
+    e->pfx[e->npfx++] =
+        (struct pfx_rec){ed, e->preorder - pre0, e->postorder - post0, st, contrib};
+}
+
+bool trav__select_forced_below(const eng_t *e)
+{
+    if (e->xpl_oom || e->nxpl == 0 || e->xpl[0] != e->sel_root)
+        return false;
+    for (size_t i = 1; i < e->nxpl; i++)
+        for (rg_eid_t ed = dom_from(e, V(e, e->xpl[i])->out_head); ed != RG_EID_NONE;
+             ed = dom_from(e, E(e, ed)->next_out))
+            if (e->e_seq[ed] != e->seq ||
+                e->e_needs[ed] != (uint64_t)V(e, E(e, ed)->dst)->size)
+                return false;
+    return true;
+}
+
 bool trav__select_forced(const eng_t *e)
 {
     if (e->xpl_oom)
@@ -657,6 +693,16 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
     rg_sym_t dom = e->dom;
     bool ok = quick_ok(e, r);
     bool warm = noe > PF_MIN;
+    /* the root's loop is recorded for eng_replan.c (struct pfx_rec) */
+    bool rec = e->pfx_on && e->pfx_noted && u == e->sel_root && r.n == 1;
+    if (rec) {
+        e->npfx = 0;
+        e->pfx_oom = false;
+        e->pfx_stale_before = e->stale;
+    }
+    uint32_t pre0 = 0, post0 = 0;
+    int st0 = 0;
+    int64_t tot0 = 0;
     for (uint32_t k = 0; k < noe; k++) {
         if (warm)
             warm_children(e, oe, noe, k);
@@ -668,14 +714,32 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
             continue;
         if (tally_is_sat(sat, nsat, V(e, tgt)->type))
             continue;
+        if (rec) {
+            pre0 = e->preorder;
+            post0 = e->postorder;
+            st0 = e->stale;
+            e->stale = STALE_UNSET;
+            tot0 = total_of(dfu, tl[0].type);
+        }
         int64_t avail = plan_avail(e, tgt, m->at, m->duration);
-        if (quick_reject(e, ok, avail) || sub_reject(e, m, tgt, ok, r, avail))
+        if (quick_reject(e, ok, avail) || sub_reject(e, m, tgt, ok, r, avail)) {
+            if (rec)
+                pfx_push(e, ed, pre0, post0, st0, -1);
             continue;
+        }
         bool x = *excl;
-        if (dom_dfv(e, m, tgt, r, pristine, &x, dfu, avail) != 0)
+        if (dom_dfv(e, m, tgt, r, pristine, &x, dfu, avail) != 0) {
+            if (rec)
+                pfx_push(e, ed, pre0, post0, st0, -1);
             continue;
-        if (add_child(e, dfu, ed, x) < 0)
+        }
+        if (add_child(e, dfu, ed, x) < 0) {
+            if (rec && e->stale == STALE_UNSET)
+                e->stale = st0;
             return ENG_ENOMEM;
+        }
+        if (rec)
+            pfx_push(e, ed, pre0, post0, st0, (int64_t)total_of(dfu, tl[0].type) - tot0);
         bool enough = true;
         if (r.n == 1) { /* most lists: one tally, tl[0], of the one type */
             tally_step(&tl[0], total_of(dfu, tl[0].type));
@@ -695,8 +759,14 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
             }
         }
         rc2 = 0;
-        if (enough)
+        if (enough) {
+            if (rec) { /* what the rest of the select sets is told apart */
+                e->pfx_done = true;
+                e->pfx_stale_end = e->stale;
+                e->stale = STALE_UNSET;
+            }
             break;
+        }
     }
     return rc2;
 }
@@ -1090,6 +1160,8 @@ int trav__select_simple(eng_t *e, const jobspec_resource_t *rs, size_t n, rg_vid
     e->nsstack = 0;
     e->nxpl = 0;
     e->xpl_oom = false;
+    e->sel_root = root;
+    e->pfx_done = false;
     struct scoring *dfu = score_push_inl(e);
     if (!dfu)
         return ENG_ENOMEM;

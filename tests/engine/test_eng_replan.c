@@ -167,7 +167,44 @@ static void interlude(struct rng *r, eng_t *e[2], rwrite_t *w[2])
 /* The graph's shape: small, or 'wide' (a rack of more nodes than an update
  * re-weighs one by one), or 'deep' (also nodes of as many sockets: queued
  * re-weighs inside queued ones). */
-enum shape { SMALL, WIDE, DEEP };
+enum shape { SMALL, WIDE, DEEP, FLAT };
+
+/* 'flat': cluster0 -> node* -> socket -> core* (no racks, no memory), as a
+ * log's graph of cores anywhere: the cluster's out-edge order decides which
+ * free cores a job gets.  With 'mixed', node n has 1 + n % 3 cores (a job
+ * then needs more or fewer nodes depending on which it meets first). */
+static rg_graph_t *gen_graph_flat(int nodes, int cores, bool mixed)
+{
+    struct gen q = {.g = rg_graph_create()};
+    ck_assert_ptr_nonnull(q.g);
+    q.t_cluster = rg_sym_intern(q.g, "cluster");
+    q.t_node = rg_sym_intern(q.g, "node");
+    q.t_socket = rg_sym_intern(q.g, "socket");
+    q.t_core = rg_sym_intern(q.g, "core");
+    rg_vid_t c = gen_add(&q, RG_VID_NONE, q.t_cluster, 0, -1, 1);
+    for (int n = 0, ci = 0; n < nodes; n++) {
+        rg_vid_t nv = gen_add(&q, c, q.t_node, n, n, 1);
+        rg_vid_t sv = gen_add(&q, nv, q.t_socket, n, n, 1);
+        for (int k = 0; k < (mixed ? 1 + n % 3 : cores); k++)
+            gen_add(&q, sv, q.t_core, ci++, n, 1);
+    }
+    return q.g;
+}
+
+/* A job for a flat graph: 'k' cores anywhere (slots of one core). */
+static char *flat_jobspec(struct rng *r, int ncores)
+{
+    char *b = malloc(1024);
+    ck_assert_ptr_nonnull(b);
+    snprintf(
+        b, 1024,
+        "{\"version\": 9999, \"resources\": [{\"type\": \"slot\", \"count\": %d, "
+        "\"label\": \"d\", \"with\": [{\"type\": \"core\", \"count\": 1}]}], "
+        "\"attributes\": {\"system\": {\"duration\": %d}}, \"tasks\": [{\"command\": "
+        "[\"a\"], \"slot\": \"d\", \"count\": {\"per_slot\": 1}}]}",
+        rnd_in(r, 1, ncores * 2 / 3), (int)(rnd(r) % 8) * 50 + 50);
+    return b;
+}
 
 /* A job for a wide graph, large enough to wait: 'nodes' whole nodes, or
  * sockets (one core each) spread over nodes or within one. */
@@ -217,8 +254,10 @@ static char *wide_jobspec(struct rng *r, int nodes, int sockets)
 }
 
 struct stream_out {
-    int kept, replayed, known, moved; /* known: selects known again (eng_replan.c),
-                                         moved: of them after out-edges moved */
+    int kept, replayed, known, moved, walked; /* known: selects known again
+                                                 (eng_replan.c), moved: of them
+                                                 after out-edges moved, walked:
+                                                 ... not forced */
 };
 
 static struct stream_out run_shape(uint64_t seed, const char *policy, bool write_resv,
@@ -228,7 +267,10 @@ static struct stream_out run_shape(uint64_t seed, const char *policy, bool write
     eng_error_t err;
     int racks = rnd_in(&r, 1, 2), nodes = rnd_in(&r, 1, 3), sockets = rnd_in(&r, 1, 2),
         cores = rnd_in(&r, 2, 4), gpus = rnd_in(&r, 0, 1);
-    if (shape != SMALL) {
+    if (shape == FLAT) { /* 'gpus' says mixed node sizes */
+        nodes = rnd_in(&r, 20, 40);
+        cores = rnd_in(&r, 1, 2);
+    } else if (shape != SMALL) {
         racks = 1;
         nodes = rnd_in(&r, 65, 70);
         sockets = shape == DEEP ? rnd_in(&r, 65, 67) : 2;
@@ -238,7 +280,9 @@ static struct stream_out run_shape(uint64_t seed, const char *policy, bool write
     eng_t *e[2];
     rwrite_t *w[2];
     for (int k = 0; k < 2; k++) {
-        e[k] = mk_engine(policy, gen_graph(racks, nodes, sockets, cores, gpus));
+        e[k] = mk_engine(policy, shape == FLAT
+                                     ? gen_graph_flat(nodes, cores, gpus)
+                                     : gen_graph(racks, nodes, sockets, cores, gpus));
         w[k] = rwrite_create(RWRITE_RV1_NOSCHED, NULL);
         eng_set_write_reservations(e[k], write_resv);
         eng_set_lazy_reservations(e[k], true);
@@ -253,8 +297,9 @@ static struct stream_out run_shape(uint64_t seed, const char *policy, bool write
     for (int pass = 0; pass < 60; pass++) {
         /* arrivals */
         for (int k = rnd_in(&r, 0, 2); k > 0 && nq < 64; k--) {
-            char *text =
-                shape == SMALL ? random_jobspec(&r) : wide_jobspec(&r, nodes, sockets);
+            char *text = shape == SMALL  ? random_jobspec(&r)
+                         : shape == FLAT ? flat_jobspec(&r, nodes * cores)
+                                         : wide_jobspec(&r, nodes, sockets);
             q[nq++] = (struct qjob){next_id++, js_parse(text), 0, 0, 0};
             free(text);
         }
@@ -324,7 +369,7 @@ static struct stream_out run_shape(uint64_t seed, const char *policy, bool write
         same_state(e);
     }
     struct stream_out out = {(int)e[1]->nkept, (int)e[1]->nreplay, (int)e[1]->nmemo,
-                             (int)e[1]->nmemo_moved};
+                             (int)e[1]->nmemo_moved, (int)e[1]->nmemo_walk};
     for (size_t i = 0; i < nq; i++) {
         if (q[i].state)
             both_cancel(e, q[i].id, false);
@@ -510,6 +555,23 @@ START_TEST(test_replan_forced)
 }
 END_TEST
 
+/* Flat graphs, cores anywhere, policy "first": most re-plans are known
+ * again by re-walking the cluster's loop in its new out-edge order. */
+START_TEST(test_replan_flat)
+{
+    int walked = 0, kept = 0;
+    for (int i = 0; i < 16; i++) {
+        uint64_t seed = 0x7F4A7C159E3779B9u ^ (uint64_t)(_i * 16 + i + 1) * 0x27D4EB2Fu;
+        struct stream_out o =
+            run_shape(seed, i % 3 ? "first" : "firstnodex", false, FLAT);
+        kept += o.kept;
+        walked += o.walked;
+    }
+    ck_assert_int_gt(kept, 100);
+    ck_assert_int_gt(walked, 5);
+}
+END_TEST
+
 /* Wide graphs: the re-weighs an update queues (a rack of many nodes under
  * the stop-on-first policies), nested in 'deep' ones, replayed alike. */
 START_TEST(test_replan_wide)
@@ -531,6 +593,7 @@ Suite *eng_replan_suite(void)
     tcase_add_test(tc, test_replan_kept);
     tcase_add_loop_test(tc, test_replan_known, 0, 5);
     tcase_add_loop_test(tc, test_replan_forced, 0, 2);
+    tcase_add_loop_test(tc, test_replan_flat, 0, 3);
     tcase_add_loop_test(tc, test_replan_wide, 0, 6);
     suite_add_tcase(s, tc);
     return s;
