@@ -587,6 +587,8 @@ void eng__memo_take(eng_t *e);
 bool trav__select_forced(const eng_t *e);
 /* ... at every vertex but the root (the root's loop is in eng.pfx). */
 bool trav__select_forced_below(const eng_t *e);
+/* Whether the last select marked edge 'ed' with its target's whole size. */
+bool trav__taken_whole(const eng_t *e, rg_eid_t ed);
 
 /* Cancel the kept reservation for real, if there is one: every public
  * call but its job's own match does this first.  0 or an error. */

@@ -371,9 +371,7 @@ static bool pfx_usable(const eng_t *e)
         if (r->contrib == 0 || (c >= 0 && r->contrib != c))
             return false;
         c = r->contrib;
-        const struct rg_edge *ep = rg_edge_get(e->g, r->ed);
-        if (e->e_seq[r->ed] != e->seq ||
-            e->e_needs[r->ed] != (uint64_t)rg_vertex_get(e->g, ep->dst)->size)
+        if (!trav__taken_whole(e, r->ed))
             return false;
     }
     return c > 0;

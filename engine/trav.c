@@ -574,30 +574,34 @@ static void pfx_push(eng_t *e, rg_eid_t ed, uint32_t pre0, uint32_t post0, int s
         (struct pfx_rec){ed, e->preorder - pre0, e->postorder - post0, st, contrib};
 }
 
-bool trav__select_forced_below(const eng_t *e)
+bool trav__taken_whole(const eng_t *e, rg_eid_t ed)
 {
-    if (e->xpl_oom || e->nxpl == 0 || e->xpl[0] != e->sel_root)
+    return e->e_seq[ed] == e->seq &&
+           e->e_needs[ed] == (uint64_t)V(e, E(e, ed)->dst)->size;
+}
+
+/* Whether the last select took whole every child of the dominant subsystem
+ * of each vertex it explored, from the 'from'-th on. */
+static bool explored_whole(const eng_t *e, size_t from)
+{
+    if (e->xpl_oom)
         return false;
-    for (size_t i = 1; i < e->nxpl; i++)
+    for (size_t i = from; i < e->nxpl; i++)
         for (rg_eid_t ed = dom_from(e, V(e, e->xpl[i])->out_head); ed != RG_EID_NONE;
              ed = dom_from(e, E(e, ed)->next_out))
-            if (e->e_seq[ed] != e->seq ||
-                e->e_needs[ed] != (uint64_t)V(e, E(e, ed)->dst)->size)
+            if (!trav__taken_whole(e, ed))
                 return false;
     return true;
 }
 
+bool trav__select_forced_below(const eng_t *e)
+{
+    return e->nxpl > 0 && e->xpl[0] == e->sel_root && explored_whole(e, 1);
+}
+
 bool trav__select_forced(const eng_t *e)
 {
-    if (e->xpl_oom)
-        return false;
-    for (size_t i = 0; i < e->nxpl; i++)
-        for (rg_eid_t ed = dom_from(e, V(e, e->xpl[i])->out_head); ed != RG_EID_NONE;
-             ed = dom_from(e, E(e, ed)->next_out))
-            if (e->e_seq[ed] != e->seq ||
-                e->e_needs[ed] != (uint64_t)V(e, E(e, ed)->dst)->size)
-                return false;
-    return true;
+    return explored_whole(e, 0);
 }
 
 static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, struct req r,
