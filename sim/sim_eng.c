@@ -34,7 +34,12 @@
  * failed for a shorter or equal duration is answered "busy" without a
  * search: the answer the engine would give, its state untouched, the call
  * counted in match_calls as the simulator made it.  A reservation made for
- * later tells the same of its duration now. */
+ * later tells the same of its duration now.  The same holds across a
+ * family of trees that differ only in the count of their one top-level
+ * slot (a log's jobs of every size): more slots of the same kind never fit
+ * where fewer did not, and the engine answers them "busy" too (a slot's
+ * count is checked where the root's visit fails, not where the request is
+ * found unsatisfiable). */
 #include "sim_eng.h"
 
 #include <stdio.h>
@@ -57,6 +62,8 @@ struct htab {
     size_t nbucket, n;
 };
 
+enum { FAM_MAX = 4 }; /* failed (count, duration) pairs kept per family */
+
 /* One distinct resource tree (without constraints), and its cached
  * satisfiability answer. */
 struct shape {
@@ -69,6 +76,18 @@ struct shape {
     uint64_t busy_epoch;
     sim_time_t busy_at;
     double busy_dur;
+    /* A tree whose one top-level resource is a slot of a fixed count
+     * belongs to the family of the trees that differ from it in that count
+     * only ('family', another entry, keyed as the tree with the count left
+     * out); 'fam_count' is its count.  A family entry keeps the failed
+     * (count, duration) pairs of its trees, none dominating another. */
+    struct shape *family;
+    uint32_t fam_count;
+    struct fam_pair {
+        uint32_t count;
+        double dur;
+    } fam[FAM_MAX];
+    uint32_t nfam;
 };
 
 /* One distinct jobspec text, shared by the live jobs that use it. */
@@ -226,13 +245,17 @@ static void htab_remove(struct htab *t, struct hent *x)
 
 /* The resource tree of 'js' as text: every field the match reads, per
  * resource in pre-order.  NULL when out of memory. */
-static char *shape_key(const jobspec_t *js)
+static char *shape_key(const jobspec_t *js, bool family)
 {
     struct sbuf b = SBUF_INIT;
-    sbuf_add(&b, "", 0);
+    sbuf_add(&b, family ? "family " : "", family ? 7 : 0);
     for (size_t i = 0; i < js->nresources_total; i++) {
         const jobspec_resource_t *r = jobspec_resource_at(js, i);
-        if (r)
+        if (r && family && i == 0) /* the count left out */
+            sbuf_printf(&b, "%u:%zu:%s/%s/%s/%s/*/%d%d;", (unsigned)r->depth, r->nwith,
+                        r->type, r->unit, r->label, r->id, (int)r->exclusive,
+                        (int)r->is_slot);
+        else if (r)
             sbuf_printf(&b, "%u:%zu:%s/%s/%s/%s/%u-%u%c%d/%d%d;", (unsigned)r->depth,
                         r->nwith, r->type, r->unit, r->label, r->id,
                         (unsigned)r->count.min, (unsigned)r->count.max, r->count.oper,
@@ -245,10 +268,19 @@ static char *shape_key(const jobspec_t *js)
     return b.p;
 }
 
-/* The shared entry of the resource tree of 'js', or NULL (out of memory). */
-static struct shape *shape_get(sim_eng_t *a, const jobspec_t *js)
+/* The count of the one top-level slot of 'js' if its tree has a family
+ * (struct shape), else 0. */
+static uint32_t family_count(const jobspec_t *js)
 {
-    char *key = shape_key(js);
+    const jobspec_resource_t *r = js->nresources == 1 ? jobspec_resource_at(js, 0) : NULL;
+    return r && r->is_slot && r->count.min == r->count.max ? r->count.min : 0;
+}
+
+/* The shared entry of the resource tree of 'js' (with 'family': of its
+ * family), or NULL (out of memory). */
+static struct shape *shape_get(sim_eng_t *a, const jobspec_t *js, bool family)
+{
+    char *key = shape_key(js, family);
     if (!key)
         return NULL;
     size_t len = strlen(key);
@@ -268,6 +300,8 @@ static struct shape *shape_get(sim_eng_t *a, const jobspec_t *js)
     s->h.hash = h;
     s->key = key;
     htab_add(&a->shapes, &s->h);
+    if (!family && (s->fam_count = family_count(js)) > 0)
+        s->family = shape_get(a, js, true); /* NULL (out of memory): none */
     return s;
 }
 
@@ -376,7 +410,7 @@ static struct spec *spec_take(sim_eng_t *a, uint64_t jobid, const char *text, do
         tkey = NULL;
     }
     x = calloc(1, sizeof *x);
-    struct shape *sh = js->system.constraint ? NULL : shape_get(a, js);
+    struct shape *sh = js->system.constraint ? NULL : shape_get(a, js, false);
     if (!x || (!templ && !(x->text = malloc(len + 1))) ||
         (!sh && !js->system.constraint)) {
         if (x)
@@ -467,22 +501,55 @@ static enum eng_match_op engine_op(enum sim_match_op op)
     return ENG_MATCH_UNKNOWN;
 }
 
-/* Whether tree 'sh' is known not to fit now for 'duration' (see above). */
+/* Whether the busy answers of entry 'sh' hold now. */
+static bool busy_current(const sim_eng_t *a, const struct shape *sh)
+{
+    return sh->busy_epoch == a->free_epoch + 1 && sh->busy_at == eng_time(a->e);
+}
+
+/* Whether tree 'sh' is known not to fit now for 'duration' (see above): a
+ * tree of its family with no larger a count did not, for no longer. */
 static bool busy_known(const sim_eng_t *a, const struct shape *sh, double duration)
 {
-    return a->busy_memo && sh->busy_epoch == a->free_epoch + 1 &&
-           sh->busy_at == eng_time(a->e) && duration >= sh->busy_dur;
+    if (!a->busy_memo)
+        return false;
+    if (busy_current(a, sh) && duration >= sh->busy_dur)
+        return true;
+    const struct shape *f = sh->family;
+    if (!f || !busy_current(a, f))
+        return false;
+    for (uint32_t i = 0; i < f->nfam; i++)
+        if (f->fam[i].count <= sh->fam_count && f->fam[i].dur <= duration)
+            return true;
+    return false;
 }
 
 /* Tree 'sh' did not fit now for 'duration'. */
 static void busy_note(sim_eng_t *a, struct shape *sh, double duration)
 {
-    if (sh->busy_epoch == a->free_epoch + 1 && sh->busy_at == eng_time(a->e) &&
-        sh->busy_dur <= duration)
+    if (!busy_current(a, sh) || sh->busy_dur > duration) {
+        sh->busy_epoch = a->free_epoch + 1;
+        sh->busy_at = eng_time(a->e);
+        sh->busy_dur = duration;
+    }
+    struct shape *f = sh->family;
+    if (!f)
         return;
-    sh->busy_epoch = a->free_epoch + 1;
-    sh->busy_at = eng_time(a->e);
-    sh->busy_dur = duration;
+    if (!busy_current(a, f)) {
+        f->busy_epoch = a->free_epoch + 1;
+        f->busy_at = eng_time(a->e);
+        f->nfam = 0;
+    }
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < f->nfam; i++) {
+        if (f->fam[i].count <= sh->fam_count && f->fam[i].dur <= duration)
+            return; /* known already */
+        if (!(f->fam[i].count >= sh->fam_count && f->fam[i].dur >= duration))
+            f->fam[k++] = f->fam[i]; /* not dominated by the new pair */
+    }
+    f->nfam = k;
+    if (k < FAM_MAX)
+        f->fam[f->nfam++] = (struct fam_pair){sh->fam_count, duration};
 }
 
 static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char *jobspec,

@@ -322,7 +322,22 @@ START_TEST(test_engine_busy_memo)
         for (uint64_t j = 9001; j < 9000 + sizeof fixed / sizeof fixed[0]; j++)
             ck_assert_int_eq(sim_eng_ops.cancel(ae[k], j, true, NULL), 0);
     uint64_t x = 0x9e3779b97f4a7c15u;
-    enum { NJOBS = 1500, NTREES = 4 };
+    /* trees: 2 whole nodes; 3, 9 or 15 cores anywhere (one family); 3 or 5
+     * slots of 2 cores and a GPU (another) */
+    enum { NJOBS = 1500, NTREES = 6, NFAM = 3 };
+    static const int fam_of[NTREES] = {0, 1, 1, 1, 2, 2};
+    static const uint32_t count_of[NTREES] = {2, 3, 9, 15, 3, 5};
+    /* per family: the failed (count, duration) pairs at 'ffail_at' since
+     * 'ffail_ep' */
+    struct {
+        uint64_t ep;
+        sim_time_t at;
+        size_t n;
+        uint32_t count[256];
+        int64_t dur[256];
+    } ffail[NFAM];
+    memset(ffail, 0, sizeof ffail);
+    size_t fam_answerable = 0;
     static bool live[NJOBS + 1], resv[NJOBS + 1];
     static sim_time_t end[NJOBS + 1];
     memset(live, 0, sizeof live);
@@ -360,9 +375,9 @@ START_TEST(test_engine_busy_memo)
         int tree = (int)(xs(&x) % NTREES);
         int64_t dur = 10 * (int64_t)(xs(&x) % 30 + 1);
         char *text = NULL;
-        if (tree < 2) {
+        if (tree < 4) {
             wjob_map_t map = {tree == 0 ? WJOB_UNIT_NODE : WJOB_UNIT_CORE, 6};
-            text = wjob_jobspec_format(tree == 0 ? 12 : 9, dur, &map, NULL);
+            text = wjob_jobspec_format(tree == 0 ? 12 : count_of[tree], dur, &map, NULL);
         } else {
             char buf[1024];
             snprintf(buf, sizeof buf,
@@ -372,15 +387,20 @@ START_TEST(test_engine_busy_memo)
                      "[{\"command\": [\"a\"], \"slot\": \"t\", \"count\": "
                      "{\"per_slot\": 1}}], \"attributes\": {\"system\": "
                      "{\"duration\": %lld}}}",
-                     tree == 2 ? 3 : 5, (long long)dur);
+                     (int)count_of[tree], (long long)dur);
             text = strdup(buf);
         }
         ck_assert_ptr_nonnull(text);
         enum sim_match_op op =
             xs(&x) % 4 == 0 ? SIM_MATCH_ORELSE_RESERVE : SIM_MATCH_ALLOCATE;
-        if (op == SIM_MATCH_ALLOCATE && fail_ep[tree] == ep && fail_at[tree] == now &&
-            dur >= fail_dur[tree])
-            answerable++;
+        bool same = fail_ep[tree] == ep && fail_at[tree] == now && dur >= fail_dur[tree];
+        answerable += op == SIM_MATCH_ALLOCATE && same;
+        int fm = fam_of[tree];
+        bool by_family = false;
+        for (size_t i = 0; ffail[fm].ep == ep && ffail[fm].at == now && i < ffail[fm].n;
+             i++)
+            by_family |= ffail[fm].count[i] <= count_of[tree] && ffail[fm].dur[i] <= dur;
+        fam_answerable += op == SIM_MATCH_ALLOCATE && !same && by_family;
         struct sim_match_out out[2];
         int rc[2];
         for (int k = 0; k < 2; k++) {
@@ -407,6 +427,17 @@ START_TEST(test_engine_busy_memo)
             fail_at[tree] = now;
             fail_dur[tree] = dur;
         }
+        if (busy_now) {
+            if (ffail[fm].ep != ep || ffail[fm].at != now) {
+                ffail[fm].ep = ep;
+                ffail[fm].at = now;
+                ffail[fm].n = 0;
+            }
+            if (ffail[fm].n < 256) {
+                ffail[fm].count[ffail[fm].n] = count_of[tree];
+                ffail[fm].dur[ffail[fm].n++] = dur;
+            }
+        }
         for (int k = 0; k < 2; k++) {
             free(out[k].r_lite);
             free(out[k].nodelist);
@@ -414,6 +445,7 @@ START_TEST(test_engine_busy_memo)
         free(text);
     }
     ck_assert_uint_gt(answerable, 50);
+    ck_assert_uint_gt(fam_answerable, 10);
     ck_assert_uint_gt(started, 30);
     ck_assert_uint_gt(reserved, 20);
     for (int k = 0; k < 2; k++) {
