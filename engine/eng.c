@@ -858,6 +858,15 @@ static void subtree_nodes(eng_t *e, rg_vid_t v, int64_t *n)
         subtree_nodes(e, rg_edge_get(e->g, ed)->dst, n);
 }
 
+planner_t *eng__plan_new(eng_t *e, rg_vid_t v)
+{
+    const struct rg_vertex *gv = rg_vertex_get(e->g, v);
+    e->plans[v] =
+        planner_create(0, ENG_PLAN_DURATION, gv->size, rg_sym_str(e->g, gv->type), NULL);
+    planner__set_sink(e->plans[v], &e->sink);
+    return e->plans[v];
+}
+
 int eng_status_set(eng_t *e, const char *path, bool up, eng_error_t *err)
 {
     eng_error_clear(err);

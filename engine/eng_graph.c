@@ -234,13 +234,9 @@ static int update_vertices(eng_t *e, const rparse_t *rp, const struct jobmeta *m
         const struct rg_vertex *gv = rg_vertex_get(e->g, v);
         u[i] = (struct uvtx){v, (unsigned)x->size, x->exclusive,
                              v == rg_graph_root(e->g, e->dom)};
-        if (!e->plans[v] &&
-            (e->plans[v] = planner_create(0, ENG_PLAN_DURATION, gv->size,
-                                          rg_sym_str(e->g, gv->type), NULL)))
-            planner__set_sink(e->plans[v], &e->sink);
+        planner_t *pl = eng__plan_get(e, v);
         int64_t avail =
-            e->plans[v] ? planner_avail_resources_during(e->plans[v], m->at, m->duration)
-                        : ENG_ENOMEM;
+            pl ? planner_avail_resources_during(pl, m->at, m->duration) : ENG_ENOMEM;
         int64_t span = -1;
         if (avail >= 0 && x->exclusive)
             span = planner_span_add(e->plans[v], m->at, m->duration, gv->size);
@@ -301,12 +297,9 @@ static int rv_plan(struct rvupd *c, rg_vid_t v, bool span_it)
 {
     eng_t *e = c->e;
     const struct rg_vertex *gv = rg_vertex_get(e->g, v);
-    if (!e->plans[v] && (e->plans[v] = planner_create(0, ENG_PLAN_DURATION, gv->size,
-                                                      rg_sym_str(e->g, gv->type), NULL)))
-        planner__set_sink(e->plans[v], &e->sink);
-    int64_t avail = e->plans[v] ? planner_avail_resources_during(e->plans[v], c->m->at,
-                                                                 c->m->duration)
-                                : ENG_ENOMEM;
+    planner_t *pl = eng__plan_get(e, v);
+    int64_t avail =
+        pl ? planner_avail_resources_during(pl, c->m->at, c->m->duration) : ENG_ENOMEM;
     if (avail < gv->size) {
         eng__msg_add(e, "update_vertex: %s is unavailable.\n",
                      rg_sym_str(e->g, gv->name));

@@ -356,7 +356,6 @@ int eng_match(eng_t *e, enum eng_match_op op, const jobspec_t *js, uint64_t jobi
         return eng_errorf(err, rc, NULL, 0, 0,
                           "error encountered while removing job %llu",
                           (unsigned long long)jobid);
-    eng__mlog_harvest(e); /* a settle's changes, apart from this match's */
     struct jobmeta m;
     m.keep = false;
     rc = run(e, op, js, jobid, w, &m, err);
@@ -432,7 +431,6 @@ int eng_cancel(eng_t *e, uint64_t jobid, bool noent_ok, eng_error_t *err)
         if (src < 0)
             return src;
     }
-    eng__mlog_harvest(e); /* the settle's changes, apart from the cancel's */
     eng__msg_clear(e);
     struct eng_job *j = eng__job_find(e, jobid);
     if (!j || (j->info.state != ENG_JOB_ALLOCATED && j->info.state != ENG_JOB_RESERVED)) {

@@ -228,12 +228,6 @@ struct rp_op {
 /* The deepest nesting of queued loops a recording may have. */
 enum { RP_DEPTH_MAX = 32 };
 
-/* What a reservation's update was a function of (eng_replan.c): the
- * select's marked edges as (edge id << 32 | needs << 1 | exclusive), in
- * marking order, and the rest of the update's inputs; and, recorded by the
- * update it describes (when 'ops_ok'), the re-weighs that update's walk
- * made and the count it returned: equal fingerprints walk alike, so a kept
- * reservation's update replays 'ops' instead of walking. */
 enum { ENG_MLOG_N = 1024 };
 
 /* One child of the select root's explore loop, as the loop left it (trav.c;
@@ -249,6 +243,12 @@ struct pfx_rec {
 /* eng.stale before a select: nothing set it (INT_MIN, no error code). */
 #define STALE_UNSET (-2147483647 - 1)
 
+/* What a reservation's update was a function of (eng_replan.c): the
+ * select's marked edges as (edge id << 32 | needs << 1 | exclusive), in
+ * marking order, and the rest of the update's inputs; and, recorded by the
+ * update it describes (when 'ops_ok'), the re-weighs that update's walk
+ * made and the count it returned: equal fingerprints walk alike, so a kept
+ * reservation's update replays 'ops' instead of walking. */
 struct replan_fp {
     uint64_t *keys;
     size_t n, cap;
@@ -265,7 +265,7 @@ struct replan_fp {
     bool ops_ok;
     /* The select this reservation was made from, for repeating it without a
      * search (eng_replan.c, "a select known again"): 'm_ok' when it may be;
-     * the request tree as bytes (eng__req_key()); what it read beyond the
+     * the request tree as bytes (req_key()); what it read beyond the
      * planners, as versions (eng.pos_ver, eng.sel_ver); the planner changes
      * since its update (eng.mlog serial); its visit counts, the value it
      * left in eng.stale (STALE_UNSET: none). */
@@ -387,16 +387,18 @@ struct eng {
     uint64_t mlog_n;
     uint64_t pos_ver, sel_ver;
     struct replan_fp *memo;
-    bool memo_moved; /* ... although out-edges moved since (its selection is forced) */
+    bool memo_moved; /* ... although out-edges moved since (forced, or re-walked) */
     bool memo_used;  /* this match's reserve loop took it */
     int sel_stale;   /* what the last select left in 'stale' (STALE_UNSET: none) */
     bool sel_msg;    /* the last select added to the message */
-    char *kbuf;      /* scratch of eng__req_key() */
-    rg_vid_t *xpl;   /* the vertices the last select explored (trav.c) */
+    char *kbuf;      /* scratch of req_key(), 'kcap' bytes */
+    size_t kcap;
+    rg_vid_t *xpl; /* the vertices the last select explored (trav.c) */
     size_t nxpl, capxpl;
     bool xpl_oom; /* ... not all of them: out of memory */
-    /* the root's explore loop of the last select, recorded when 'pfx_on'
-     * (struct pfx_rec; 'pfx_done': recorded whole, ended by enough) */
+    /* the last select's explored vertices ('xpl') and root loop (struct
+     * pfx_rec; 'pfx_done': recorded whole, ended by enough), recorded when
+     * 'pfx_on' (re-planning in place is) */
     bool pfx_on, pfx_noted, pfx_done, pfx_oom;
     rg_vid_t sel_root;
     struct pfx_rec *pfx;
@@ -406,7 +408,6 @@ struct eng {
     uint32_t *pfx_at;
     size_t pfx_markcap;
     uint32_t pfx_stamp;
-    size_t kcap;
     uint64_t nmemo;       /* selects known again */
     uint64_t nmemo_moved; /* ... of which with out-edges moved since */
     uint64_t nmemo_walk;  /* ... of which not forced: the root's loop re-walked */
@@ -673,6 +674,14 @@ void eng__x_remove(eng_t *e, rg_vid_t v, int64_t idx);
 /* Whether an entry of the exclusivity set of 'v' other than entry 'skip' (a
  * kept reservation's hidden from the select, or -1) overlaps [at, at + dur). */
 bool eng__x_busy(const eng_t *e, rg_vid_t v, int64_t at, int64_t dur, int64_t skip);
+
+/* The planner of vertex 'v', created on first use (its changes told to
+ * e->sink); NULL when out of memory. */
+planner_t *eng__plan_new(eng_t *e, rg_vid_t v);
+static inline planner_t *eng__plan_get(eng_t *e, rg_vid_t v)
+{
+    return e->plans[v] ? e->plans[v] : eng__plan_new(e, v);
+}
 
 /* Tell e->sink that [lo, hi) changed outside the planners (an exclusivity
  * entry), as a planner tells it its own changes. */

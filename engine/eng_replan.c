@@ -593,6 +593,7 @@ int eng__settle(eng_t *e)
     e->tot_pre = tpre;
     e->tot_post = tpost;
     pend_clear(e);
+    eng__mlog_harvest(e); /* the settle's changes, apart from what follows */
     return rc;
 }
 

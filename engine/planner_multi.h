@@ -172,10 +172,10 @@ int planner_multi_update(planner_multi_t *mp, const int64_t *totals,
  * ENG_ESTATE.  For tests. */
 int planner_multi_check(const planner_multi_t *mp);
 
-ENG_END_DECLS
-
 /* Changes of every planner of 'mp' (including those it adds later) are
  * told to 'sink' from now on (NULL: to nobody). */
 void planner_multi__set_sink(planner_multi_t *mp, struct plan_sink *sink);
+
+ENG_END_DECLS
 
 #endif /* ENG_PLANNER_MULTI_H */

@@ -584,7 +584,7 @@ bool trav__taken_whole(const eng_t *e, rg_eid_t ed)
  * of each vertex it explored, from the 'from'-th on. */
 static bool explored_whole(const eng_t *e, size_t from)
 {
-    if (e->xpl_oom)
+    if (!e->pfx_on || e->xpl_oom)
         return false;
     for (size_t i = from; i < e->nxpl; i++)
         for (rg_eid_t ed = dom_from(e, V(e, e->xpl[i])->out_head); ed != RG_EID_NONE;
@@ -616,7 +616,8 @@ static int explore_statically(eng_t *e, const struct jobmeta *m, rg_vid_t u, str
         count_bare(e, n);
         return rc2;
     }
-    xpl_push(e, u);
+    if (e->pfx_on)
+        xpl_push(e, u);
     bool ok = quick_ok(e, r);
     rg_eid_t far = V(e, u)->out_head, near = far;
     for (int i = 0; i < PF_AHEAD && far != RG_EID_NONE; i++) {
@@ -666,7 +667,8 @@ static int explore_dynamically(eng_t *e, const struct jobmeta *m, rg_vid_t u,
         count_bare(e, n);
         return ENG_EBUSY;
     }
-    xpl_push(e, u);
+    if (e->pfx_on)
+        xpl_push(e, u);
     struct tally tl[32];
     size_t nt = 0;
     /* one resource (most lists) has one tally: set up, and counted after

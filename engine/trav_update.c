@@ -23,15 +23,6 @@ static void bind(eng_t *e)
     e->ex = rg_edge_array(e->g);
 }
 
-static planner_t *plan_get(eng_t *e, rg_vid_t u)
-{
-    if (!e->plans[u] &&
-        (e->plans[u] = planner_create(0, ENG_PLAN_DURATION, V(e, u)->size,
-                                      rg_sym_str(e->g, V(e, u)->type), NULL)))
-        planner__set_sink(e->plans[u], &e->sink);
-    return e->plans[u];
-}
-
 /* ---- emitting ------------------------------------------------------------------ */
 
 int trav__emit_vertex(eng_t *e, rwrite_t *w, rg_vid_t u, unsigned needs, bool excl,
@@ -398,7 +389,7 @@ static int upd_plan(eng_t *e, rg_vid_t u, unsigned needs, bool excl,
     (*n)++;
     if (!full)
         return 0;
-    planner_t *p = plan_get(e, u);
+    planner_t *p = eng__plan_get(e, u);
     int64_t span = p ? planner_span_add(p, m->at, m->duration, needs) : ENG_ENOMEM;
     if (span < 0) {
         eng__msg_add(e, "upd_plan: planner_add_span returned -1.\n");
