@@ -62,7 +62,7 @@ struct htab {
     size_t nbucket, n;
 };
 
-enum { FAM_MAX = 4 }; /* failed (count, duration) pairs kept per family */
+enum { FAM_MAX = 8 }; /* failed (count, duration) pairs kept per family */
 
 /* One distinct resource tree (without constraints), and its cached
  * satisfiability answer. */
@@ -71,18 +71,17 @@ struct shape {
     char *key;          /* the tree as text (shape_key()) */
     uint64_t sat_epoch; /* 'sat' holds for status epoch sat_epoch - 1 */
     int sat;
-    /* while busy_epoch == free_epoch + 1 (struct sim_eng): the tree does not
-     * fit at time 'busy_at' for a duration of 'busy_dur' or more */
-    uint64_t busy_epoch;
-    sim_time_t busy_at;
-    double busy_dur;
     /* A tree whose one top-level resource is a slot of a fixed count
      * belongs to the family of the trees that differ from it in that count
      * only ('family', another entry, keyed as the tree with the count left
-     * out); 'fam_count' is its count.  A family entry keeps the failed
-     * (count, duration) pairs of its trees, none dominating another. */
+     * out); 'fam_count' is its count.  Any other tree is its own family,
+     * count 0.  While busy_epoch == free_epoch + 1 (struct sim_eng), a
+     * family entry keeps the (count, duration) pairs of its trees that did
+     * not fit at time 'busy_at', none dominating another. */
     struct shape *family;
     uint32_t fam_count;
+    uint64_t busy_epoch;
+    sim_time_t busy_at;
     struct fam_pair {
         uint32_t count;
         double dur;
@@ -300,8 +299,10 @@ static struct shape *shape_get(sim_eng_t *a, const jobspec_t *js, bool family)
     s->h.hash = h;
     s->key = key;
     htab_add(&a->shapes, &s->h);
-    if (!family && (s->fam_count = family_count(js)) > 0)
-        s->family = shape_get(a, js, true); /* NULL (out of memory): none */
+    if (!family) { /* NULL (out of memory): no busy answers for it */
+        s->fam_count = family_count(js);
+        s->family = s->fam_count ? shape_get(a, js, true) : s;
+    }
     return s;
 }
 
@@ -507,31 +508,28 @@ static bool busy_current(const sim_eng_t *a, const struct shape *sh)
     return sh->busy_epoch == a->free_epoch + 1 && sh->busy_at == eng_time(a->e);
 }
 
+/* Whether family entry 'f' holds a pair of no larger a count and no longer
+ * a duration than ('count', 'dur'). */
+static bool fam_covers(const struct shape *f, uint32_t count, double dur)
+{
+    for (uint32_t i = 0; i < f->nfam; i++)
+        if (f->fam[i].count <= count && f->fam[i].dur <= dur)
+            return true;
+    return false;
+}
+
 /* Whether tree 'sh' is known not to fit now for 'duration' (see above): a
  * tree of its family with no larger a count did not, for no longer. */
 static bool busy_known(const sim_eng_t *a, const struct shape *sh, double duration)
 {
-    if (!a->busy_memo)
-        return false;
-    if (busy_current(a, sh) && duration >= sh->busy_dur)
-        return true;
     const struct shape *f = sh->family;
-    if (!f || !busy_current(a, f))
-        return false;
-    for (uint32_t i = 0; i < f->nfam; i++)
-        if (f->fam[i].count <= sh->fam_count && f->fam[i].dur <= duration)
-            return true;
-    return false;
+    return a->busy_memo && f && busy_current(a, f) &&
+           fam_covers(f, sh->fam_count, duration);
 }
 
 /* Tree 'sh' did not fit now for 'duration'. */
 static void busy_note(sim_eng_t *a, struct shape *sh, double duration)
 {
-    if (!busy_current(a, sh) || sh->busy_dur > duration) {
-        sh->busy_epoch = a->free_epoch + 1;
-        sh->busy_at = eng_time(a->e);
-        sh->busy_dur = duration;
-    }
     struct shape *f = sh->family;
     if (!f)
         return;
@@ -539,14 +537,13 @@ static void busy_note(sim_eng_t *a, struct shape *sh, double duration)
         f->busy_epoch = a->free_epoch + 1;
         f->busy_at = eng_time(a->e);
         f->nfam = 0;
+    } else if (fam_covers(f, sh->fam_count, duration)) {
+        return; /* known already */
     }
-    uint32_t k = 0;
-    for (uint32_t i = 0; i < f->nfam; i++) {
-        if (f->fam[i].count <= sh->fam_count && f->fam[i].dur <= duration)
-            return; /* known already */
+    uint32_t k = 0; /* the pairs the new one does not dominate stay */
+    for (uint32_t i = 0; i < f->nfam; i++)
         if (!(f->fam[i].count >= sh->fam_count && f->fam[i].dur >= duration))
-            f->fam[k++] = f->fam[i]; /* not dominated by the new pair */
-    }
+            f->fam[k++] = f->fam[i];
     f->nfam = k;
     if (k < FAM_MAX)
         f->fam[f->nfam++] = (struct fam_pair){sh->fam_count, duration};
