@@ -10,7 +10,6 @@
 
 #include "sbuf.h"
 
-#include <errno.h>
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -105,13 +104,9 @@ static bool merge_tail(hostlist_t *hl, struct hrange *h)
     return true;
 }
 
-/* Append 'h', whose prefix it owns (freed when merged or on failure). */
-static int push_range(hostlist_t *hl, struct hrange *h)
+/* Append 'h' as a new range, whose prefix it owns (freed on failure). */
+static int push_new(hostlist_t *hl, struct hrange *h)
 {
-    if (merge_tail(hl, h)) {
-        free(h->prefix);
-        return 0;
-    }
     if (hl->n == hl->cap) {
         size_t cap = hl->cap ? hl->cap * 2 : 8;
         struct hrange *r = realloc(hl->r, cap * sizeof *r);
@@ -127,6 +122,16 @@ static int push_range(hostlist_t *hl, struct hrange *h)
     return 0;
 }
 
+/* Append 'h', whose prefix it owns (freed when merged or on failure). */
+static int push_range(hostlist_t *hl, struct hrange *h)
+{
+    if (merge_tail(hl, h)) {
+        free(h->prefix);
+        return 0;
+    }
+    return push_new(hl, h);
+}
+
 /* push_range() of a copy of 'prefix' ('plen' bytes), copied only when the
  * range does not merge into the last one. */
 static int push(hostlist_t *hl, const char *prefix, size_t plen, unsigned long lo,
@@ -139,7 +144,7 @@ static int push(hostlist_t *hl, const char *prefix, size_t plen, unsigned long l
         return ENG_ENOMEM;
     memcpy(h.prefix, prefix, plen);
     h.prefix[plen] = '\0';
-    return push_range(hl, &h);
+    return push_new(hl, &h); /* merge_tail() said no already */
 }
 
 /* A host name without brackets: split off its numeric suffix.  A suffix that
@@ -151,15 +156,15 @@ static int push_host(hostlist_t *hl, const char *s, size_t len)
         i--;
     if (i == len)
         return push(hl, s, len, 0, 0, 0, true);
-    char digits[MAX_HOST_LEN];
-    if (len - i >= sizeof digits)
+    if (len - i >= MAX_HOST_LEN)
         return 0;
-    memcpy(digits, s + i, len - i);
-    digits[len - i] = '\0';
-    errno = 0;
-    unsigned long num = strtoul(digits, NULL, 10);
-    if (errno)
-        return 0;
+    unsigned long num = 0; /* strtoul() of the digits, whose ERANGE drops it */
+    for (size_t k = i; k < len; k++) {
+        unsigned d = (unsigned)(s[k] - '0');
+        if (num > (ULONG_MAX - d) / 10)
+            return 0;
+        num = num * 10 + d;
+    }
     return push(hl, s, i, num, num, (int)(len - i), false);
 }
 

@@ -555,7 +555,7 @@ void rwrite_reset(rwrite_t *w)
         json_array_clear(w->edges);
     }
     w->incomplete = false;
-    rwrite__rlite_clear(&w->rl);
+    rwrite__rlite_reset(&w->rl);
     w->starttime = w->expiration = 0;
     json_object_clear(w->attrs);
     w->rgsyms.g = NULL; /* the next graph may be another at the same address */

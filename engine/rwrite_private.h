@@ -28,6 +28,12 @@ struct rl_map { /* sorted by key (strcmp), as std::map<std::string, ...> */
     size_t n, cap;
 };
 
+struct rl_rank_pos { /* a host by rank, then gathering order (a stable sort) */
+    int64_t rank;
+    size_t pos;
+    const char *host;
+};
+
 struct rl_ids {
     int64_t *id;
     size_t n, cap;
@@ -42,15 +48,30 @@ struct rlite {
     int64_t sig_units[2]; /* distinct core and gpu ids in 'sig' */
     char *names; /* the gathered hosts' names, each with its NUL, one after another */
     size_t nameslen, namescap;
+    /* scratch of the writers, kept from one R to the next */
+    int64_t *ranks; /* a group's ranks, sorted */
+    size_t rankscap;
+    struct rl_rank_pos *rp; /* all hosts by rank (the nodelist) */
+    size_t rpcap;
+    /* the last node's core and gpu ids as they came (before sorting) and
+     * its group in 'gather': a node with the same ids has the same
+     * signature, so its group is found without writing it again */
+    struct rl_ids last_core, last_gpu;
+    size_t last_g;
+    bool last_ok;
 };
 
 void rwrite__rlite_init(struct rlite *r);
 void rwrite__rlite_clear(struct rlite *r);
+/* Forget what was gathered, keeping the buffers for the next R. */
+void rwrite__rlite_reset(struct rlite *r);
 bool rwrite__rlite_is_empty(const struct rlite *r);
 
 /* Fluxion's rlite emit_vtx(). */
 int rwrite__rlite_vertex(struct rlite *r, const struct rwrite_vertex *v,
                          eng_error_t *err);
+/* rwrite__rlite_vertex() for a node or storage_node. */
+int rwrite__rlite_node(struct rlite *r, const struct rwrite_vertex *v, eng_error_t *err);
 /* rwrite__rlite_vertex() for a core ('gpu' false) or gpu of id 'id'. */
 int rwrite__rlite_id(struct rlite *r, bool gpu, int64_t id, eng_error_t *err);
 /* The R_lite state of 'w' (rlite and rv1 formats). */

@@ -134,6 +134,16 @@ int rwrite_emit_rg_vertex(rwrite_t *w, const rg_graph_t *g, rg_vid_t v, unsigned
             return rwrite__rlite_id(rwrite__rlite(w), rv->type == s->gpu, rv->id, err);
         if (rv->type != s->node && rv->type != s->storage_node)
             return 0;
+        /* a node: R_lite reads its rank, name and properties alone */
+        struct rwrite_vertex x = {.name = rg_sym_str(g, rv->name), .rank = rv->rank};
+        int rc = 0;
+        struct rwrite_kv *props = read_props(g, v, &x.nproperties, &rc);
+        if (rc < 0)
+            return eng_errorf(err, rc, NULL, 0, 0, "out of memory");
+        x.properties = props;
+        rc = rwrite__rlite_node(rwrite__rlite(w), &x, err);
+        free(props);
+        return rc;
     }
     struct rwrite_vertex x = {.uniq_id = rv->uniq_id,
                               .type = rg_sym_str(g, rv->type),

@@ -22,12 +22,25 @@ void rwrite__rlite_init(struct rlite *r)
     memset(r, 0, sizeof *r);
 }
 
-static void map_clear(struct rl_map *m)
+/* No groups left; the group array is kept. */
+static void map_empty(struct rl_map *m)
 {
     for (size_t i = 0; i < m->n; i++) {
         free(m->g[i].h);
         free(m->g[i].key);
     }
+    m->n = 0;
+}
+
+static void gather_empty(struct rlite *r)
+{
+    map_empty(&r->gather);
+    r->last_ok = false;
+}
+
+static void map_clear(struct rl_map *m)
+{
+    map_empty(m);
     free(m->g);
     memset(m, 0, sizeof *m);
 }
@@ -38,9 +51,36 @@ void rwrite__rlite_clear(struct rlite *r)
     free(r->gpu.id);
     free(r->sig);
     free(r->names);
+    free(r->ranks);
+    free(r->rp);
+    free(r->last_core.id);
+    free(r->last_gpu.id);
     map_clear(&r->gather);
     map_clear(&r->props);
     rwrite__rlite_init(r);
+}
+
+void rwrite__rlite_reset(struct rlite *r)
+{
+    r->core.n = r->gpu.n = 0;
+    gather_empty(r);
+    map_empty(&r->props);
+    r->nameslen = 0;
+}
+
+/* '*p' with room for 'n' items of 'size' bytes (grown by doubling, kept
+ * between calls), or NULL. */
+static void *room(void *p, size_t *cap, size_t n, size_t size)
+{
+    if (n <= *cap && p)
+        return p;
+    size_t c = *cap ? *cap : 16;
+    while (c < n)
+        c *= 2;
+    void *q = realloc(p, c * size);
+    if (q)
+        *cap = c;
+    return q;
 }
 
 bool rwrite__rlite_is_empty(const struct rlite *r)
@@ -165,17 +205,6 @@ static int compress_into(struct sbuf *b, const int64_t *ids, size_t n, int64_t *
     return 0;
 }
 
-/* compress_into() as a new string, or NULL with 'err' set. */
-static char *compress_ids(const int64_t *ids, size_t n, int64_t *count, eng_error_t *err)
-{
-    struct sbuf b = SBUF_INIT;
-    if (compress_into(&b, ids, n, count, err) < 0) {
-        free(b.p);
-        return NULL;
-    }
-    return b.p;
-}
-
 static bool ascending(const int64_t *a, size_t n)
 {
     for (size_t i = 1; i < n; i++)
@@ -250,19 +279,50 @@ static int signature(struct rlite *r, eng_error_t *err)
     return rc;
 }
 
-static int gather_node(struct rlite *r, const struct rwrite_vertex *v, eng_error_t *err)
+static bool ids_same(const struct rl_ids *a, const struct rl_ids *b)
+{
+    return a->n == b->n && (a->n == 0 || memcmp(a->id, b->id, a->n * sizeof *a->id) == 0);
+}
+
+/* 'to' := 'from' (ids as they came); 0 or ENG_ENOMEM. */
+static int ids_copy(struct rl_ids *to, const struct rl_ids *from)
+{
+    int64_t *p = room(to->id, &to->cap, from->n ? from->n : 1, sizeof *p);
+    if (!p)
+        return ENG_ENOMEM;
+    to->id = p;
+    if (from->n)
+        memcpy(p, from->id, from->n * sizeof *p);
+    to->n = from->n;
+    return 0;
+}
+
+int rwrite__rlite_node(struct rlite *r, const struct rwrite_vertex *v, eng_error_t *err)
 {
     if (r->core.n == 0 && r->gpu.n == 0)
         return 0;
-    int rc = signature(r, err);
-    if (rc < 0)
-        return rc;
-    struct rl_group *g = map_group(&r->gather, r->sig);
-    if (!g || group_push(r, g, v->rank, v->name ? v->name : "") < 0)
+    struct rl_group *g;
+    if (r->last_ok && ids_same(&r->core, &r->last_core) &&
+        ids_same(&r->gpu, &r->last_gpu)) {
+        g = &r->gather.g[r->last_g]; /* the same text: the same group */
+        r->core.n = r->gpu.n = 0;
+    } else {
+        r->last_ok = false;
+        if (ids_copy(&r->last_core, &r->core) < 0 || ids_copy(&r->last_gpu, &r->gpu) < 0)
+            return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+        int rc = signature(r, err);
+        if (rc < 0)
+            return rc;
+        if (!(g = map_group(&r->gather, r->sig)))
+            return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+        /* one key, one text of the same id sets: the same counts */
+        g->units[0] = r->sig_units[0];
+        g->units[1] = r->sig_units[1];
+        r->last_g = (size_t)(g - r->gather.g);
+        r->last_ok = true;
+    }
+    if (group_push(r, g, v->rank, v->name ? v->name : "") < 0)
         return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
-    /* one key, one text of the same id sets: the same counts */
-    g->units[0] = r->sig_units[0];
-    g->units[1] = r->sig_units[1];
     return gather_props(r, v, err);
 }
 
@@ -280,42 +340,46 @@ int rwrite__rlite_vertex(struct rlite *r, const struct rwrite_vertex *v, eng_err
     if (strcmp(v->type, "gpu") == 0)
         return rwrite__rlite_id(r, true, v->id, err);
     if (strcmp(v->type, "node") == 0 || strcmp(v->type, "storage_node") == 0)
-        return gather_node(r, v, err);
+        return rwrite__rlite_node(r, v, err);
     return 0;
 }
 
 /* Stable sort of hosts by rank (insertion sort within merge sort would do;
  * a stable qsort key is simpler: rank, then original position). */
-struct rank_pos {
-    int64_t rank;
-    size_t pos;
-    const char *host;
-};
-
 static int cmp_rank_pos(const void *a, const void *b)
 {
-    const struct rank_pos *x = a, *y = b;
+    const struct rl_rank_pos *x = a, *y = b;
     if (x->rank != y->rank)
         return x->rank < y->rank ? -1 : 1;
     return (x->pos > y->pos) - (x->pos < y->pos);
 }
 
-/* The group's ranks as an idset text; '*nranks' (may be NULL) gets how many
- * distinct ones. */
-static char *group_ranks(struct rl_group *g, int64_t *nranks, eng_error_t *err)
+/* The group's ranks as an idset text appended to 'b'; '*nranks' (may be
+ * NULL) gets how many distinct ones.  0, or an error with 'err' set. */
+static int group_ranks_into(struct rlite *r, struct sbuf *b, const struct rl_group *g,
+                            int64_t *nranks, eng_error_t *err)
 {
-    int64_t *ranks = malloc((g->n ? g->n : 1) * sizeof *ranks);
-    if (!ranks) {
-        eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
-        return NULL;
-    }
+    int64_t *ranks = room(r->ranks, &r->rankscap, g->n ? g->n : 1, sizeof *ranks);
+    if (!ranks)
+        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
+    r->ranks = ranks;
     for (size_t i = 0; i < g->n; i++)
         ranks[i] = g->h[i].rank;
     if (!ascending(ranks, g->n))
         qsort(ranks, g->n, sizeof *ranks, cmp_i64);
-    char *text = compress_ids(ranks, g->n, nranks, err);
-    free(ranks);
-    return text;
+    return compress_into(b, ranks, g->n, nranks, err);
+}
+
+/* group_ranks_into() as a new string, or NULL with 'err' set. */
+static char *group_ranks(struct rlite *r, const struct rl_group *g, int64_t *nranks,
+                         eng_error_t *err)
+{
+    struct sbuf b = SBUF_INIT;
+    if (group_ranks_into(r, &b, g, nranks, err) < 0) {
+        free(b.p);
+        return NULL;
+    }
+    return b.p;
 }
 
 static json_t *build_rlite(struct rlite *r, eng_error_t *err)
@@ -326,7 +390,7 @@ static json_t *build_rlite(struct rlite *r, eng_error_t *err)
         return NULL;
     }
     for (size_t i = 0; i < r->gather.n; i++) {
-        char *ranks = group_ranks(&r->gather.g[i], NULL, err);
+        char *ranks = group_ranks(r, &r->gather.g[i], NULL, err);
         json_t *children = ranks ? json_loads(r->gather.g[i].key, 0, NULL) : NULL;
         json_t *o =
             children ? json_pack("{s:s s:o}", "rank", ranks, "children", children) : NULL;
@@ -347,22 +411,26 @@ static int nodelist_text(struct rlite *r, char **out, eng_error_t *err)
     size_t n = 0, k = 0;
     for (size_t i = 0; i < r->gather.n; i++)
         n += r->gather.g[i].n;
-    struct rank_pos *rp = malloc((n ? n : 1) * sizeof *rp);
+    struct rl_rank_pos *rp = room(r->rp, &r->rpcap, n ? n : 1, sizeof *rp);
+    if (rp)
+        r->rp = rp;
     hostlist_t *hl = hostlist_create();
     *out = NULL;
     int rc = rp && hl ? 0 : ENG_ENOMEM;
+    bool sorted = true;
     for (size_t i = 0; rc == 0 && i < r->gather.n; i++)
-        for (size_t j = 0; j < r->gather.g[i].n; j++, k++)
-            rp[k] = (struct rank_pos){r->gather.g[i].h[j].rank, k,
-                                      r->names + r->gather.g[i].h[j].host};
-    if (rc == 0)
+        for (size_t j = 0; j < r->gather.g[i].n; j++, k++) {
+            rp[k] = (struct rl_rank_pos){r->gather.g[i].h[j].rank, k,
+                                         r->names + r->gather.g[i].h[j].host};
+            sorted = sorted && (k == 0 || rp[k - 1].rank <= rp[k].rank);
+        }
+    if (rc == 0 && !sorted) /* one node group in rank order: most R */
         qsort(rp, n, sizeof *rp, cmp_rank_pos);
     for (size_t i = 0; rc == 0 && i < n; i++)
         if (hostlist_append(hl, rp[i].host, NULL) < 0)
             rc = ENG_ENOMEM;
     if (rc == 0 && !(*out = hostlist_encode(hl)))
         rc = ENG_ENOMEM;
-    free(rp);
     hostlist_destroy(hl);
     return rc < 0 ? eng_errorf(err, rc, NULL, 0, 0, "out of memory") : 0;
 }
@@ -390,7 +458,7 @@ static json_t *build_props(struct rlite *r, eng_error_t *err)
         return NULL;
     }
     for (size_t i = 0; i < r->props.n; i++) {
-        char *ranks = group_ranks(&r->props.g[i], NULL, err);
+        char *ranks = group_ranks(r, &r->props.g[i], NULL, err);
         if (!ranks ||
             json_object_set_new(props, r->props.g[i].key, json_string(ranks)) < 0) {
             free(ranks);
@@ -428,8 +496,8 @@ int rwrite__rlite_json(struct rlite *r, json_t **o, json_t **aux, eng_error_t *e
             return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "out of memory");
         }
     }
-    map_clear(&r->gather);
-    map_clear(&r->props);
+    gather_empty(r);
+    map_empty(&r->props);
     r->nameslen = 0;
     *o = arr;
     return 0;
@@ -470,7 +538,7 @@ static int rlite_entries(struct rlite *r, struct sbuf *b, eng_error_t *err)
 {
     sbuf_add(b, "[", 1);
     for (size_t i = 0; i < r->gather.n; i++) {
-        char *ranks = group_ranks(&r->gather.g[i], NULL, err);
+        char *ranks = group_ranks(r, &r->gather.g[i], NULL, err);
         if (!ranks)
             return err && err->code ? err->code : ENG_EINVAL;
         sbuf_str(b, i ? ", {\"rank\": \"" : "{\"rank\": \"");
@@ -488,7 +556,7 @@ static int rlite_props(struct rlite *r, struct sbuf *b, eng_error_t *err)
 {
     sbuf_str(b, ", \"properties\": {");
     for (size_t i = 0; i < r->props.n; i++) {
-        char *ranks = group_ranks(&r->props.g[i], NULL, err);
+        char *ranks = group_ranks(r, &r->props.g[i], NULL, err);
         if (!ranks)
             return err && err->code ? err->code : ENG_EINVAL;
         if (i)
@@ -532,8 +600,8 @@ int rwrite__rlite_text(struct rlite *r, bool envelope, int64_t starttime,
         free(b.p);
         return rc;
     }
-    map_clear(&r->gather);
-    map_clear(&r->props);
+    gather_empty(r);
+    map_empty(&r->props);
     *out = b.p;
     return 0;
 }
@@ -550,21 +618,19 @@ int rwrite__rlite_compact(struct rlite *r, char **rlite, char **nodelist,
     sbuf_add(&b, "[", 1);
     for (size_t i = 0; rc == 0 && i < r->gather.n; i++) {
         int64_t nr = 0;
-        char *ranks = group_ranks(&r->gather.g[i], &nr, err);
-        if (!ranks) {
-            rc = err && err->code ? err->code : ENG_ENOMEM;
-            break;
-        }
         sbuf_str(&b, i ? ",{\"rank\":\"" : "{\"rank\":\"");
-        sbuf_str(&b, ranks);
+        if ((rc = group_ranks_into(r, &b, &r->gather.g[i], &nr, err)) < 0)
+            break;
         sbuf_str(&b, "\",\"children\":");
         /* the key is signature()'s text: its only spaces follow its
          * separators (id sets hold digits, commas and dashes) */
-        for (const char *k = r->gather.g[i].key; *k; k++)
-            if (*k != ' ')
-                sbuf_add(&b, k, 1);
+        for (const char *k = r->gather.g[i].key; *k;) {
+            size_t run = strcspn(k, " ");
+            sbuf_add(&b, k, run);
+            k += run;
+            k += *k == ' ';
+        }
         sbuf_add(&b, "}", 1);
-        free(ranks);
         u[0] += nr;
         u[1] += nr * r->gather.g[i].units[0];
         u[2] += nr * r->gather.g[i].units[1];

@@ -27,18 +27,13 @@ static bool grow(struct sbuf *b, size_t n)
     return true;
 }
 
-void sbuf_add(struct sbuf *b, const char *s, size_t n)
+void sbuf__add_grow(struct sbuf *b, const char *s, size_t n)
 {
     if (!grow(b, n))
         return;
     memcpy(b->p + b->len, s, n);
     b->len += n;
     b->p[b->len] = '\0';
-}
-
-void sbuf_str(struct sbuf *b, const char *s)
-{
-    sbuf_add(b, s, strlen(s));
 }
 
 void sbuf_uint(struct sbuf *b, unsigned long long v)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Start as SBUF_INIT; 'p' is NULL until the first append, then always
  * NUL-terminated.  The owner releases 'p' with free(), also when !ok. */
@@ -22,11 +23,27 @@ struct sbuf {
         NULL, 0, 0, true                                                                 \
     }
 
-/* Append 'n' bytes of 's' ('n' may be 0, which still makes 'p' non-NULL). */
-void sbuf_add(struct sbuf *b, const char *s, size_t n);
+/* sbuf_add() when the bytes do not fit (or 'p' is still NULL). */
+void sbuf__add_grow(struct sbuf *b, const char *s, size_t n);
+
+/* Append 'n' bytes of 's' ('n' may be 0, which still makes 'p' non-NULL).
+ * Inline: the writers append a few bytes at a time, mostly with room. */
+static inline void sbuf_add(struct sbuf *b, const char *s, size_t n)
+{
+    if (b->ok && n < b->cap - b->len) { /* cap > len whenever p is set */
+        memcpy(b->p + b->len, s, n);
+        b->len += n;
+        b->p[b->len] = '\0';
+    } else {
+        sbuf__add_grow(b, s, n);
+    }
+}
 
 /* Append the NUL-terminated 's'. */
-void sbuf_str(struct sbuf *b, const char *s);
+static inline void sbuf_str(struct sbuf *b, const char *s)
+{
+    sbuf_add(b, s, strlen(s));
+}
 
 /* Append 'v' in decimal. */
 void sbuf_uint(struct sbuf *b, unsigned long long v);

@@ -456,6 +456,51 @@ END_TEST
 
 /* rwrite_take_rlite() gives what jansson's compact dump of the emitted
  * R_lite and the nodelist entry are, and forgets the record. */
+/* A node with the ids of the node before it joins that node's entry; one
+ * whose entry was shifted by a new entry before it, or gathered again after
+ * the record was taken, is found by its text. */
+START_TEST(test_rlite_same_ids)
+{
+    static const struct {
+        const char *node;
+        int64_t rank, cores[2];
+    } seq[] = {{"n0", 0, {3, -1}}, {"n1", 1, {3, -1}}, {"n2", 2, {0, -1}},
+               {"n3", 3, {3, -1}}, {"n4", 4, {3, -1}}, {"n5", 5, {0, 1}},
+               {"n6", 6, {0, 1}},  {"n7", 7, {0, -1}}};
+    rwrite_t *w = rwrite_create(RWRITE_RV1_NOSCHED, NULL);
+    for (int round = 0; round < 2; round++) {
+        size_t n = sizeof seq / sizeof seq[0];
+        for (size_t i = round == 0 ? 0 : n - 1; i < n; i++) { /* again: the last */
+            struct rwrite_kv kv[3];
+            for (int k = 0; k < 2 && seq[i].cores[k] >= 0; k++) {
+                struct rwrite_vertex c =
+                    vtx(&kv[k], "core", "core", seq[i].cores[k], 100, seq[i].rank, "/c");
+                ck_assert_int_eq(
+                    rwrite_emit_vertex(w, &c, 2, 1, true, false, NULL, 0, NULL), 0);
+            }
+            struct rwrite_vertex v = vtx(&kv[2], "node", seq[i].node, seq[i].rank,
+                                         (int64_t)i, seq[i].rank, "/c/n");
+            ck_assert_int_eq(rwrite_emit_vertex(w, &v, 2, 1, true, false, NULL, 0, NULL),
+                             0);
+        }
+        char *rl = NULL, *nl = NULL;
+        ck_assert_int_eq(rwrite_take_rlite(w, &rl, &nl, NULL), 0);
+        if (round == 0) {
+            ck_assert_str_eq(rl, "[{\"rank\":\"2,7\",\"children\":{\"core\":\"0\"}},"
+                                 "{\"rank\":\"5-6\",\"children\":{\"core\":\"0-1\"}},"
+                                 "{\"rank\":\"0-1,3-4\",\"children\":{\"core\":\"3\"}}]");
+            ck_assert_str_eq(nl, "n[0-7]");
+        } else {
+            ck_assert_str_eq(rl, "[{\"rank\":\"7\",\"children\":{\"core\":\"0\"}}]");
+            ck_assert_str_eq(nl, "n7");
+        }
+        free(rl);
+        free(nl);
+    }
+    rwrite_destroy(w);
+}
+END_TEST
+
 START_TEST(test_take_rlite)
 {
     for (int round = 0; round < 2; round++) {
@@ -525,6 +570,7 @@ Suite *rwrite_suite(void)
     tcase_add_test(tc, test_rg);
     tcase_add_test(tc, test_text_matches_jansson);
     tcase_add_test(tc, test_take_rlite);
+    tcase_add_test(tc, test_rlite_same_ids);
     suite_add_tcase(s, tc);
     return s;
 }
