@@ -42,6 +42,16 @@ void eng_error_clear(eng_error_t *err)
         memset(err, 0, sizeof *err);
 }
 
+/* snprintf(dst, size, "%s", src), cut at a whole byte as snprintf cuts. */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+    size_t n = strlen(src);
+    if (n >= size)
+        n = size - 1;
+    memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
 int eng_errorf(eng_error_t *err, int code, const char *source, int line, int column,
                const char *fmt, ...)
 {
@@ -50,10 +60,18 @@ int eng_errorf(eng_error_t *err, int code, const char *source, int line, int col
     err->code = code;
     err->line = line;
     err->column = column;
-    snprintf(err->source, sizeof err->source, "%s", source ? source : "");
+    copy_text(err->source, sizeof err->source, source ? source : "");
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->text, sizeof err->text, fmt, ap);
+    /* a constant text or "%s" (the busy answers of every match) is copied
+     * as it is, without the formatter */
+    if (strcmp(fmt, "%s") == 0) {
+        const char *s = va_arg(ap, const char *);
+        copy_text(err->text, sizeof err->text, s ? s : "(null)");
+    } else if (!strchr(fmt, '%'))
+        copy_text(err->text, sizeof err->text, fmt);
+    else
+        vsnprintf(err->text, sizeof err->text, fmt, ap);
     va_end(ap);
     /* The text is one line: a newline from a formatted value would break the
      * "file:line:col: text" convention that tools and tests rely on. */

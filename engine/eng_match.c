@@ -241,7 +241,7 @@ static bool type_known(const eng_t *e, const char *type)
                                           "node",    "rack",        "slot",   "xor_slot",
                                           "ssd",     "storage_node"};
     for (size_t i = 0; i < sizeof builtin / sizeof builtin[0]; i++)
-        if (strcmp(type, builtin[i]) == 0)
+        if (type[0] == builtin[i][0] && strcmp(type, builtin[i]) == 0)
             return true;
     rg_sym_t t = rg_sym_find(e->g, type);
     return t != RG_SYM_NONE && (rg_graph_type_count(e->g, t) > 0 || prune__is_type(e, t));

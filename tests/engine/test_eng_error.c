@@ -1,5 +1,6 @@
 /* test_eng_error.c: error table, first-error-wins and formatting. */
 #include <check.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "eng_error.h"
@@ -28,6 +29,38 @@ START_TEST(test_first_error_wins)
 }
 END_TEST
 
+/* Texts copied without the formatter (a constant, "%s") are what
+ * snprintf() gives: cut to the buffer, NULL as "(null)", newlines as spaces. */
+START_TEST(test_text_copies)
+{
+    char longtext[600], want[600];
+    for (size_t i = 0; i < sizeof longtext - 1; i++)
+        longtext[i] = (char)('a' + i % 26);
+    longtext[sizeof longtext - 1] = '\0';
+    longtext[3] = '\n';
+    eng_error_t a = {0}, b = {0};
+    eng_errorf(&a, ENG_EBUSY, longtext, 0, 0, "%s", longtext);
+    eng_errorf(&b, ENG_EBUSY, longtext, 0, 0, "%s%s", longtext, "");
+    ck_assert_str_eq(a.text, b.text);
+    ck_assert_str_eq(a.source, b.source);
+    ck_assert_uint_eq(strlen(a.text), ENG_ERROR_TEXT_MAX - 1);
+    ck_assert_uint_eq(strlen(a.source), ENG_ERROR_SOURCE_MAX - 1);
+    ck_assert_int_eq(a.text[3], ' ');
+    snprintf(want, sizeof want, "%.*s", (int)ENG_ERROR_SOURCE_MAX - 1, longtext);
+    ck_assert_str_eq(a.source, want);
+    eng_error_t c = {0}, d = {0};
+    eng_errorf(&c, ENG_EINVAL, NULL, 0, 0, "no matching resources found");
+    const char *volatile nul = NULL; /* hidden from the format checker */
+    eng_errorf(&d, ENG_EINVAL, NULL, 0, 0, "%s", nul);
+    ck_assert_str_eq(c.text, "no matching resources found");
+    ck_assert_str_eq(c.source, "");
+    ck_assert_str_eq(d.text, "(null)");
+    eng_error_t f = {0};
+    eng_errorf(&f, ENG_EINVAL, "s", 0, 0, "100%% sure");
+    ck_assert_str_eq(f.text, "100% sure");
+}
+END_TEST
+
 START_TEST(test_format_parts)
 {
     eng_error_t err;
@@ -47,6 +80,7 @@ Suite *eng_error_suite(void)
     Suite *s = suite_create("eng_error");
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, test_table);
+    tcase_add_test(tc, test_text_copies);
     tcase_add_test(tc, test_first_error_wins);
     tcase_add_test(tc, test_format_parts);
     suite_add_tcase(s, tc);
