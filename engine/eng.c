@@ -813,6 +813,11 @@ uint64_t eng_order_version(const eng_t *e)
     return e ? e->order_version : 0;
 }
 
+uint64_t eng_kept_count(const eng_t *e)
+{
+    return e ? e->nkept : 0;
+}
+
 int64_t eng_time(const eng_t *e)
 {
     return e ? e->now : 0;

@@ -248,6 +248,12 @@ ENG_API int eng_set_replan_in_place(eng_t *e, bool on);
  * again: a reservation may be kept for that match (eng_set_replan_in_place). */
 ENG_API int eng_unreserve(eng_t *e, uint64_t jobid, eng_error_t *err);
 
+/* How many reservations re-planning in place has kept so far: matches after
+ * eng_unreserve() that selected exactly what the reservation held (the same
+ * start, duration and resources), which therefore left every planned span as
+ * it was before the eng_unreserve().  0 while it is off. */
+ENG_API uint64_t eng_kept_count(const eng_t *e);
+
 /* Release the subset of job 'jobid' named by 'len' bytes of R text 'r'
  * (rv1 execution R_lite ranks, or JGF).  '*full_removal' tells whether
  * nothing of the job is left (it is then forgotten, as after eng_cancel).  Returns 0,

@@ -29,12 +29,21 @@
  * the qualified children hold enough), and it can only get harder while
  * resources are only taken: a request of the same tree that did not fit at
  * this time for some duration does not fit for a duration at least as long.
- * So, from one freeing to the next (a cancel, a dropped reservation, a
- * status change) and within one instant, an allocation of a tree that
- * failed for a shorter or equal duration is answered "busy" without a
- * search: the answer the engine would give, its state untouched, the call
- * counted in match_calls as the simulator made it.  A reservation made for
- * later tells the same of its duration now.  The same holds across a
+ * So, from one freeing to the next (a cancel, a status change, a dropped
+ * reservation that its job's next match does not make again exactly), an
+ * allocation of a tree that failed for a shorter or equal duration is
+ * answered "busy" without a search: the answer the engine would give, its
+ * state untouched, the call counted in match_calls as the simulator made
+ * it.  A reservation made for later tells the same of its duration now.
+ * This holds at later instants too: a resource free for the whole later,
+ * longer window was free for the earlier one, because every span that ends
+ * is a cancel (a job's span ends no earlier than its completion), a
+ * reservation made again exactly starts no earlier than the new instant
+ * (so whatever held a resource between the two instants holds it at the
+ * later one still), and nothing else removes a span.  A reservation kept by
+ * the engine (eng_kept_count()) leaves every span as it was before the
+ * drop; any other call while a drop is pending lets the engine remove it,
+ * and counts as a freeing.  The same holds across a
  * family of trees that differ only in the count of their one top-level
  * slot (a log's jobs of every size): more slots of the same kind never fit
  * where fewer did not, and the engine answers them "busy" too (a slot's
@@ -103,18 +112,26 @@ struct spec {
 /* Durations and times below this leave the end of time free of spans. */
 #define SHAPE_SAFE_DURATION ((int64_t)1 << 40)
 
+struct job_rec {
+    struct spec *spec; /* NULL until its first match */
+    double dur;        /* its duration when its spec is 'templ' */
+};
+
 struct sim_eng {
     eng_t *e;
     rwrite_t *w;
-    struct spec **by_job; /* per job id, NULL until its first match */
-    double *dur_by_job;   /* per job id, its duration when its spec is 'templ' */
+    struct job_rec *jobs; /* per job id */
     size_t njobs;
     struct htab specs, shapes;
     uint64_t status_epoch; /* bumped by every status change */
     uint64_t free_epoch;   /* bumped by everything that may free resources */
-    bool unshared;         /* a span may reach the end of time: share nothing */
-    bool busy_memo;        /* remember busy answers (SCHEDSIM_NO_BUSY_MEMO: off) */
-    size_t nidle;          /* entries with no live job, kept (spec_release()) */
+    /* a reservation dropped (eng_unreserve()) whose job has not been matched
+     * again: it frees resources unless that match keeps it (drop_resolve()) */
+    bool drop_pending;
+    uint64_t drop_job;
+    bool unshared;  /* a span may reach the end of time: share nothing */
+    bool busy_memo; /* remember busy answers (SCHEDSIM_NO_BUSY_MEMO: off) */
+    size_t nidle;   /* entries with no live job, kept (spec_release()) */
 };
 
 sim_eng_t *sim_eng_create(eng_t *e, eng_error_t *err)
@@ -170,8 +187,7 @@ void sim_eng_destroy(sim_eng_t *a)
     }
     free(a->shapes.bucket);
     free(a->specs.bucket);
-    free(a->by_job);
-    free(a->dur_by_job);
+    free(a->jobs);
     rwrite_destroy(a->w);
     free(a);
 }
@@ -463,27 +479,25 @@ static struct spec *job_spec(sim_eng_t *a, uint64_t jobid, const char *text,
         size_t n = a->njobs ? a->njobs : 1024;
         while (n <= jobid)
             n *= 2;
-        struct spec **bj = realloc(a->by_job, n * sizeof *bj);
-        if (bj)
-            a->by_job = bj;
-        double *bd = bj ? realloc(a->dur_by_job, n * sizeof *bd) : NULL;
-        if (!bd) {
+        struct job_rec *jr = realloc(a->jobs, n * sizeof *jr);
+        if (!jr) {
             eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
             return NULL;
         }
-        memset(bj + a->njobs, 0, (n - a->njobs) * sizeof *bj);
-        a->dur_by_job = bd;
+        memset(jr + a->njobs, 0, (n - a->njobs) * sizeof *jr);
+        a->jobs = jr;
         a->njobs = n;
     }
-    if (!a->by_job[jobid]) {
-        struct spec *x = spec_take(a, jobid, text, &a->dur_by_job[jobid], err);
+    struct job_rec *jr = &a->jobs[jobid];
+    if (!jr->spec) {
+        struct spec *x = spec_take(a, jobid, text, &jr->dur, err);
         if (!x)
             return NULL;
-        a->by_job[jobid] = x;
+        jr->spec = x;
     }
-    struct spec *x = a->by_job[jobid];
+    struct spec *x = jr->spec;
     if (x->templ)
-        x->js->system.duration = a->dur_by_job[jobid];
+        x->js->system.duration = jr->dur;
     return x;
 }
 
@@ -505,7 +519,16 @@ static enum eng_match_op engine_op(enum sim_match_op op)
 /* Whether the busy answers of entry 'sh' hold now. */
 static bool busy_current(const sim_eng_t *a, const struct shape *sh)
 {
-    return sh->busy_epoch == a->free_epoch + 1 && sh->busy_at == eng_time(a->e);
+    return sh->busy_epoch == a->free_epoch + 1 && sh->busy_at <= eng_time(a->e);
+}
+
+/* The dropped reservation is gone for good (or may be): resources freed. */
+static void drop_resolve(sim_eng_t *a)
+{
+    if (a->drop_pending) {
+        a->drop_pending = false;
+        a->free_epoch++;
+    }
 }
 
 /* Whether family entry 'f' holds a pair of no larger a count and no longer
@@ -553,9 +576,19 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
                     struct sim_match_out *out, eng_error_t *err)
 {
     sim_eng_t *a = ctx;
+    /* the match of the job whose reservation was dropped may keep it; any
+     * other call lets the engine remove it (and an allocation of that job
+     * may use what it held) */
+    bool mine = a->drop_pending && jobid == a->drop_job && op != SIM_MATCH_ALLOCATE &&
+                op != SIM_MATCH_SATISFIABILITY;
+    if (!mine)
+        drop_resolve(a);
+    uint64_t kept = mine ? eng_kept_count(a->e) : 0;
     struct spec *x = job_spec(a, jobid, jobspec, err);
-    if (!x)
+    if (!x) {
+        drop_resolve(a);
         return err && err->code ? err->code : ENG_EPARSE;
+    }
     const jobspec_t *js = x->js;
     struct eng_match_result res;
     bool sat = op == SIM_MATCH_SATISFIABILITY;
@@ -570,6 +603,9 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
     a->unshared |= !sat && !bounded;
     uint64_t order = eng_order_version(a->e);
     int rc = eng_match(a->e, engine_op(op), js, jobid, sat ? NULL : a->w, &res, err);
+    if (mine && eng_kept_count(a->e) == kept)
+        drop_resolve(a);
+    a->drop_pending = false; /* kept: every span is as before the drop */
     if (sat && sh && (rc == 0 || rc == ENG_ENOMATCH || rc == ENG_EBUSY)) {
         sh->sat = rc;
         sh->sat_epoch = a->status_epoch + 1;
@@ -602,10 +638,16 @@ static int ae_match(void *ctx, enum sim_match_op op, uint64_t jobid, const char 
 static int ae_cancel(void *ctx, uint64_t jobid, bool final, eng_error_t *err)
 {
     sim_eng_t *a = ctx;
-    a->free_epoch++;
-    if (final && jobid < a->njobs && a->by_job[jobid]) {
-        spec_release(a, a->by_job[jobid]);
-        a->by_job[jobid] = NULL;
+    drop_resolve(a); /* a reservation dropped before is removed now */
+    if (final) {
+        a->free_epoch++;
+    } else { /* freed unless the job's next match keeps it */
+        a->drop_pending = true;
+        a->drop_job = jobid;
+    }
+    if (final && jobid < a->njobs && a->jobs[jobid].spec) {
+        spec_release(a, a->jobs[jobid].spec);
+        a->jobs[jobid].spec = NULL;
     }
     return final ? eng_cancel(a->e, jobid, true, err) : eng_unreserve(a->e, jobid, err);
 }
@@ -631,7 +673,8 @@ static int ae_set_status(void *ctx, const char *name, bool up, eng_error_t *err)
     if (name[0] != '/' && node_path(eng_graph(a->e), name, path, sizeof path) < 0)
         return eng_errorf(err, ENG_ENOENT, NULL, 0, 0, "no node named '%s'", name);
     a->status_epoch++; /* satisfiability answers may change */
-    a->free_epoch++;   /* and so may what fits now */
+    drop_resolve(a);
+    a->free_epoch++; /* and so may what fits now */
     int rc = eng_status_set(a->e, name[0] == '/' ? name : path, up, err);
     if (rc < 0)
         return eng_errorf(err, rc, NULL, 0, 0, "cannot mark '%s' %s", name,

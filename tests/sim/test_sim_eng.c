@@ -264,14 +264,157 @@ static uint64_t xs(uint64_t *x)
     return *x;
 }
 
+/* The random stream of test_engine_busy_memo(): trees 2 whole nodes; 3, 9
+ * or 15 cores anywhere (one family); 3 or 5 slots of 2 cores and a GPU
+ * (another). */
+enum { NJOBS = 1500, NTREES = 6, NFAM = 3 };
+static const int fam_of[NTREES] = {0, 1, 1, 1, 2, 2};
+static const uint32_t count_of[NTREES] = {2, 3, 9, 15, 3, 5};
+
+/* What the stream knows: 'ep' is bumped by everything that may free
+ * resources (a job's end, a node's status, a reservation dropped and not
+ * kept by its job's next match); per tree, the shortest duration that did
+ * not fit since 'ep' (at 'fail_at' or later), and per family the failed
+ * (count, duration) pairs since 'ep'.  The counts: allocations the memory
+ * can answer by the tree itself, by its family alone, and at a later
+ * instant than the failure. */
+struct stream {
+    uint64_t ep;
+    sim_time_t now;
+    int64_t fail_dur[NTREES];
+    sim_time_t fail_at[NTREES];
+    uint64_t fail_ep[NTREES];
+    struct {
+        uint64_t ep;
+        size_t n;
+        sim_time_t at[256];
+        uint32_t count[256];
+        int64_t dur[256];
+    } ffail[NFAM];
+    bool live[NJOBS + 1], resv[NJOBS + 1];
+    sim_time_t end[NJOBS + 1];
+    int tree[NJOBS + 1];
+    int64_t dur[NJOBS + 1];
+    size_t answerable, fam_answerable, later, kept, started, reserved;
+};
+
+static char *tree_text(int tree, int64_t dur)
+{
+    if (tree < 4) {
+        wjob_map_t map = {tree == 0 ? WJOB_UNIT_NODE : WJOB_UNIT_CORE, 6};
+        return wjob_jobspec_format(tree == 0 ? 12 : count_of[tree], dur, &map, NULL);
+    }
+    char buf[1024];
+    snprintf(buf, sizeof buf,
+             "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": "
+             "%d, \"label\": \"t\", \"with\": [{\"type\": \"core\", \"count\": "
+             "2}, {\"type\": \"gpu\", \"count\": 1}]}], \"tasks\": "
+             "[{\"command\": [\"a\"], \"slot\": \"t\", \"count\": "
+             "{\"per_slot\": 1}}], \"attributes\": {\"system\": "
+             "{\"duration\": %lld}}}",
+             (int)count_of[tree], (long long)dur);
+    return strdup(buf);
+}
+
+/* Match job 'id' of 'tree' for 'dur' on both adapters, compare the answers
+ * and note them.  'e0' (not NULL) is the first engine when the job's
+ * reservation was just dropped, with its kept count 'kept0' before. */
+static void stream_match(struct stream *s, sim_eng_t *ae[2], uint64_t id,
+                         enum sim_match_op op, int tree, int64_t dur, const eng_t *e0,
+                         uint64_t kept0)
+{
+    char *text = tree_text(tree, dur);
+    ck_assert_ptr_nonnull(text);
+    bool same = s->fail_ep[tree] == s->ep && s->fail_at[tree] <= s->now &&
+                dur >= s->fail_dur[tree];
+    s->answerable += op == SIM_MATCH_ALLOCATE && same;
+    int fm = fam_of[tree];
+    bool by_family = false, earlier = false;
+    for (size_t i = 0; s->ffail[fm].ep == s->ep && i < s->ffail[fm].n; i++)
+        if (s->ffail[fm].count[i] <= count_of[tree] && s->ffail[fm].dur[i] <= dur) {
+            by_family = true;
+            earlier |= s->ffail[fm].at[i] < s->now;
+        }
+    s->fam_answerable += op == SIM_MATCH_ALLOCATE && !same && by_family;
+    s->later += op == SIM_MATCH_ALLOCATE && by_family && earlier;
+    struct sim_match_out out[2];
+    int rc[2];
+    for (int k = 0; k < 2; k++) {
+        memset(&out[k], 0, sizeof out[k]);
+        rc[k] = sim_eng_ops.match(ae[k], op, id, text, &out[k], NULL);
+    }
+    ck_assert_int_eq(rc[0], rc[1]);
+    if (e0 && eng_kept_count(e0) == kept0)
+        s->ep++; /* the dropped reservation was not kept */
+    else if (e0)
+        s->kept++;
+    bool busy_now =
+        op == SIM_MATCH_ALLOCATE ? rc[0] == ENG_EBUSY : rc[0] == 0 && out[0].reserved;
+    s->live[id] = false;
+    if (rc[0] == 0) {
+        ck_assert_int_eq(out[0].reserved, out[1].reserved);
+        ck_assert_int_eq(out[0].at, out[1].at);
+        ck_assert_str_eq(out[0].r_lite ? out[0].r_lite : "",
+                         out[1].r_lite ? out[1].r_lite : "");
+        s->live[id] = true;
+        s->resv[id] = out[0].reserved;
+        s->end[id] = out[0].at + dur;
+        s->tree[id] = tree;
+        s->dur[id] = dur;
+        s->started += !out[0].reserved;
+        s->reserved += out[0].reserved;
+    }
+    if (busy_now && !(s->fail_ep[tree] == s->ep && s->fail_dur[tree] <= dur)) {
+        s->fail_ep[tree] = s->ep;
+        s->fail_at[tree] = s->now;
+        s->fail_dur[tree] = dur;
+    }
+    if (busy_now) {
+        if (s->ffail[fm].ep != s->ep) {
+            s->ffail[fm].ep = s->ep;
+            s->ffail[fm].n = 0;
+        }
+        if (s->ffail[fm].n < 256) {
+            s->ffail[fm].at[s->ffail[fm].n] = s->now;
+            s->ffail[fm].count[s->ffail[fm].n] = count_of[tree];
+            s->ffail[fm].dur[s->ffail[fm].n++] = dur;
+        }
+    }
+    for (int k = 0; k < 2; k++) {
+        free(out[k].r_lite);
+        free(out[k].nodelist);
+    }
+    free(text);
+}
+
+/* Drop the reservation of job 'j' ('r' a random number): for good, or
+ * matched again at once (mostly allocate-or-else-reserve, as a pass does;
+ * sometimes allocate only). */
+static void stream_replan(struct stream *s, sim_eng_t *ae[2], const eng_t *e0, uint64_t j,
+                          uint64_t r)
+{
+    for (int k = 0; k < 2; k++)
+        ck_assert_int_eq(sim_eng_ops.cancel(ae[k], j, false, NULL), 0);
+    if (r % 3 == 0) {
+        s->live[j] = false; /* freed, once the next call removes it */
+        s->ep++;
+        return;
+    }
+    uint64_t kept = eng_kept_count(e0);
+    enum sim_match_op op = r % 12 == 1 ? SIM_MATCH_ALLOCATE : SIM_MATCH_ORELSE_RESERVE;
+    stream_match(s, ae, j, op, s->tree[j], s->dur[j], e0, kept);
+}
+
 /* The busy answers the adapter remembers (sim_eng.c) are the engine's own:
  * twin adapters, one remembering and one asking the engine every time, get
  * the same random stream of allocations (of a few trees, with durations
- * that repeat), reservations, cancels, reservation drops, status changes
- * and clock steps, and must give the same answer to every call, R_lite
- * included.  The stream must contain allocations the memory can answer (a
- * tree that failed at this time for a duration no longer, nothing freed
- * since): counted here from the answers, and required. */
+ * that repeat), reservations, cancels, reservation drops and re-plans (a
+ * dropped reservation matched again, kept when nothing changed), status
+ * changes and clock steps, and must give the same answer to every call,
+ * R_lite included.  The stream must contain allocations the memory can
+ * answer (a tree of the family failed for a duration no longer and a count
+ * no larger, nothing freed since), also from an earlier instant, and kept
+ * re-plans: counted here from the answers, and required. */
 START_TEST(test_engine_busy_memo)
 {
     eng_t *e[2];
@@ -322,45 +465,36 @@ START_TEST(test_engine_busy_memo)
         for (uint64_t j = 9001; j < 9000 + sizeof fixed / sizeof fixed[0]; j++)
             ck_assert_int_eq(sim_eng_ops.cancel(ae[k], j, true, NULL), 0);
     uint64_t x = 0x9e3779b97f4a7c15u;
-    /* trees: 2 whole nodes; 3, 9 or 15 cores anywhere (one family); 3 or 5
-     * slots of 2 cores and a GPU (another) */
-    enum { NJOBS = 1500, NTREES = 6, NFAM = 3 };
-    static const int fam_of[NTREES] = {0, 1, 1, 1, 2, 2};
-    static const uint32_t count_of[NTREES] = {2, 3, 9, 15, 3, 5};
-    /* per family: the failed (count, duration) pairs at 'ffail_at' since
-     * 'ffail_ep' */
-    struct {
-        uint64_t ep;
-        sim_time_t at;
-        size_t n;
-        uint32_t count[256];
-        int64_t dur[256];
-    } ffail[NFAM];
-    memset(ffail, 0, sizeof ffail);
-    size_t fam_answerable = 0;
-    static bool live[NJOBS + 1], resv[NJOBS + 1];
-    static sim_time_t end[NJOBS + 1];
-    memset(live, 0, sizeof live);
-    /* per tree: the shortest failed duration at 'fail_at' since 'fail_ep' */
-    int64_t fail_dur[NTREES], fail_at[NTREES];
-    uint64_t fail_ep[NTREES], ep = 1;
-    memset(fail_ep, 0, sizeof fail_ep);
-    size_t answerable = 0, started = 0, reserved = 0;
-    sim_time_t now = 0;
+    static struct stream s;
+    memset(&s, 0, sizeof s);
+    s.ep = 1;
     for (uint64_t id = 1; id <= NJOBS; id++) {
         uint64_t r = xs(&x);
-        if (r % 11 == 0) { /* the clock moves: jobs end, reservations are dropped */
-            now += (sim_time_t)(xs(&x) % 60) + 1;
+        if (r % 11 == 0) { /* the clock moves: jobs end; reservations are dropped
+                            * or planned again, as a pass does */
+            s.now += (sim_time_t)(xs(&x) % 60) + 1;
             for (int k = 0; k < 2; k++)
-                ck_assert_int_eq(sim_eng_ops.set_time(ae[k], now, NULL), 0);
+                ck_assert_int_eq(sim_eng_ops.set_time(ae[k], s.now, NULL), 0);
             for (uint64_t j = 1; j < id; j++) {
-                if (!live[j] || (!resv[j] && end[j] > now))
+                if (!s.live[j] || (!s.resv[j] && s.end[j] > s.now))
                     continue;
+                if (s.resv[j]) {
+                    stream_replan(&s, ae, e[0], j, xs(&x));
+                    continue;
+                }
                 for (int k = 0; k < 2; k++)
-                    ck_assert_int_eq(sim_eng_ops.cancel(ae[k], j, !resv[j], NULL), 0);
-                live[j] = false;
-                ep++;
+                    ck_assert_int_eq(sim_eng_ops.cancel(ae[k], j, true, NULL), 0);
+                s.live[j] = false;
+                s.ep++;
             }
+            continue;
+        }
+        if (r % 13 == 3) { /* a pass at this instant drops or plans again one */
+            uint64_t j = 1 + xs(&x) % id, n = 0;
+            while (n++ < id && !(s.live[j] && s.resv[j]))
+                j = j % id + 1;
+            if (s.live[j] && s.resv[j])
+                stream_replan(&s, ae, e[0], j, xs(&x));
             continue;
         }
         if (r % 29 == 2) { /* a node goes down or comes back */
@@ -369,85 +503,25 @@ START_TEST(test_engine_busy_memo)
             bool up = xs(&x) % 2;
             for (int k = 0; k < 2; k++)
                 ck_assert_int_eq(sim_eng_ops.set_status(ae[k], node, up, NULL), 0);
-            ep++;
+            s.ep++;
             continue;
         }
         int tree = (int)(xs(&x) % NTREES);
         int64_t dur = 10 * (int64_t)(xs(&x) % 30 + 1);
-        char *text = NULL;
-        if (tree < 4) {
-            wjob_map_t map = {tree == 0 ? WJOB_UNIT_NODE : WJOB_UNIT_CORE, 6};
-            text = wjob_jobspec_format(tree == 0 ? 12 : count_of[tree], dur, &map, NULL);
-        } else {
-            char buf[1024];
-            snprintf(buf, sizeof buf,
-                     "{\"version\": 1, \"resources\": [{\"type\": \"slot\", \"count\": "
-                     "%d, \"label\": \"t\", \"with\": [{\"type\": \"core\", \"count\": "
-                     "2}, {\"type\": \"gpu\", \"count\": 1}]}], \"tasks\": "
-                     "[{\"command\": [\"a\"], \"slot\": \"t\", \"count\": "
-                     "{\"per_slot\": 1}}], \"attributes\": {\"system\": "
-                     "{\"duration\": %lld}}}",
-                     (int)count_of[tree], (long long)dur);
-            text = strdup(buf);
-        }
-        ck_assert_ptr_nonnull(text);
         enum sim_match_op op =
             xs(&x) % 4 == 0 ? SIM_MATCH_ORELSE_RESERVE : SIM_MATCH_ALLOCATE;
-        bool same = fail_ep[tree] == ep && fail_at[tree] == now && dur >= fail_dur[tree];
-        answerable += op == SIM_MATCH_ALLOCATE && same;
-        int fm = fam_of[tree];
-        bool by_family = false;
-        for (size_t i = 0; ffail[fm].ep == ep && ffail[fm].at == now && i < ffail[fm].n;
-             i++)
-            by_family |= ffail[fm].count[i] <= count_of[tree] && ffail[fm].dur[i] <= dur;
-        fam_answerable += op == SIM_MATCH_ALLOCATE && !same && by_family;
-        struct sim_match_out out[2];
-        int rc[2];
-        for (int k = 0; k < 2; k++) {
-            memset(&out[k], 0, sizeof out[k]);
-            rc[k] = sim_eng_ops.match(ae[k], op, id, text, &out[k], NULL);
-        }
-        ck_assert_int_eq(rc[0], rc[1]);
-        bool busy_now =
-            op == SIM_MATCH_ALLOCATE ? rc[0] == ENG_EBUSY : rc[0] == 0 && out[0].reserved;
-        if (rc[0] == 0) {
-            ck_assert_int_eq(out[0].reserved, out[1].reserved);
-            ck_assert_int_eq(out[0].at, out[1].at);
-            ck_assert_str_eq(out[0].r_lite ? out[0].r_lite : "",
-                             out[1].r_lite ? out[1].r_lite : "");
-            live[id] = true;
-            resv[id] = out[0].reserved;
-            end[id] = out[0].at + dur;
-            started += !out[0].reserved;
-            reserved += out[0].reserved;
-        }
-        if (busy_now &&
-            !(fail_ep[tree] == ep && fail_at[tree] == now && fail_dur[tree] <= dur)) {
-            fail_ep[tree] = ep;
-            fail_at[tree] = now;
-            fail_dur[tree] = dur;
-        }
-        if (busy_now) {
-            if (ffail[fm].ep != ep || ffail[fm].at != now) {
-                ffail[fm].ep = ep;
-                ffail[fm].at = now;
-                ffail[fm].n = 0;
-            }
-            if (ffail[fm].n < 256) {
-                ffail[fm].count[ffail[fm].n] = count_of[tree];
-                ffail[fm].dur[ffail[fm].n++] = dur;
-            }
-        }
-        for (int k = 0; k < 2; k++) {
-            free(out[k].r_lite);
-            free(out[k].nodelist);
-        }
-        free(text);
+        stream_match(&s, ae, id, op, tree, dur, NULL, 0);
     }
-    ck_assert_uint_gt(answerable, 50);
-    ck_assert_uint_gt(fam_answerable, 10);
-    ck_assert_uint_gt(started, 30);
-    ck_assert_uint_gt(reserved, 20);
+    if (getenv("TEST_VERBOSE"))
+        printf("busy memo stream: %zu by tree, %zu by family, %zu later, %zu kept, %zu "
+               "started, %zu reserved\n",
+               s.answerable, s.fam_answerable, s.later, s.kept, s.started, s.reserved);
+    ck_assert_uint_gt(s.answerable, 50);
+    ck_assert_uint_gt(s.fam_answerable, 10);
+    ck_assert_uint_gt(s.later, 15);
+    ck_assert_uint_gt(s.kept, 20);
+    ck_assert_uint_gt(s.started, 30);
+    ck_assert_uint_gt(s.reserved, 20);
     for (int k = 0; k < 2; k++) {
         sim_eng_destroy(ae[k]);
         eng_destroy(e[k]);
