@@ -27,6 +27,11 @@ struct resev {
     char *name;
 };
 
+struct arrival {
+    sim_time_t submit;
+    size_t job; /* index in jobs */
+};
+
 struct sim {
     const struct sim_rapi_ops *rapi;
     void *ctx;
@@ -40,6 +45,10 @@ struct sim {
     sim_time_t pass_at; /* time of the queued pass, -1 none */
     bool running, ran;
     uint64_t next_arrival_seq;
+    /* the jobs to arrive, by (submit, index): only the next one waits in the
+     * queue, so the heap holds running jobs and a few events, not the log */
+    struct arrival *arrivals;
+    size_t narrivals, next_arrival;
     struct sim_stats st;
     int64_t totals[SIM_UNIT_COUNT];
     int64_t busy[SIM_UNIT_COUNT]; /* units held by running jobs */
@@ -110,6 +119,7 @@ void sim_destroy(sim_t *sim)
     for (size_t i = 0; i < sim->njobs; i++)
         job_free(sim->jobs[i]);
     free(sim->jobs);
+    free(sim->arrivals);
     for (size_t i = 0; i < sim->nresevs; i++)
         free(sim->resevs[i].name);
     free(sim->resevs);
@@ -510,6 +520,17 @@ static int on_sched(sim_t *sim)
     return sim->ops->schedule(sim->qstate, sim);
 }
 
+/* Queue the next job to arrive, if any.  An arrival's place among events of
+ * its time is by class (none other is an arrival) and then push order, which
+ * is (submit, index) order either way. */
+static int push_arrival(sim_t *sim)
+{
+    if (sim->next_arrival == sim->narrivals)
+        return 0;
+    const struct arrival *a = &sim->arrivals[sim->next_arrival++];
+    return evq_push(sim->evq, a->submit, SIM_EV_ARRIVAL, a->job);
+}
+
 static int dispatch(sim_t *sim, const struct evq_event *ev, eng_error_t *err)
 {
     switch ((enum sim_event_class)ev->cls) {
@@ -518,6 +539,8 @@ static int dispatch(sim_t *sim, const struct evq_event *ev, eng_error_t *err)
     case SIM_EV_RESOURCE:
         return on_resource(sim, &sim->resevs[ev->arg], err);
     case SIM_EV_ARRIVAL:
+        if (push_arrival(sim) < 0)
+            return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
         return on_arrival(sim, sim->jobs[ev->arg], err);
     case SIM_EV_SCHED:
         return on_sched(sim);
@@ -526,12 +549,32 @@ static int dispatch(sim_t *sim, const struct evq_event *ev, eng_error_t *err)
                       ev->cls);
 }
 
+/* By submit time, then index (a total order: no two jobs share an index). */
+static int cmp_arrival(const void *a, const void *b)
+{
+    const struct arrival *x = a, *y = b;
+    if (x->submit != y->submit)
+        return x->submit < y->submit ? -1 : 1;
+    return (x->job > y->job) - (x->job < y->job);
+}
+
 static int seed_events(sim_t *sim, eng_error_t *err)
 {
-    for (size_t i = 0; i < sim->njobs; i++)
-        if (sim->jobs[i]->state == SIM_JOB_FUTURE &&
-            evq_push(sim->evq, sim->jobs[i]->submit, SIM_EV_ARRIVAL, i) < 0)
-            return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
+    if (!(sim->arrivals = malloc((sim->njobs ? sim->njobs : 1) * sizeof *sim->arrivals)))
+        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
+    bool sorted = true;
+    for (size_t i = 0; i < sim->njobs; i++) {
+        if (sim->jobs[i]->state != SIM_JOB_FUTURE)
+            continue;
+        size_t n = sim->narrivals;
+        sorted =
+            sorted && (n == 0 || sim->arrivals[n - 1].submit <= sim->jobs[i]->submit);
+        sim->arrivals[sim->narrivals++] = (struct arrival){sim->jobs[i]->submit, i};
+    }
+    if (!sorted)
+        qsort(sim->arrivals, sim->narrivals, sizeof *sim->arrivals, cmp_arrival);
+    if (push_arrival(sim) < 0)
+        return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
     for (size_t i = 0; i < sim->nresevs; i++)
         if (evq_push(sim->evq, sim->resevs[i].t, SIM_EV_RESOURCE, i) < 0)
             return eng_errorf(err, ENG_ENOMEM, NULL, 0, 0, "sim: out of memory");
