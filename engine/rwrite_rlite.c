@@ -90,14 +90,10 @@ bool rwrite__rlite_is_empty(const struct rlite *r)
 
 static int ids_push(struct rl_ids *ids, int64_t id)
 {
-    if (ids->n == ids->cap) {
-        size_t cap = ids->cap ? ids->cap * 2 : 16;
-        int64_t *p = realloc(ids->id, cap * sizeof *p);
-        if (!p)
-            return ENG_ENOMEM;
-        ids->id = p;
-        ids->cap = cap;
-    }
+    int64_t *p = room(ids->id, &ids->cap, ids->n + 1, sizeof *p);
+    if (!p)
+        return ENG_ENOMEM;
+    ids->id = p;
     ids->id[ids->n++] = id;
     return 0;
 }
@@ -116,14 +112,10 @@ static struct rl_group *map_group(struct rl_map *m, const char *key)
         else
             hi = mid;
     }
-    if (m->n == m->cap) {
-        size_t cap = m->cap ? m->cap * 2 : 8;
-        struct rl_group *g = realloc(m->g, cap * sizeof *g);
-        if (!g)
-            return NULL;
-        m->g = g;
-        m->cap = cap;
-    }
+    struct rl_group *g = room(m->g, &m->cap, m->n + 1, sizeof *g);
+    if (!g)
+        return NULL;
+    m->g = g;
     char *k = strdup(key);
     if (!k)
         return NULL;
@@ -136,27 +128,17 @@ static struct rl_group *map_group(struct rl_map *m, const char *key)
 /* Add (rank, host) to 'g'; the name, if any, is copied into r->names. */
 static int group_push(struct rlite *r, struct rl_group *g, int64_t rank, const char *host)
 {
-    if (g->n == g->cap) {
-        size_t cap = g->cap ? g->cap * 2 : 8;
-        struct rl_host *h = realloc(g->h, cap * sizeof *h);
-        if (!h)
-            return ENG_ENOMEM;
-        g->h = h;
-        g->cap = cap;
-    }
+    struct rl_host *h = room(g->h, &g->cap, g->n + 1, sizeof *h);
+    if (!h)
+        return ENG_ENOMEM;
+    g->h = h;
     size_t at = RL_NO_HOST;
     if (host) {
         size_t len = strlen(host) + 1;
-        if (r->namescap - r->nameslen < len) {
-            size_t cap = r->namescap ? r->namescap : 256;
-            while (cap - r->nameslen < len)
-                cap *= 2;
-            char *n = realloc(r->names, cap);
-            if (!n)
-                return ENG_ENOMEM;
-            r->names = n;
-            r->namescap = cap;
-        }
+        char *n = room(r->names, &r->namescap, r->nameslen + len, 1);
+        if (!n)
+            return ENG_ENOMEM;
+        r->names = n;
         at = r->nameslen;
         memcpy(r->names + at, host, len);
         r->nameslen += len;
@@ -538,15 +520,13 @@ static int rlite_entries(struct rlite *r, struct sbuf *b, eng_error_t *err)
 {
     sbuf_add(b, "[", 1);
     for (size_t i = 0; i < r->gather.n; i++) {
-        char *ranks = group_ranks(r, &r->gather.g[i], NULL, err);
-        if (!ranks)
-            return err && err->code ? err->code : ENG_EINVAL;
         sbuf_str(b, i ? ", {\"rank\": \"" : "{\"rank\": \"");
-        sbuf_str(b, ranks);
+        int rc = group_ranks_into(r, b, &r->gather.g[i], NULL, err);
+        if (rc < 0)
+            return rc;
         sbuf_str(b, "\", \"children\": ");
         sbuf_str(b, r->gather.g[i].key); /* already JSON text */
         sbuf_add(b, "}", 1);
-        free(ranks);
     }
     sbuf_add(b, "]", 1);
     return 0;
@@ -556,16 +536,14 @@ static int rlite_props(struct rlite *r, struct sbuf *b, eng_error_t *err)
 {
     sbuf_str(b, ", \"properties\": {");
     for (size_t i = 0; i < r->props.n; i++) {
-        char *ranks = group_ranks(r, &r->props.g[i], NULL, err);
-        if (!ranks)
-            return err && err->code ? err->code : ENG_EINVAL;
         if (i)
             sbuf_str(b, ", ");
         sbuf_json(b, r->props.g[i].key);
         sbuf_str(b, ": \"");
-        sbuf_str(b, ranks);
+        int rc = group_ranks_into(r, b, &r->props.g[i], NULL, err);
+        if (rc < 0)
+            return rc;
         sbuf_add(b, "\"", 1);
-        free(ranks);
     }
     sbuf_add(b, "}", 1);
     return 0;
