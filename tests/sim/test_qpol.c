@@ -88,6 +88,22 @@ START_TEST(test_hybrid_four)
 }
 END_TEST
 
+/* Jobs given out of submit order arrive by submit time, ties in the order
+ * given: all needing the 4 nodes, under fcfs they run one after another in
+ * that order. */
+START_TEST(test_arrival_order)
+{
+    const struct fake_job jobs[] = {{1, 20, 4, 10, 10},
+                                    {2, 5, 4, 10, 10},
+                                    {3, 5, 4, 10, 10},
+                                    {4, 0, 4, 10, 10},
+                                    {5, 20, 4, 10, 10}};
+    const struct expect want[] = {
+        {30, 40, -1}, {10, 20, -1}, {20, 30, -1}, {0, 10, -1}, {40, 50, -1}};
+    check_schedule("fcfs", NULL, jobs, 5, want);
+}
+END_TEST
+
 /* Queue depth only changes how many passes it takes, not the schedule: with
  * depth 1, fcfs runs one more pass per started job at the same instant. */
 START_TEST(test_fcfs_depth_one)
@@ -182,6 +198,7 @@ Suite *qpol_suite(void)
     tcase_add_test(tc, test_conservative_four);
     tcase_add_test(tc, test_hybrid_four);
     tcase_add_test(tc, test_fcfs_depth_one);
+    tcase_add_test(tc, test_arrival_order);
     tcase_add_test(tc, test_easy_depth);
     tcase_add_test(tc, test_registry);
     tcase_add_test(tc, test_badparam);

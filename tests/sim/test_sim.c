@@ -32,29 +32,6 @@ START_TEST(test_completion_before_arrival)
 }
 END_TEST
 
-/* Jobs given out of submit order arrive by submit time, ties in the order
- * given: on one node under fcfs they start one after another in that
- * order. */
-START_TEST(test_arrival_order)
-{
-    const struct fake_job jobs[] = {{1, 20, 1, 10, 10},
-                                    {2, 5, 1, 10, 10},
-                                    {3, 5, 1, 10, 10},
-                                    {4, 0, 1, 10, 10},
-                                    {5, 20, 1, 10, 10}};
-    static const sim_time_t start[] = {30, 10, 20, 0, 40};
-    fake_rapi_t *f = fake_rapi_create(1, 1, 0);
-    sim_t *sim = fake_run(f, jobs, 5, "fcfs", NULL);
-    for (size_t i = 0; i < 5; i++)
-        ck_assert_int_eq(sim_job(sim, i)->start, start[i]);
-    struct sim_stats st;
-    sim_stats_get(sim, &st);
-    ck_assert_uint_eq(st.completed, 5);
-    sim_destroy(sim);
-    fake_rapi_destroy(f);
-}
-END_TEST
-
 /* A job needing 5 of 4 nodes is rejected when it arrives and never blocks
  * fcfs; the job behind it starts at once. */
 START_TEST(test_reject_at_submit)
@@ -269,7 +246,6 @@ Suite *sim_suite(void)
     TCase *tc = tcase_create("core");
     tcase_set_timeout(tc, 300); /* sanitizers on a busy machine */
     tcase_add_test(tc, test_completion_before_arrival);
-    tcase_add_test(tc, test_arrival_order);
     tcase_add_test(tc, test_reject_at_submit);
     tcase_add_test(tc, test_resource_events);
     tcase_add_test(tc, test_unmapped_and_badparam);
