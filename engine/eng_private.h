@@ -249,15 +249,22 @@ struct pfx_rec {
  * update it describes (when 'ops_ok'), the re-weighs that update's walk
  * made and the count it returned: equal fingerprints walk alike, so a kept
  * reservation's update replays 'ops' instead of walking. */
-struct replan_fp {
-    uint64_t *keys;
-    size_t n, cap;
+/* What a selection was made for, besides its marked edges: the window, the
+ * root's needs and exclusivity, the graph/settings generation and the
+ * exclusive types (eng.xtypes) in force. */
+struct replan_sel {
     int64_t at, duration;
     uint64_t rt_needs;
     int rt_excl;
     uint64_t gen;
     rg_sym_t xtypes[ENG_PRUNE_TYPES_MAX];
     unsigned nxtypes;
+};
+
+struct replan_fp {
+    uint64_t *keys;
+    size_t n, cap;
+    struct replan_sel sel;
     struct rp_op *ops;
     size_t nops, capops;
     int nplans;
@@ -579,7 +586,7 @@ void eng__mlog_harvest(eng_t *e);
  * stand in for it.  eng__replan_arm() decides. */
 static inline bool eng__memo_at(const eng_t *e, int64_t at, int64_t duration)
 {
-    return e->memo && e->memo->at == at && e->memo->duration == duration;
+    return e->memo && e->memo->sel.at == at && e->memo->sel.duration == duration;
 }
 void eng__memo_take(eng_t *e);
 /* Whether the last (successful) select took, at every vertex it explored,

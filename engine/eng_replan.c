@@ -154,13 +154,13 @@ static struct replan_fp *fp_build(eng_t *e, const struct jobmeta *m)
         fp->keys[i] = (uint64_t)ed << 32 | needs << 1 | e->e_excl[ed];
     }
     fp->n = e->nmarked;
-    fp->at = m->at;
-    fp->duration = m->duration;
-    fp->rt_needs = e->rt_needs;
-    fp->rt_excl = e->rt_excl;
-    fp->gen = e->gen;
-    memcpy(fp->xtypes, e->xtypes, sizeof fp->xtypes);
-    fp->nxtypes = e->nxtypes;
+    fp->sel = (struct replan_sel){.at = m->at,
+                                  .duration = m->duration,
+                                  .rt_needs = e->rt_needs,
+                                  .rt_excl = e->rt_excl,
+                                  .gen = e->gen,
+                                  .nxtypes = e->nxtypes};
+    memcpy(fp->sel.xtypes, e->xtypes, sizeof fp->sel.xtypes);
     return fp;
 }
 
@@ -170,7 +170,7 @@ static int key_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-static bool same_types(const struct replan_fp *a, const struct replan_fp *b)
+static bool same_types(const struct replan_sel *a, const struct replan_sel *b)
 {
     if (a->nxtypes != b->nxtypes)
         return false;
@@ -189,9 +189,10 @@ static bool same_types(const struct replan_fp *a, const struct replan_fp *b)
  * same order), then as sets.  May sort the keys of both. */
 static bool fp_equal(struct replan_fp *a, struct replan_fp *b)
 {
-    if (a->n != b->n || a->at != b->at || a->duration != b->duration ||
-        a->rt_needs != b->rt_needs || a->rt_excl != b->rt_excl || a->gen != b->gen ||
-        !same_types(a, b))
+    const struct replan_sel *x = &a->sel, *y = &b->sel;
+    if (a->n != b->n || x->at != y->at || x->duration != y->duration ||
+        x->rt_needs != y->rt_needs || x->rt_excl != y->rt_excl || x->gen != y->gen ||
+        !same_types(x, y))
         return false;
     if (memcmp(a->keys, b->keys, a->n * sizeof *a->keys) == 0)
         return true;
@@ -328,13 +329,7 @@ static struct replan_fp *fp_clone(eng_t *e, const struct replan_fp *f)
         return NULL;
     }
     c->n = f->n;
-    c->at = f->at;
-    c->duration = f->duration;
-    c->rt_needs = f->rt_needs;
-    c->rt_excl = f->rt_excl;
-    c->gen = f->gen;
-    memcpy(c->xtypes, f->xtypes, sizeof c->xtypes);
-    c->nxtypes = f->nxtypes;
+    c->sel = f->sel;
     if (f->m_pfx_ok && !pfx_room(c, f->m_npfx)) {
         eng__fp_release(e, c);
         return NULL;
@@ -456,10 +451,11 @@ static void memo_arm(eng_t *e, const jobspec_t *js, const rwrite_t *w)
     const struct replan_fp *f = e->pend.fp;
     eng__mlog_harvest(e);
     if (!f->m_ok || !f->ops_ok || (w && !e->unwritten_resv) || e->flexible || e->naux ||
-        js->system.constraint || f->gen != e->gen ||
+        js->system.constraint || f->sel.gen != e->gen ||
         (f->m_posver != e->pos_ver && !f->m_forced && !f->m_pfx_ok) ||
         f->m_selver != e->sel_ver ||
-        mlog_touched(e, f->m_serial, f->at, planner__window_end(f->at, f->duration)))
+        mlog_touched(e, f->m_serial, f->sel.at,
+                     planner__window_end(f->sel.at, f->sel.duration)))
         return;
     size_t n = req_key(js, &e->kbuf, &e->kcap);
     if (n == 0 || n != f->m_keylen || memcmp(e->kbuf, f->m_key, n) != 0)
@@ -478,8 +474,8 @@ void eng__memo_take(eng_t *e)
     trav__tick(e);
     e->preorder = f->m_pre;
     e->postorder = f->m_post;
-    e->rt_needs = f->rt_needs;
-    e->rt_excl = f->rt_excl;
+    e->rt_needs = f->sel.rt_needs;
+    e->rt_excl = f->sel.rt_excl;
     e->rt_seq = e->seq;
     if (f->m_stale != STALE_UNSET)
         e->stale = f->m_stale;
@@ -539,7 +535,7 @@ int eng_unreserve(eng_t *e, uint64_t jobid, eng_error_t *err)
         return rc;
     struct eng_job *j = eng__job_find(e, jobid);
     if (!e->replan || !j || j->info.state != ENG_JOB_RESERVED || !j->fp || !j->tv ||
-        !j->trec || j->fp->gen != e->gen || e->naux > 0 || !j->ntv ||
+        !j->trec || j->fp->sel.gen != e->gen || e->naux > 0 || !j->ntv ||
         j->tv[j->ntv - 1] != dom_root(e))
         return eng_cancel(e, jobid, true, err);
     /* The update tagged the root last, and each vertex once, below a tagged
@@ -636,8 +632,8 @@ int eng__replan_arm(eng_t *e, enum eng_match_op op, uint64_t jobid, const jobspe
     }
     for (uint32_t i = 0; i < p->ntv; i++)
         e->gh_buf[p->tv[i]] = p->rec[i] + 1;
-    e->gh_at = p->fp->at;
-    e->gh_end = p->fp->at + p->fp->duration;
+    e->gh_at = p->fp->sel.at;
+    e->gh_end = p->fp->sel.at + p->fp->sel.duration;
     e->gh_rec = e->gh_buf;
     memo_arm(e, js, w); /* before the root's span comes out */
     /* the reserve loop searches the root's aggregate for times: take the
